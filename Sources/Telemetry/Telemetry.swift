@@ -1,0 +1,5 @@
+/// The `Telemetry` module. See README.md for what it does; this file is its namespace.
+public enum TelemetryModule {
+    /// The module's name, for logs.
+    public static let name = "Telemetry"
+}

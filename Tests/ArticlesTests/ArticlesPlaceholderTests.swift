@@ -1,0 +1,4 @@
+import Testing
+@testable import Articles
+
+// Tests for the Articles module live in this folder.

@@ -1,0 +1,4 @@
+import Testing
+@testable import Dedupe
+
+// Tests for the Dedupe module live in this folder.

@@ -1,0 +1,4 @@
+import Testing
+@testable import Fetch
+
+// Tests for the Fetch module live in this folder.

@@ -1,0 +1,4 @@
+import Testing
+@testable import Kafka
+
+// Tests for the Kafka module live in this folder.

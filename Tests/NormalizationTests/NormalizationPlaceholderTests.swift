@@ -1,0 +1,4 @@
+import Testing
+@testable import Normalization
+
+// Tests for the Normalization module live in this folder.
