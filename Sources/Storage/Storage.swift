@@ -1,5 +1,0 @@
-/// The `Storage` module. See README.md for what it does; this file is its namespace.
-public enum StorageModule {
-    /// The module's name, for logs.
-    public static let name = "Storage"
-}
