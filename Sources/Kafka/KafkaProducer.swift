@@ -102,8 +102,8 @@ public final class KafkaProducer: Sendable {
                                                         timestamp: ts >= 0 ? ts : nil)))
                 } else {
                     let partition = m.partition >= 0 ? m.partition : nil
-                    let detail = rd_kafka_message_errstr(message).map { String(cString: $0) }
-                    box.handler(.failure(KafkaError(code: m.err, message: detail, topic: box.topic, partition: partition)))
+                    // (rd_kafka_message_errstr would return the payload here: delivery reports keep it.)
+                    box.handler(.failure(KafkaError(code: m.err, topic: box.topic, partition: partition)))
                 }
             }
         }
