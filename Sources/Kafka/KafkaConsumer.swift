@@ -432,7 +432,7 @@ public final class KafkaConsumer: Sendable {
             let revocation = PartitionRevocation(partitions: list, lost: rd_kafka_assignment_lost(rk) != 0)
             logger.debug("partitions revoked: \(list)")
             if buffer.push(.partitionsRevoked(revocation), force: true) && !closing.isSet {
-                if !revocation.wait(timeout: timeout) {
+                if !revocation.wait(timeout: timeout, cancel: closing) {
                     logger.warning("revocation of \(list) not acknowledged within \(timeout); giving them up")
                 }
             }
