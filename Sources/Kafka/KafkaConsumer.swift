@@ -427,11 +427,11 @@ public final class KafkaConsumer: Sendable {
                 if !e.isSuccess { logger.error("assign failed: \(KafkaError(code: e))") }
             }
             logger.debug("partitions assigned: \(list)")
-            buffer.push(.partitionsAssigned(list), force: true)
+            if !list.isEmpty { buffer.push(.partitionsAssigned(list), force: true) }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let revocation = PartitionRevocation(partitions: list, lost: rd_kafka_assignment_lost(rk) != 0)
             logger.debug("partitions revoked: \(list)")
-            if buffer.push(.partitionsRevoked(revocation), force: true) && !closing.isSet {
+            if !list.isEmpty && buffer.push(.partitionsRevoked(revocation), force: true) && !closing.isSet {
                 if !revocation.wait(timeout: timeout, cancel: closing) {
                     logger.warning("revocation of \(list) not acknowledged within \(timeout); giving them up")
                 }

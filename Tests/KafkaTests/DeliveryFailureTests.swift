@@ -1,4 +1,5 @@
 import CRdKafka
+import Synchronization
 import Kafka
 import Testing
 import TestSupport
@@ -83,5 +84,27 @@ import TestSupport
         let error = await pending.value
         #expect(error != nil)
         #expect(error?.codeName.hasPrefix("_PURGE") == true || error?.kind == .closed, "got \(String(describing: error))")
+    }
+}
+
+/// Handle ownership edge cases.
+@Suite struct ProducerLifetimeTests {
+    @Test func producerReleasedInsideItsOwnDeliveryCallbackDoesNotDeadlock() async throws {
+        let broker = try TestBroker(topics: ["life": 1])
+        defer { broker.stop() }
+        let holder = Mutex<KafkaProducer?>(try KafkaProducer(configuration: broker.configuration()))
+        let released = Mutex(false)
+        let producer = try #require(holder.withLock { $0 })
+        try await producer.enqueue(topic: "life", value: [1]) { _ in
+            holder.withLock { $0 = nil } // may drop the last reference: deinit on the poll thread
+            released.withLock { $0 = true }
+        }
+        _ = consume producer
+        var done = false
+        for _ in 0..<200 where !done {
+            try await Task.sleep(for: .milliseconds(25))
+            done = released.withLock { $0 }
+        }
+        #expect(done)
     }
 }
