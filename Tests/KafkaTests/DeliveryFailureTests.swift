@@ -114,7 +114,7 @@ import TestSupport
     @Test func fullLocalQueueIsWaitedOutNotFailed() async throws {
         let broker = try TestBroker(topics: ["full": 2])
         defer { broker.stop() }
-        let producer = try KafkaProducer(configuration: broker.configuration(["queue.buffering.max.messages": "10"]))
+        let producer = try KafkaProducer(configuration: broker.configuration(["queue.buffering.max.messages": "10", "linger.ms": "0"]))
         let delivered = Mutex(0)
         let failed = Mutex<[KafkaError]>([])
         for i in 0..<2000 {
