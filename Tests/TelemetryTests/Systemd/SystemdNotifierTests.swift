@@ -137,4 +137,39 @@ import Testing
         task.cancel()
         try await task.value
     }
+
+    @Test func heartbeatFileIsTouchedWhileHealthyAndRemovedAtStop() async throws {
+        var template = Array("/tmp/fw-heartbeat-XXXXXX".utf8CString)
+        let dir = String(cString: try #require(mkdtemp(&template)))
+        defer { rmdir(dir) }
+        let path = dir + "/healthy"
+        let health = ScriptedHealth(healthyCalls: 100, stopAfter: 2)
+        let watchdog = Watchdog(notifier: SystemdNotifier(environment: [:]), logger: logger,
+                                heartbeatFile: path, heartbeatInterval: .milliseconds(5)) { health.check() }
+        #expect(watchdog.pingInterval == nil)
+        #expect(watchdog.checkInterval == .milliseconds(5))
+        let task = Task { try await watchdog.run() }
+        var reached = health.reachedStream.makeAsyncIterator()
+        _ = await reached.next() // the second check runs after the first healthy check touched the file
+        #expect(access(path, F_OK) == 0, "heartbeat file written after a healthy check")
+        task.cancel()
+        try await task.value
+        #expect(access(path, F_OK) != 0, "heartbeat file removed when the watchdog stops")
+    }
+
+    @Test func noHeartbeatWhileUnhealthy() async throws {
+        var template = Array("/tmp/fw-heartbeat-XXXXXX".utf8CString)
+        let dir = String(cString: try #require(mkdtemp(&template)))
+        defer { rmdir(dir) }
+        let path = dir + "/healthy"
+        let health = ScriptedHealth(healthyCalls: 0, stopAfter: 3)
+        let watchdog = Watchdog(notifier: SystemdNotifier(environment: [:]), logger: logger,
+                                heartbeatFile: path, heartbeatInterval: .milliseconds(5)) { health.check() }
+        let task = Task { try await watchdog.run() }
+        var reached = health.reachedStream.makeAsyncIterator()
+        _ = await reached.next()
+        #expect(access(path, F_OK) != 0, "never healthy: no heartbeat file")
+        task.cancel()
+        try await task.value
+    }
 }
