@@ -16,15 +16,17 @@ public enum LoggingSetup {
     ///   - format: JSON lines or logfmt.
     ///   - level: the minimum level for every logger.
     ///   - destination: where lines go (default standard error; under systemd both streams go to journald).
+    ///   - metadataProvider: optional task-local metadata (e.g. a job id) added to every record.
     public static func bootstrap(
         format: LineFormat,
         level: Logger.Level,
-        destination: LineDestination = .standardError
+        destination: LineDestination = .standardError,
+        metadataProvider: Logger.MetadataProvider? = nil
     ) {
         let writer = LineWriter(destination)
-        LoggingSystem.bootstrap { label in
-            StructuredLogHandler(label: label, format: format, level: level, writer: writer)
-        }
+        LoggingSystem.bootstrap({ label, provider in
+            StructuredLogHandler(label: label, format: format, level: level, writer: writer, metadataProvider: provider)
+        }, metadataProvider: metadataProvider)
     }
 
     /// A handler factory for the same configuration, for callers that bootstrap themselves (e.g. with a

@@ -12,6 +12,7 @@ public struct MetricsReporter: Service {
     public enum Destination: Sendable {
         /// As an `info` record `metrics` of this logger, fields as metadata: the line has the log
         /// handler's format and destination (with ``StructuredLogHandler`` numbers stay numbers).
+        /// Written even when the logger's level is above `info`.
         case logger(Logger)
         /// Straight to a line destination in the given format.
         case lines(LineDestination, LineFormat)
@@ -76,7 +77,9 @@ public struct MetricsReporter: Service {
             if let fds = ProcessStats.openFileDescriptors() { fields.append(LineField("process.open_fds", .int(Int64(fds)))) }
         }
         switch destination {
-        case .logger(let logger):
+        case .logger(var logger):
+            // Metrics lines are written at `info` even when the log level is higher (e.g. `warning`).
+            if logger.logLevel > .info { logger.logLevel = .info }
             var metadata: Logger.Metadata = [:]
             for field in fields.dropFirst() { // "msg" becomes the record's message
                 metadata[field.key] = .stringConvertible(field.value)

@@ -12,6 +12,7 @@ public enum LineDestination: Sendable {
     /// Standard error.
     case standardError
     /// A caller-supplied sink (tests, or a custom transport); receives each line including its newline.
+    /// It may be called from several threads at once and must synchronise itself.
     case custom(@Sendable (String) -> Void)
 }
 

@@ -55,6 +55,18 @@ import Testing
         #expect(object["final"] as? Bool == true)
     }
 
+    @Test func metricsLinesSurviveALogLevelAboveInfo() {
+        let metrics = MetricsAggregator()
+        let collector = LineCollector()
+        let logger = Logger(label: "feedworker.metrics",
+                            factory: LoggingSetup.makeHandlerFactory(format: .logfmt, level: .error, destination: collector.destination))
+        logger.info("dropped by the level")
+        MetricsReporter(aggregator: metrics, destination: .logger(logger), configuration: .init(includeProcessStats: false))
+            .report(final: false)
+        #expect(collector.lines.count == 1)
+        #expect(collector.lines.first?.contains("msg=metrics") == true)
+    }
+
     @Test func logfmtMetricsLineReadsBack() {
         let metrics = MetricsAggregator()
         Gauge(label: "lag", dimensions: [("partition", "3")], factory: metrics).record(17)
