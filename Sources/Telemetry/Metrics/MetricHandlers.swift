@@ -102,6 +102,14 @@ final class HistogramBox: RecorderHandler, TimerHandler, Sendable {
 
     func recordNanoseconds(_ duration: Int64) { record(duration) }
 
+    /// Summaries of the current interval and of the whole run so far, without starting a new interval.
+    func peek() -> (interval: HistogramSummary, total: HistogramSummary) {
+        let current = interval.withLock { $0 }
+        var whole = total.withLock { $0 }
+        whole.add(current)
+        return (HistogramSummary(current), HistogramSummary(whole))
+    }
+
     /// Summaries of the interval since the previous call and of the whole run; starts a new interval.
     func takeSnapshot() -> (interval: HistogramSummary, total: HistogramSummary) {
         let current = interval.withLock { histogram -> Histogram<UInt64> in

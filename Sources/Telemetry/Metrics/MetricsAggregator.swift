@@ -120,6 +120,34 @@ public final class MetricsAggregator: MetricsFactory, Sendable {
 
     // MARK: Snapshots
 
+    /// Reads every metric without starting a new interval (for scrapes such as the Prometheus endpoint):
+    /// counter deltas are 0, histogram `total` includes the interval in progress.
+    public func currentValues() -> MetricsSnapshot {
+        let now = ContinuousClock.now
+        let (counters, floating, gauges, histograms, previous) = registry.withLock { r in
+            (Array(r.counters.values), Array(r.floatingCounters.values), Array(r.gauges.values),
+             Array(r.histograms.values), r.lastSnapshot)
+        }
+        var snapshot = MetricsSnapshot(elapsed: now - previous, uptime: now - started)
+        for box in counters {
+            snapshot.counters.append(.init(key: box.key, total: Double(box.value.load(ordering: .relaxed)), delta: 0))
+        }
+        for box in floating {
+            snapshot.counters.append(.init(key: box.key, total: box.state.withLock { $0.total }, delta: 0))
+        }
+        for box in gauges {
+            snapshot.gauges.append(.init(key: box.key, value: box.value))
+        }
+        for box in histograms {
+            let (interval, total) = box.peek()
+            snapshot.histograms.append(.init(key: box.key, unit: box.unit, interval: interval, total: total))
+        }
+        snapshot.counters.sort { $0.key < $1.key }
+        snapshot.gauges.sort { $0.key < $1.key }
+        snapshot.histograms.sort { $0.key < $1.key }
+        return snapshot
+    }
+
     /// Reads every metric and starts a new interval (counter deltas and interval histograms restart).
     /// Meant to be called by one reporter; concurrent calls are safe but split the interval between them.
     public func snapshot() -> MetricsSnapshot {
