@@ -35,7 +35,8 @@ public struct MetricsReporter: Service {
         }
     }
 
-    private let aggregator: MetricsAggregator
+    /// The aggregator this reporter reads (share it with ``PrometheusEndpoint`` if you run one).
+    public let aggregator: MetricsAggregator
     private let destination: Destination
     private let configuration: Configuration
     private let writer: LineWriter?

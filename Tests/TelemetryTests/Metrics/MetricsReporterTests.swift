@@ -79,3 +79,15 @@ import Testing
         #expect(pairs["lag{partition:3}"] == "17")
     }
 }
+
+@Suite struct MetricsSetupTests {
+    @Test func configDurationsParse() {
+        #expect(MetricsSetup.duration(configValue: "10s") == .seconds(10))
+        #expect(MetricsSetup.duration(configValue: "500ms") == .milliseconds(500))
+        #expect(MetricsSetup.duration(configValue: "2m") == .seconds(120))
+        #expect(MetricsSetup.duration(configValue: "1h") == .seconds(3600))
+        #expect(MetricsSetup.duration(configValue: " 2.5 ") == .milliseconds(2500))
+        #expect(MetricsSetup.duration(configValue: "soon") == nil)
+        #expect(MetricsSetup.duration(configValue: "-1s") == nil)
+    }
+}
