@@ -28,8 +28,9 @@ public struct MetricsReporter: Service {
         public var maxSeriesPerLabel: Int
 
         /// Creates a configuration.
+        /// - Parameter interval: clamped to at least 1 ms.
         public init(interval: Duration = .seconds(10), includeProcessStats: Bool = true, maxSeriesPerLabel: Int = 32) {
-            self.interval = interval
+            self.interval = max(interval, .milliseconds(1))
             self.includeProcessStats = includeProcessStats
             self.maxSeriesPerLabel = maxSeriesPerLabel
         }

@@ -37,7 +37,8 @@ public struct Watchdog: Service {
     ///   - logger: where state changes (healthy ↔ unhealthy, send failures) are logged.
     ///   - heartbeatFile: a file whose modification time is set after each healthy check (`nil`: none).
     ///   - heartbeatInterval: the check period when only the heartbeat file is on (default 10 s).
-    ///   - healthCheck: called once per period; supplied by the worker.
+    ///   - healthCheck: called once per period; supplied by the worker. Keep it quick and
+    ///     cancellation-aware (shutdown waits for a call in progress).
     public init(
         notifier: SystemdNotifier,
         logger: Logger,

@@ -15,7 +15,7 @@ struct FakePipeline: Service {
 }
 
 @Suite struct ServiceGroupTests {
-    @Test func gracefulShutdownEndsWatchdogAndReporterAfterThePipelineWithAFinalLine() async throws {
+    @Test func gracefulShutdownSendsStoppingAndEndsWatchdogAndReporterAfterThePipelineWithAFinalLine() async throws {
         let listener = try NotifySocketListener()
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.address, "WATCHDOG_USEC": "40000"])
         let metrics = MetricsAggregator()
@@ -27,7 +27,8 @@ struct FakePipeline: Service {
         let pipeline = FakePipeline(flushed: Counter(label: "flushed", factory: metrics))
         // Order matters: shutdown runs in reverse, so the pipeline drains first, then the reporter writes
         // its final line, then the watchdog stops.
-        let group = ServiceGroup(services: [watchdog, reporter, pipeline], logger: quiet)
+        let stopping = SystemdShutdownNotifier(notifier: notifier, status: "draining")
+        let group = ServiceGroup(services: [watchdog, reporter, pipeline, stopping], logger: quiet)
         #expect(try notifier.notify(.ready))
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -47,5 +48,8 @@ struct FakePipeline: Service {
         let messages = listener.drain()
         #expect(messages.first == "READY=1\n")
         #expect(messages.contains("WATCHDOG=1\n"))
+        #expect(messages.filter { $0 == "STOPPING=1\nSTATUS=draining\n" }.count == 1)
+        // STOPPING=1 is sent once, after READY=1.
+        #expect(messages.firstIndex(of: "STOPPING=1\nSTATUS=draining\n")! > 0)
     }
 }
