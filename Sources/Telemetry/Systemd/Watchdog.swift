@@ -83,6 +83,7 @@ public struct Watchdog: Service {
         await cancelWhenGracefulShutdown {
             var wasHealthy = true
             var sendFailureLogged = false
+            var heartbeatFailureLogged = false
             while !Task.isCancelled {
                 let status = await healthCheck()
                 if Task.isCancelled { return }
@@ -92,9 +93,13 @@ public struct Watchdog: Service {
                         logger.notice("health check recovered: watchdog pings resume")
                         wasHealthy = true
                     }
-                    if let heartbeatFile, !Self.touch(heartbeatFile), !sendFailureLogged {
-                        logger.error("heartbeat file not writable", metadata: ["path": "\(heartbeatFile)"])
-                        sendFailureLogged = true
+                    if let heartbeatFile {
+                        if Self.touch(heartbeatFile) {
+                            heartbeatFailureLogged = false
+                        } else if !heartbeatFailureLogged {
+                            logger.error("heartbeat file not writable", metadata: ["path": "\(heartbeatFile)"])
+                            heartbeatFailureLogged = true
+                        }
                     }
                     guard pings else { break }
                     do {
