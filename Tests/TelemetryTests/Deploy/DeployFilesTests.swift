@@ -220,3 +220,45 @@ enum DeployTools {
         #expect(result.status == 0, "docker compose config: \(result.err)")
     }
 }
+
+@Suite struct DeployConsistencyTests {
+    /// Every `FEEDWORKER_*` variable a deploy file sets is documented in deploy/README.md's table and maps
+    /// to a key of the example config (`FEEDWORKER_<SECTION>_<KEY>`), so the worker's config loader has one list
+    /// to match.
+    @Test func environmentOverridesAreDocumentedAndMatchConfigKeys() throws {
+        let files = ["systemd/feedworker.service", "systemd/feedworker@.service", "container/Dockerfile", "compose.yaml",
+                     "k8s/configmap.yaml", "k8s/statefulset.yaml"]
+        var used: Set<String> = []
+        for file in files {
+            let text = try DeployTools.read(file)
+            var rest = Substring(text)
+            while let range = rest.range(of: "FEEDWORKER_") {
+                let name = rest[range.lowerBound...].prefix { $0.isUppercase || $0 == "_" }
+                if name.count > "FEEDWORKER_".count { used.insert(String(name)) } // not the "FEEDWORKER_<SECTION>_<KEY>" pattern
+                rest = rest[range.upperBound...]
+            }
+        }
+        #expect(used.count >= 6)
+        let readme = try DeployTools.read("README.md")
+        let example = try DeployTools.read("feedworker.toml.example")
+        for name in used.sorted() {
+            #expect(readme.contains("| `\(name)` |"), "\(name) is missing from the README's table")
+            // The key (last part, lowercased) appears in the example config, commented or not.
+            let parts = name.dropFirst("FEEDWORKER_".count).lowercased()
+            let matched = ["kafka_", "store_", "metrics_", "log_", "health_"].contains { section in
+                parts.hasPrefix(section) && example.contains("\(parts.dropFirst(section.count)) =")
+            } || example.contains("\(parts) =")
+            #expect(matched, "\(name) has no key in feedworker.toml.example")
+        }
+    }
+
+    /// The graceful-stop budget is the same everywhere: systemd TimeoutStopSec, compose stop_grace_period,
+    /// Kubernetes terminationGracePeriodSeconds.
+    @Test func stopTimeoutsAgree() throws {
+        let unit = DeployTools.unitSettings(try DeployTools.read("systemd/feedworker.service"))
+        let stop = try #require(unit["TimeoutStopSec"]?.first.flatMap(DeployTools.seconds))
+        #expect(try DeployTools.read("compose.yaml").contains("stop_grace_period: \(stop)s"))
+        #expect(try DeployTools.read("k8s/statefulset.yaml").contains("terminationGracePeriodSeconds: \(stop)"))
+    }
+}
+
