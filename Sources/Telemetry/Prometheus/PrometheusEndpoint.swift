@@ -6,6 +6,12 @@ import Darwin
 import Logging
 import ServiceLifecycle
 
+#if canImport(Glibc)
+let noSignalFlag = Int32(MSG_NOSIGNAL)
+#else
+let noSignalFlag: Int32 = 0 // Darwin has no MSG_NOSIGNAL (the daemon targets Linux)
+#endif
+
 /// Why the Prometheus endpoint could not start.
 public enum PrometheusEndpointError: Error, Sendable, Equatable {
     /// The host is not an IPv4 address.
@@ -54,6 +60,7 @@ public final class PrometheusEndpoint: Service, Sendable {
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw .system(call: "socket", errno: errno) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var sin = sockaddr_in()
@@ -127,7 +134,7 @@ public final class PrometheusEndpoint: Service, Sendable {
         var offset = 0
         let writeDeadline = ContinuousClock.now + .seconds(5)
         while offset < response.count {
-            let n = response.withUnsafeBytes { send(client, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = response.withUnsafeBytes { send(client, $0.baseAddress! + offset, $0.count - offset, noSignalFlag) }
             if n > 0 {
                 offset += n
             } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {

@@ -153,7 +153,7 @@ public struct SystemdNotifier: Sendable {
             sent = payload.withUnsafeBytes { bytes in
                 withUnsafePointer(to: &addr) { addrPointer in
                     addrPointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), $0, socklen_t(length))
+                        sendto(fd, bytes.baseAddress, bytes.count, noSignalFlag, $0, socklen_t(length))
                     }
                 }
             }
