@@ -1,4 +1,4 @@
-/// The `Telemetry` module. See README.md for what it does; this file is its namespace.
+/// The `Telemetry` module: structured logs, metrics in the logs, systemd notify and watchdog.
 public enum TelemetryModule {
     /// The module's name, for logs.
     public static let name = "Telemetry"
