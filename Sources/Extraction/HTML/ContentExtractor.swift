@@ -351,12 +351,13 @@ struct ContentExtractor {
 
         mutating func bylineText(_ n: Int32, _ match: [UInt8]) -> String? {
             var hinted = false
+            var itempropAuthor = false
             if let r = doc.attributeRange(n, .rel), Array(doc.source[r]) == Array("author".utf8) { hinted = true }
-            if !hinted, let r = doc.attributeRange(n, .itemprop), Keywords("author").matches(Array(doc.source[r])) { hinted = true }
+            if let r = doc.attributeRange(n, .itemprop), Keywords("author").matches(Array(doc.source[r])) { hinted = true; itempropAuthor = true }
             if !hinted, ContentExtractor.bylineHint.matches(match) { hinted = true }
             guard hinted else { return nil }
             var source = n
-            if doc.attributeRange(n, .itemprop) != nil {
+            if itempropAuthor {
                 // Prefer an itemprop="name" descendant.
                 var k = doc.firstChild[Int(n)]
                 while k >= 0 {
