@@ -27,6 +27,7 @@ struct ContentExtractor {
     static let shareHint = Keywords("share|sharedaddy")
     static let videoHosts = Keywords("//www.youtube|//youtube|//www.dailymotion|//dailymotion|//player.vimeo|//www.youtube-nocookie|//youtube-nocookie")
 
+    static let hiddenStyle = Keywords("display:none|visibility:hidden")
     let charThreshold = 500
     let nTopCandidates = 5
     var articleTitle: String
@@ -334,7 +335,7 @@ struct ContentExtractor {
             if let r = doc.attributeRange(n, .style) {
                 var s: [UInt8] = []
                 for b in doc.source[r] where !TextBuilder.isWS(b) { s.append(b >= 65 && b <= 90 ? b | 0x20 : b) }
-                if Keywords(("display:none|visibility:hidden")).matches(s) { return false }
+                if ContentExtractor.hiddenStyle.matches(s) { return false }
             }
             if doc.hasAttribute(n, .hidden) { return false }
             if let r = doc.attributeRange(n, .ariaHidden), Array(doc.source[r]) == Array("true".utf8) {
@@ -365,6 +366,7 @@ struct ContentExtractor {
                     k = doc.following(k, within: n)
                 }
             }
+            guard textLength(source) < 100 else { return nil }
             let text = TextBuilder.fold(TextBuilder.decodedString(innerTextBytes(source)[...]))
             let len = text.unicodeScalars.count
             guard len > 0, len < 100 else { return nil }
@@ -387,8 +389,7 @@ struct ContentExtractor {
             }
             if elements == 0 { return true }
             if elements == brhr { return true }
-            // Nested elements: check for any text below.
-            return innerTextBytes(n).isEmpty && elements == brhr
+            return false
         }
 
         func hasAncestor(_ n: Int32, _ t: HTMLTag, maxDepth: Int = 3, filter: ((Int32) -> Bool)? = nil) -> Bool {
@@ -567,7 +568,17 @@ struct ContentExtractor {
             return (utf8Length(t), commas)
         }
 
-        func textLength(_ n: Int32) -> Int { utf8Length(innerTextBytes(n)) }
+        /// Character count of the folded, trimmed text of the subtree, without building it.
+        func textLength(_ n: Int32) -> Int {
+            var state = FoldCounter()
+            if doc.tag[Int(n)] == .text { state.add(doc, n); return state.count }
+            var k = doc.firstChild[Int(n)]
+            while k >= 0 {
+                if doc.tag[Int(k)] == .text { state.add(doc, k) }
+                k = doc.following(k, within: n)
+            }
+            return state.count
+        }
 
         func utf8Length(_ t: [UInt8]) -> Int {
             var c = 0
@@ -576,21 +587,28 @@ struct ContentExtractor {
         }
 
         func linkDensity(_ n: Int32) -> Float {
-            let total = textLength(n)
-            guard total > 0 else { return 0 }
+            var total = FoldCounter()
             var linkLen: Float = 0
             var k = doc.firstChild[Int(n)]
             while k >= 0 {
-                if doc.tag[Int(k)] == .a {
+                let t = doc.tag[Int(k)]
+                if t == .text { total.add(doc, k) }
+                else if t == .a {
                     var coeff: Float = 1
                     if let r = doc.attributeRange(k, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
-                    linkLen += Float(textLength(k)) * coeff
+                    let before = total.count
+                    var j = doc.firstChild[Int(k)]
+                    while j >= 0 {
+                        if doc.tag[Int(j)] == .text { total.add(doc, j) }
+                        j = doc.following(j, within: k)
+                    }
+                    linkLen += Float(total.count - before) * coeff
                     k = doc.following(k, within: n, skipChildren: true)
                     continue
                 }
                 k = doc.following(k, within: n)
             }
-            return linkLen / Float(total)
+            return total.count > 0 ? linkLen / Float(total.count) : 0
         }
 
         func hasSentenceEnd(_ t: [UInt8]) -> Bool {
@@ -636,7 +654,7 @@ struct ContentExtractor {
             let me2 = self
             removeAll(content) { t, n in
                 t == .p && me2.count(.img, under: n) == 0 && me2.count(.embed, under: n) == 0 && me2.count(.object, under: n) == 0
-                    && me2.count(.iframe, under: n) == 0 && me2.innerTextBytes(n).isEmpty
+                    && me2.count(.iframe, under: n) == 0 && me2.textLength(n) == 0
             }
         }
 
@@ -765,6 +783,32 @@ struct ContentExtractor {
                     render(k, &tb)
                 }
                 k = doc.nextSibling[Int(k)]
+            }
+        }
+    }
+}
+
+/// Counts characters of text as white-space-folded and trimmed, across text nodes.
+struct FoldCounter {
+    var count = 0
+    var pendingSpace = false
+
+    @inline(__always)
+    mutating func add(_ doc: HTMLDocument, _ n: Int32) {
+        let i = Int(n)
+        let lo = Int(doc.lo[i]), hi = Int(doc.hi[i])
+        doc.source.withUnsafeBufferPointer { buf in
+            var j = lo
+            while j < hi {
+                let b = buf[j]
+                if b == 32 || b == 9 || b == 10 || b == 13 || b == 12 {
+                    pendingSpace = true
+                } else if b & 0xC0 != 0x80 {
+                    if pendingSpace && count > 0 { count += 1 }
+                    pendingSpace = false
+                    count += 1
+                }
+                j += 1
             }
         }
     }

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `feedworker bench ...`: benchmarks that print a figure beside its baseline.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print a figure beside its baseline",
+        subcommands: [BenchExtractionCommand.self]
+    )
+}
