@@ -17,6 +17,8 @@ struct ContentExtractor {
         var text: String
         var textLength: Int
         var byline: String?
+        /// Share of the content's text inside links.
+        var linkDensity: Float
     }
 
     static let unlikely = Keywords("-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|newsletter|subscribe|promo")
@@ -251,7 +253,7 @@ struct ContentExtractor {
             }
             prepArticle(content)
             let (text, len) = renderText(content)
-            return Result(doc: doc, root: content, text: text, textLength: len, byline: byline)
+            return Result(doc: doc, root: content, text: text, textLength: len, byline: byline, linkDensity: linkDensity(content))
         }
 
         // MARK: Preparation

@@ -14,7 +14,7 @@ public struct HTMLArticleExtractor: Sendable {
         }
         var metadata = md
         if metadata.byline == nil { metadata.byline = result.byline }
-        try NoArticleRules.check(text: result.text, textLength: result.textLength, title: title, doc: doc)
+        try NoArticleRules.check(text: result.text, textLength: result.textLength, linkDensity: result.linkDensity, title: title, doc: doc)
         let authors = Bylines.authors(from: metadata.byline)
         let article = Article(
             url: context.url.isEmpty ? nil : context.url,
@@ -36,25 +36,29 @@ public struct HTMLArticleExtractor: Sendable {
 enum NoArticleRules {
     static let wallWords = Keywords("page not found|404|not found|sign in|log in|login|access denied|forbidden|subscribe to continue|error")
 
-    static func check(text: String, textLength: Int, title: String, doc: HTMLDocument) throws(ExtractionError) {
+    static func check(text: String, textLength: Int, linkDensity: Float, title: String, doc: HTMLDocument) throws(ExtractionError) {
         if textLength == 0 { throw .noArticle(reason: "no text content found") }
         let lowerTitle = Array(title.lowercased().utf8)
         if textLength < 600, wallWords.matches(lowerTitle) {
             throw .noArticle(reason: "error or login page (\"\(title)\")")
         }
-        if textLength < 140 {
-            throw .noArticle(reason: "only \(textLength) characters of text")
+        if linkDensity > 0.6 {
+            throw .noArticle(reason: "content is mostly links (index or navigation page)")
         }
-        // Index pages: many short link-like lines, no paragraph of prose.
+        // Index pages: a list of short headline-like blocks and no paragraph of prose.
         var longest = 0
         var paragraphs = 0
+        var blocks = 0
         for p in text.split(separator: "\n\n") {
-            let n = p.unicodeScalars.count
+            // Ideographic scripts pack a word into one or two characters: weigh them double.
+            var n = 0
+            for u in p.unicodeScalars { n += u.value >= 0x2E80 ? 2 : 1 }
+            blocks += 1
             if n >= 80 { paragraphs += 1 }
             longest = max(longest, n)
         }
-        if paragraphs == 0 && longest < 120 {
-            throw .noArticle(reason: "no paragraph of prose (index or navigation page)")
+        if blocks >= 8 && paragraphs == 0 && longest < 80 {
+            throw .noArticle(reason: "no paragraph of prose among \(blocks) short blocks (index or navigation page)")
         }
     }
 }
