@@ -263,7 +263,7 @@ struct ContentExtractor {
             var n = doc.firstChild[0]
             while n >= 0 {
                 switch doc.tag[Int(n)] {
-                case .script, .style, .noscript, .template, .svg, .math, .head, .select, .textarea, .iframe, .object, .embed, .button, .input, .canvas, .dialog, .frameset:
+                case .script, .style, .noscript, .template, .svg, .head, .select, .textarea, .iframe, .object, .embed, .button, .input, .canvas, .dialog, .frameset:
                     if doc.tag[Int(n)] == .head { n = doc.following(n, within: 0, skipChildren: true); continue }
                     let next = doc.following(n, within: 0, skipChildren: true)
                     doc.remove(n)
@@ -767,6 +767,19 @@ struct ContentExtractor {
             return (s, s.unicodeScalars.count)
         }
 
+        /// MathML: every token element is its own word.
+        func renderSpaced(_ n: Int32, _ tb: inout TextBuilder) {
+            var k = doc.firstChild[Int(n)]
+            while k >= 0 {
+                if doc.tag[Int(k)] == .text {
+                    tb.appendRaw([32][...])
+                    tb.appendRaw(doc.source[Int(doc.lo[Int(k)])..<Int(doc.hi[Int(k)])])
+                    tb.appendRaw([32][...])
+                }
+                k = doc.following(k, within: n)
+            }
+        }
+
         func render(_ n: Int32, _ tb: inout TextBuilder) {
             var k = doc.firstChild[Int(n)]
             while k >= 0 {
@@ -777,6 +790,8 @@ struct ContentExtractor {
                 } else if t == .br {
                     tb.lineBreak()
                 } else if t == .img || t == .script || t == .style {
+                } else if t == .math {
+                    renderSpaced(k, &tb)
                 } else if t.isBlock {
                     tb.paragraphBreak()
                     render(k, &tb)
