@@ -33,6 +33,8 @@ struct ContentExtractor {
     let charThreshold = 500
     let nTopCandidates = 5
     var articleTitle: String
+    /// When the page's metadata names the author, visible byline nodes stay in the body.
+    var metadataHasByline = false
 
     // MARK: Entry
 
@@ -100,7 +102,7 @@ struct ContentExtractor {
                 if !isProbablyVisible(node) || isDialog(node) {
                     node = removeAndNext(node, page); continue
                 }
-                if byline == nil, let b = bylineText(node, match) {
+                if byline == nil, !owner.metadataHasByline, let b = bylineText(node, match) {
                     byline = b
                     node = removeAndNext(node, page); continue
                 }
@@ -161,8 +163,10 @@ struct ContentExtractor {
             }
             // 3. Best candidates after link-density scaling.
             var top: [Int32] = []
+            let lengths = subtreeLengths(page)
             for c in candidates {
-                score[Int(c)] *= (1 - linkDensity(c))
+                let total = lengths.text[Int(c)]
+                score[Int(c)] *= (1 - (total > 0 ? lengths.link[Int(c)] / Float(total) : 0))
                 let s = score[Int(c)]
                 var inserted = false
                 for k in 0..<min(top.count, owner.nTopCandidates) where s > score[Int(top[k])] {
@@ -611,6 +615,29 @@ struct ContentExtractor {
                 k = doc.following(k, within: n)
             }
             return total.count > 0 ? linkLen / Float(total.count) : 0
+        }
+
+        /// Folded text length and (weighted) link-text length of every subtree, in one post-order pass.
+        func subtreeLengths(_ root: Int32) -> (text: [Int], link: [Float]) {
+            var text = [Int](repeating: 0, count: doc.count)
+            var link = [Float](repeating: 0, count: doc.count)
+            // Pre-order list, then accumulate children into parents in reverse.
+            var order: [Int32] = []
+            var k = doc.firstChild[Int(root)]
+            while k >= 0 { order.append(k); k = doc.following(k, within: root) }
+            for n in order.reversed() {
+                let i = Int(n)
+                if doc.tag[i] == .text {
+                    var c = FoldCounter(); c.add(doc, n); text[i] = c.count + (c.count > 0 ? 1 : 0)
+                } else if doc.tag[i] == .a {
+                    var coeff: Float = 1
+                    if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
+                    link[i] = Float(text[i]) * coeff
+                }
+                let p = Int(doc.parent[i])
+                if p >= 0 { text[p] += text[i]; link[p] += link[i] }
+            }
+            return (text, link)
         }
 
         func hasSentenceEnd(_ t: [UInt8]) -> Bool {

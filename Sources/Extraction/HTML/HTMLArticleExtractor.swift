@@ -9,7 +9,7 @@ public struct HTMLArticleExtractor: Sendable {
         let doc = HTMLParser.parse(bytes, maxDepth: context.limits.maxNestingDepth)
         let md = MetadataReader(doc: doc).read()
         let title = md.title ?? ""
-        guard let result = ContentExtractor(articleTitle: title).extract(doc) else {
+        guard let result = ContentExtractor(articleTitle: title, metadataHasByline: md.byline != nil).extract(doc) else {
             throw .noArticle(reason: "no text content found")
         }
         var metadata = md
@@ -46,17 +46,18 @@ enum NoArticleRules {
             throw .noArticle(reason: "content is mostly links (index or navigation page)")
         }
         // Index pages: a list of short headline-like blocks and no paragraph of prose.
-        var longest = 0
-        var paragraphs = 0
-        var blocks = 0
-        for p in text.split(separator: "\n\n") {
-            // Ideographic scripts pack a word into one or two characters: weigh them double.
-            var n = 0
-            for u in p.unicodeScalars { n += u.value >= 0x2E80 ? 2 : 1 }
-            blocks += 1
-            if n >= 80 { paragraphs += 1 }
-            longest = max(longest, n)
+        // Ideographic scripts pack a word into one or two characters: weigh them double.
+        var longest = 0, paragraphs = 0, blocks = 0, n = 0
+        var newlines = 0
+        for u in text.unicodeScalars {
+            if u == "\n" { newlines += 1; continue }
+            if newlines >= 2 {
+                blocks += 1; if n >= 80 { paragraphs += 1 }; longest = max(longest, n); n = 0
+            } else if newlines == 1 { n += 1 }
+            newlines = 0
+            n += u.value >= 0x2E80 ? 2 : 1
         }
+        blocks += 1; if n >= 80 { paragraphs += 1 }; longest = max(longest, n)
         if blocks >= 8 && paragraphs == 0 && longest < 80 {
             throw .noArticle(reason: "no paragraph of prose among \(blocks) short blocks (index or navigation page)")
         }
