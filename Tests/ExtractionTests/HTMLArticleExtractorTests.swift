@@ -130,3 +130,24 @@ import Testing
         #expect(CharsetSniffer.sniff(Array("<html>".utf8), contentType: nil) == nil)
     }
 }
+
+@Suite struct DateCandidatesTests {
+    func c(_ s: String) -> String? { DateCandidates.candidate(Array(s.utf8)[...]) }
+
+    @Test func recognisesDateShapedSnippets() {
+        #expect(c("  March 25, 2015 ") == "March 25, 2015")
+        #expect(c("2019-04-28 06:01") == "2019-04-28 06:01")
+        #expect(c("21.12.2018 às 10h55") != nil)
+        #expect(c("Founded in 2015 by three friends") == nil)
+        #expect(c("Call 555-1234 today") == nil)
+        #expect(c("Chapter 12") == nil)
+    }
+
+    @Test func budgetBoundsTheSearch() {
+        let filler = String(repeating: "<p>" + String(repeating: "x", count: 100) + "</p>", count: 2000)
+        let html = "<html><body>\(filler)<p>March 25, 2015</p></body></html>"
+        let doc = HTMLParser.parse(Array(html.utf8))
+        #expect(DateCandidates.collect(doc, budgetBytes: 64 * 1024).isEmpty, "date beyond the budget is not searched")
+        #expect(DateCandidates.collect(doc, budgetBytes: 1 << 20) == ["March 25, 2015"])
+    }
+}

@@ -16,13 +16,19 @@ public struct HTMLArticleExtractor: Sendable {
         if metadata.byline == nil { metadata.byline = result.byline }
         try NoArticleRules.check(text: result.text, textLength: result.textLength, linkDensity: result.linkDensity, title: title, doc: doc)
         let authors = Bylines.authors(from: metadata.byline)
+        var published = DateAdapter.parse(metadata.publishedRaw, reference: context.fetchedAt)
+        if published == nil {
+            for candidate in DateCandidates.collect(doc) {
+                if let t = DateAdapter.parse(candidate, reference: context.fetchedAt) { published = t; break }
+            }
+        }
         let article = Article(
             url: context.url.isEmpty ? nil : context.url,
             canonicalURL: metadata.canonicalURL,
             title: TextBuilder.fold(title),
             authors: authors,
             source: metadata.siteName ?? context.sourceHint,
-            publishedAt: DateAdapter.parse(metadata.publishedRaw, reference: context.fetchedAt),
+            publishedAt: published,
             language: metadata.language,
             summary: metadata.excerpt,
             text: result.text,
