@@ -1,4 +1,5 @@
 import Articles
+import Normalization
 
 /// The one entry point the worker calls: detects what the bytes are (feed, HTML page,
 /// plain-text page dump) and extracts their articles.
@@ -82,13 +83,27 @@ enum DocumentSniffer {
     }
 }
 
-/// Adapter to the shared charset decoder.
+/// Charset conversion goes through the shared iconv-based decoder of the Normalization module.
 enum TextDecoding {
     static func toUTF8(_ bytes: [UInt8], declared: String?) -> ([UInt8], [String]) {
-        // TODO(feeds): route through Normalization.CharsetDecoder.toUTF8 once merged.
-        var b = bytes
-        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { b.removeFirst(3) }
-        return (b, [])
+        do {
+            let (utf8, charset) = try CharsetDecoder.toUTF8(bytes, declared: declared)
+            var b = utf8
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { b.removeFirst(3) }
+            var warnings: [String] = []
+            if let declared, !sameCharset(declared, charset) { warnings.append("declared charset \(declared) not used; decoded as \(charset)") }
+            return (b, warnings)
+        } catch {
+            // Unknown label: fall back to the bytes as UTF-8 (invalid sequences become U+FFFD when strings are built).
+            if let (utf8, _) = try? CharsetDecoder.toUTF8(bytes, declared: nil) { return (utf8, ["charset \(declared ?? "?") not convertible (\(error)); decoded without it"]) }
+            return (bytes, ["charset conversion failed (\(error))"])
+        }
+    }
+
+    static func sameCharset(_ a: String, _ b: String) -> Bool {
+        func norm(_ s: String) -> String { String(s.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        let x = norm(a), y = norm(b)
+        return x == y || (["utf8", "unicode11utf8"].contains(x) && y == "utf8") || (["latin1", "iso88591", "usascii", "ascii"].contains(x) && y == "windows1252")
     }
 }
 

@@ -1,4 +1,5 @@
 import Articles
+import Normalization
 
 /// Turns an HTML page into one article: main content, title, byline, date, language, canonical URL.
 public struct HTMLArticleExtractor: Sendable {
@@ -106,10 +107,10 @@ extension Substring {
     }
 }
 
-/// Adapter to the shared date parser.
+/// Dates go through the shared tolerant parser of the Normalization module.
 enum DateAdapter {
     static func parse(_ raw: String?, reference: Timestamp?) -> Timestamp? {
-        // TODO(feeds): route through Normalization.DateParser.parse once merged.
-        return nil
+        guard let raw, !raw.isEmpty else { return nil }
+        return DateParser.parse(Array(raw.utf8), reference: reference)
     }
 }
