@@ -25,7 +25,7 @@ public struct HTMLArticleExtractor: Sendable {
         }
         let article = Article(
             url: context.url.isEmpty ? nil : context.url,
-            canonicalURL: metadata.canonicalURL,
+            canonicalURL: metadata.canonicalURL.flatMap { context.url.isEmpty ? $0 : (URLTools.resolve($0, against: context.url) ?? $0) },
             title: TextBuilder.fold(title),
             authors: authors,
             source: metadata.siteName ?? context.sourceHint,
@@ -33,7 +33,7 @@ public struct HTMLArticleExtractor: Sendable {
             language: metadata.language,
             summary: metadata.excerpt,
             text: result.text,
-            imageURL: metadata.imageURL
+            imageURL: metadata.imageURL.flatMap { context.url.isEmpty ? $0 : (URLTools.resolve($0, against: context.url) ?? $0) }
         )
         return (article, metadata, doc.warnings)
     }
