@@ -203,3 +203,28 @@ import Testing
         #expect(a.text.contains("Engineers\u{A0}— expect"))
     }
 }
+
+@Suite struct LegacyEncodingTests {
+    @Test func windows1252PageIsDecoded() throws {
+        var bytes = Array("<html><head><meta charset=\"windows-1252\"><title>Caf".utf8) + [0xE9] + Array(" prices rise again in the old town | Gazette</title></head><body><article>".utf8)
+        for _ in 0..<6 {
+            bytes += Array("<p>The caf".utf8) + [0xE9] + Array(" on the square raised the price of an espresso for the second time this year, citing the cost of beans and rent, and regulars grumbled.</p>".utf8)
+        }
+        bytes += Array("</article></body></html>".utf8)
+        let doc = try DocumentExtractor().extract(bytes, context: ExtractionContext(url: "https://x.example/"))
+        let a = try #require(doc.articles.first)
+        #expect(a.title == "Café prices rise again in the old town")
+        #expect(a.text.contains("The café on the square"))
+        #expect(!a.text.contains("\u{FFFD}"))
+    }
+
+    @Test func undeclaredInvalidUTF8BecomesValidText() throws {
+        var bytes = Array("<html><body><article>".utf8)
+        for _ in 0..<6 { bytes += Array("<p>Bytes ".utf8) + [0xC3, 0x28, 0xFF] + Array(" inside a paragraph of otherwise ordinary prose that goes on for a while, long enough to count as an article.</p>".utf8) }
+        bytes += Array("</article></body></html>".utf8)
+        let doc = try DocumentExtractor().extract(bytes, context: ExtractionContext(url: "https://x.example/"))
+        let a = try #require(doc.articles.first)
+        #expect(a.text.contains("ordinary prose"))
+        #expect(Array(a.text.utf8).count == a.text.utf8.count)
+    }
+}
