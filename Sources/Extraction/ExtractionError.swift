@@ -50,11 +50,14 @@ public struct ExtractedDocument: Sendable {
     public var warnings: [String]
     /// For HTML pages: the metadata as found on the page (raw date string, byline as written...).
     public var pageMetadata: PageMetadata?
+    /// For feeds: the feed's own title.
+    public var feedTitle: String?
 
-    public init(kind: DetectedKind, articles: [Article], warnings: [String] = [], pageMetadata: PageMetadata? = nil) {
+    public init(kind: DetectedKind, articles: [Article], warnings: [String] = [], pageMetadata: PageMetadata? = nil, feedTitle: String? = nil) {
         self.kind = kind
         self.articles = articles
         self.warnings = warnings
         self.pageMetadata = pageMetadata
+        self.feedTitle = feedTitle
     }
 }
