@@ -1,4 +1,5 @@
 import Articles
+import Feeds
 import Normalization
 
 /// The one entry point the worker calls: detects what the bytes are (feed, HTML page,
@@ -17,16 +18,35 @@ public struct DocumentExtractor: Sendable {
         let kind = DocumentSniffer.detect(bytes, hint: context.kindHint, contentType: context.contentType)
         switch kind {
         case .feed:
-            return try FeedDispatch.extract(bytes, context: context)
+            do {
+                let doc = try FeedDispatch.extract(bytes, context: context)
+                // A "feed" without entries whose bytes carry HTML page markers is read as a page.
+                if doc.articles.isEmpty, DocumentSniffer.hasPageMarkers(bytes),
+                   let page = try? extractPage(bytes, context: context) {
+                    return page
+                }
+                return doc
+            } catch .notAFeed {
+                // The sniffer saw feed markers but the parser disagrees: read it as a page.
+                return try extractPage(bytes, context: context)
+            } catch {
+                throw .feed(error)
+            }
         case .htmlPage:
-            let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: CharsetSniffer.sniff(bytes, contentType: context.contentType))
-            let (article, md, treeWarnings) = try HTMLArticleExtractor().extract(utf8, context: context)
-            return ExtractedDocument(kind: .htmlPage, articles: [article], warnings: warnings + treeWarnings, pageMetadata: md)
+            return try extractPage(bytes, context: context)
         case .textDump:
             let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: context.contentType.flatMap(CharsetSniffer.charsetParameter))
             let articles = try TextDumpExtractor().extract(utf8, context: context)
             return ExtractedDocument(kind: .textDump, articles: articles, warnings: warnings)
         }
+    }
+}
+
+extension DocumentExtractor {
+    func extractPage(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> ExtractedDocument {
+        let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: CharsetSniffer.sniff(bytes, contentType: context.contentType))
+        let (article, md, treeWarnings) = try HTMLArticleExtractor().extract(utf8, context: context)
+        return ExtractedDocument(kind: .htmlPage, articles: [article], warnings: warnings + treeWarnings, pageMetadata: md)
     }
 }
 
@@ -60,7 +80,14 @@ enum BinarySniffer {
 
 /// Decides feed vs HTML page vs plain-text dump from the bytes.
 enum DocumentSniffer {
+    static let pageMarkers = Keywords("<html|<body|<!doctype html")
+
+    static func hasPageMarkers(_ bytes: [UInt8]) -> Bool {
+        pageMarkers.matches(Array(bytes.prefix(8192)).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
+    }
+
     static func detect(_ bytes: [UInt8], hint: DocumentKind, contentType: String?) -> DetectedKind {
+        if FeedFormat.detect(bytes) != nil { return .feed }
         var i = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         while i < bytes.count, TextBuilder.isWS(bytes[i]) { i += 1 }
@@ -107,10 +134,12 @@ enum TextDecoding {
     }
 }
 
-/// Adapter to the shared feed parser.
+/// Feeds go to the shared `FeedParser` of the Feeds module.
 enum FeedDispatch {
-    static func extract(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> ExtractedDocument {
-        // TODO(feeds): route through Feeds.FeedParser.parse once merged.
-        throw .notAFeed(reason: "feed parser not available in this build")
+    static func extract(_ bytes: [UInt8], context: ExtractionContext) throws(FeedError) -> ExtractedDocument {
+        let feed = try FeedParser.parse(bytes, context: context)
+        var warnings = feed.warnings.map { "malformed feed: \($0)" }
+        if feed.articles.count >= context.limits.maxEntries { warnings.append("entries beyond \(context.limits.maxEntries) ignored") }
+        return ExtractedDocument(kind: .feed, articles: feed.articles, warnings: warnings, feedTitle: feed.title, feed: feed)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Articles
 import Extraction
+import Feeds
 import Foundation
 import Normalization
 
@@ -106,6 +107,11 @@ enum ArticleJSON {
                 "publishedTime": published, "lang": a.language ?? NSNull(), "articleBody": a.text,
                 "siteName": a.source ?? NSNull(), "excerpt": a.summary ?? NSNull(),
             ]
+        }
+        if let feed = doc.feed {
+            var w = JSONWriter()
+            FeedCorpusFormatter.write(feed, into: &w)
+            if let o = try? JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String: Any] { return o }
         }
         return [
             "kind": doc.kind.rawValue,
