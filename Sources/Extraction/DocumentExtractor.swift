@@ -113,6 +113,15 @@ enum DocumentSniffer {
 /// Charset conversion goes through the shared iconv-based decoder of the Normalization module.
 enum TextDecoding {
     static func toUTF8(_ bytes: [UInt8], declared: String?) -> ([UInt8], [String]) {
+        // Non-ASCII bytes that form valid UTF-8 are UTF-8 whatever the page declares: pages are often
+        // re-saved as UTF-8 with their old <meta charset> left in, and valid multi-byte UTF-8 by chance
+        // in a legacy charset is vanishingly rare on real text. (UTF-16 declarations are left to the decoder.)
+        if let declared, !declared.lowercased().hasPrefix("utf-16"), bytes.contains(where: { $0 >= 0x80 }), UTF8Repair.isValid(bytes) {
+            var b = bytes
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { b.removeFirst(3) }
+            let isUTF8Label = sameCharset(declared, "utf-8")
+            return (b, isUTF8Label ? [] : ["declared charset \(declared) ignored: the bytes are valid UTF-8"])
+        }
         do {
             let (utf8, charset) = try CharsetDecoder.toUTF8(bytes, declared: declared)
             var b = utf8

@@ -228,3 +228,18 @@ import Testing
         #expect(Array(a.text.utf8).count == a.text.utf8.count)
     }
 }
+
+@Suite struct CharsetDecisionTests {
+    @Test func validUTF8WinsOverAStaleDeclaration() {
+        let bytes = Array("<meta charset=gb2312><title>新电脑</title>".utf8)
+        let (out, warnings) = TextDecoding.toUTF8(bytes, declared: "gb2312")
+        #expect(out == bytes)
+        #expect(warnings.count == 1)
+    }
+
+    @Test func legacyBytesAreConverted() {
+        let bytes: [UInt8] = Array("caf".utf8) + [0xE9]
+        let (out, _) = TextDecoding.toUTF8(bytes, declared: "iso-8859-1")
+        #expect(String(decoding: out, as: UTF8.self) == "café")
+    }
+}
