@@ -68,7 +68,7 @@ struct MetadataReader {
         md.title = ld?.title ?? v("dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title", "title", "twitter:title", "parsely-title")
         if md.title == nil { md.title = documentTitle() }
         var byline = ld?.byline ?? v("dc:creator", "dcterm:creator", "author", "parsely-author")
-        if byline == nil, let a = values["article:author"], !a.hasPrefix("http://"), !a.hasPrefix("https://") { byline = a }
+        if byline == nil, let a = values["article:author"], !a.isEmpty, !a.hasPrefix("http://"), !a.hasPrefix("https://") { byline = a }
         md.byline = byline
         md.excerpt = ld?.excerpt ?? v("dc:description", "dcterm:description", "og:description", "weibo:article:description", "weibo:webpage:description", "description", "twitter:description")
         md.siteName = ld?.siteName ?? v("og:site_name")
