@@ -50,7 +50,7 @@ enum ElementKind: UInt8 {
     var isCapture: Bool {
         switch self {
         case .title, .link, .description, .contentEncoded, .content, .summary, .guid, .id, .pubDate, .published,
-             .updated, .issued, .modified, .created, .dcDate, .dcCreator, .name, .email, .category, .dcSubject,
+             .updated, .issued, .modified, .created, .dcDate, .author, .dcCreator, .name, .email, .category, .dcSubject,
              .language, .dcLanguage, .itunesAuthor, .itunesSummary:
             return true
         default: return false
@@ -256,7 +256,9 @@ struct XMLFeedReader {
             let mode = attrEnd > attrStart
                 ? XMLScanner.attribute(b, attrStart, attrEnd, "mode").map { String(decoding: $0, as: Unicode.UTF8.self) } : nil
             var value = XMLScanner.textValue(b, contentStart, contentEnd)
-            if mode == "base64" { value = Base64.decode(value) ?? value }
+            let isBase64 = mode == "base64" || (format == .atom10 && type.map { t in
+                t.contains("/") && !t.hasPrefix("text/") && !t.contains("xml") } == true)
+            if isBase64, let decoded = Base64.decode(value), mode == "base64" || UTF8Repair.isValid(decoded) { value = decoded }
             let plain = isAtom && (type == nil || type == "text" || type == "text/plain")
             if let base {
                 stack.append(Frame(kind: .other, hash: 0, base: base))
