@@ -317,7 +317,7 @@ struct XMLFeedReader {
         case .updated, .modified:
             if current!.updated == nil { current!.updated = value }
         case .author, .dcCreator:
-            let a = Whitespace.fold(value)
+            let a = Self.authorName(Whitespace.fold(value))
             if !a.isEmpty, !current!.authors.contains(a) { current!.authors.append(a) }
         case .itunesAuthor:
             if current!.itunesAuthor == nil { current!.itunesAuthor = Whitespace.fold(value) }
@@ -363,6 +363,15 @@ struct XMLFeedReader {
             }
             inAuthor = 0
         }
+    }
+
+    /// RSS `author` is "email (Name)" by the spec: keep the name when one is given.
+    static func authorName(_ a: [UInt8]) -> [UInt8] {
+        guard a.last == UInt8(ascii: ")"), let open = a.firstIndex(of: UInt8(ascii: "(")), open > 0 else { return a }
+        let before = a[..<open]
+        guard before.contains(UInt8(ascii: "@")), !before.dropLast().contains(0x20) else { return a }
+        let name = Whitespace.fold(Array(a[(open + 1)..<(a.count - 1)]))
+        return name.isEmpty ? a : name
     }
 
     mutating func finishEntry() {
