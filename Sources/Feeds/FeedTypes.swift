@@ -26,7 +26,10 @@ public enum FeedFormat: String, Sendable, Hashable, CaseIterable {
                     if d == UInt8(ascii: "!"), i + 3 < n, b[i + 2] == 45, b[i + 3] == 45 {
                         i = XMLScanner.find(b, from: i + 4, "-->") ?? n
                     } else {
-                        i = XMLScanner.find(b, from: i + 2, ">") ?? n
+                        let gt = XMLScanner.find(b, from: i + 2, ">") ?? n
+                        if let br = XMLScanner.index(of: UInt8(ascii: "["), in: b, from: i + 2), br < gt {
+                            i = XMLScanner.find(b, from: br, "]>") ?? XMLScanner.find(b, from: br, "]") ?? n
+                        } else { i = gt }
                     }
                     continue
                 }

@@ -50,7 +50,7 @@ enum ElementKind: UInt8 {
     var isCapture: Bool {
         switch self {
         case .title, .link, .description, .contentEncoded, .content, .summary, .guid, .id, .pubDate, .published,
-             .updated, .issued, .modified, .created, .dcDate, .dcCreator, .name, .email, .category, .dcSubject,
+             .updated, .issued, .modified, .created, .dcDate, .author, .dcCreator, .name, .email, .category, .dcSubject,
              .language, .dcLanguage, .itunesAuthor, .itunesSummary:
             return true
         default: return false
@@ -256,7 +256,9 @@ struct XMLFeedReader {
             let mode = attrEnd > attrStart
                 ? XMLScanner.attribute(b, attrStart, attrEnd, "mode").map { String(decoding: $0, as: Unicode.UTF8.self) } : nil
             var value = XMLScanner.textValue(b, contentStart, contentEnd)
-            if mode == "base64" { value = Base64.decode(value) ?? value }
+            let isBase64 = mode == "base64" || (format == .atom10 && type.map { t in
+                t.contains("/") && !t.hasPrefix("text/") && !t.contains("xml") } == true)
+            if isBase64, let decoded = Base64.decode(value), mode == "base64" || UTF8Repair.isValid(decoded) { value = decoded }
             let plain = isAtom && (type == nil || type == "text" || type == "text/plain")
             if let base {
                 stack.append(Frame(kind: .other, hash: 0, base: base))
@@ -315,7 +317,7 @@ struct XMLFeedReader {
         case .updated, .modified:
             if current!.updated == nil { current!.updated = value }
         case .author, .dcCreator:
-            let a = Whitespace.fold(value)
+            let a = Self.authorName(Whitespace.fold(value))
             if !a.isEmpty, !current!.authors.contains(a) { current!.authors.append(a) }
         case .itunesAuthor:
             if current!.itunesAuthor == nil { current!.itunesAuthor = Whitespace.fold(value) }
@@ -361,6 +363,15 @@ struct XMLFeedReader {
             }
             inAuthor = 0
         }
+    }
+
+    /// RSS `author` is "email (Name)" by the spec: keep the name when one is given.
+    static func authorName(_ a: [UInt8]) -> [UInt8] {
+        guard a.last == UInt8(ascii: ")"), let open = a.firstIndex(of: UInt8(ascii: "(")), open > 0 else { return a }
+        let before = a[..<open]
+        guard before.contains(UInt8(ascii: "@")), !before.dropLast().contains(0x20) else { return a }
+        let name = Whitespace.fold(Array(a[(open + 1)..<(a.count - 1)]))
+        return name.isEmpty ? a : name
     }
 
     mutating func finishEntry() {
