@@ -100,12 +100,20 @@ import Testing
         let notFound = "<html><head><title>404 Not Found</title></head><body><h1>Page not found</h1><p>Sorry, we could not find that page.</p></body></html>"
         let index = "<html><head><title>News</title></head><body><ul>" + (0..<40).map { "<li><a href=\"/s\($0)\">Headline number \($0) of the day</a></li>" }.joined() + "</ul></body></html>"
         let login = "<html><head><title>Sign in</title></head><body><form><input name=u><input type=password name=p><button>Log in</button></form><p>Subscribe to continue reading.</p></body></html>"
-        for html in [notFound, index, login, "<html><body></body></html>"] {
+        let wall = "<html><head><title>Markets rally as rates fall | Daily Ledger</title></head><body><article><h1>Markets rally as rates fall</h1><p>Stocks climbed on Tuesday after the central bank cut its main rate for the first time in two years, lifting banks and builders.</p><div class=\"paywall\"><p>Subscribe to continue reading. Already a subscriber? Sign in.</p></div></article></body></html>"
+        let softError = "<html><head><title>The Daily Ledger</title></head><body><h1>Sorry, page not found</h1><p>The page you were looking for may have moved. Try the search box or go back to the front page of the site.</p></body></html>"
+        for html in [notFound, index, login, wall, softError, "<html><body></body></html>"] {
             #expect(throws: ExtractionError.self) { try DocumentExtractor().extract(Array(html.utf8), context: ctx) }
             do { _ = try DocumentExtractor().extract(Array(html.utf8), context: ctx) } catch {
                 if case .noArticle = error {} else { Issue.record("expected noArticle, got \(error)") }
             }
         }
+    }
+
+    @Test func shortBriefWithAlarmingTitleIsStillAnArticle() throws {
+        let html = "<html><head><title>Terror alert lifted at central station | Daily Ledger</title></head><body><article><h1>Terror alert lifted at central station</h1><p>Police lifted the alert at the central station on Sunday evening after a suspicious bag turned out to hold only clothes, and trains resumed within the hour.</p></article></body></html>"
+        let doc = try DocumentExtractor().extract(Array(html.utf8), context: ExtractionContext(url: "https://x.example/"))
+        #expect(doc.articles.first?.title == "Terror alert lifted at central station")
     }
 
     @Test func typedErrorsForBadInput() {
