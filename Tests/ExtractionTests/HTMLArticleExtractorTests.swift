@@ -86,6 +86,19 @@ import Testing
         #expect(b.title == "Dublin Core title", "Dublin Core outranks OpenGraph")
     }
 
+    @Test func parselyAndWeiboNames() throws {
+        let head = """
+        <meta name="parsely-title" content="Parsely title of the bridge story">
+        <meta name="parsely-pub-date" content="2024-04-20T04:20:00.000Z">
+        <meta name="parsely-author" content="Jane Parsely">
+        """
+        let (a, md) = try extract(Self.page(head: head))
+        #expect(a.title == "Parsely title of the bridge story")
+        #expect(md.publishedRaw == "2024-04-20T04:20:00.000Z")
+        #expect(a.publishedAt == Timestamp(secondsSinceEpoch: 1_713_586_800))
+        #expect(md.byline == "Jane Parsely")
+    }
+
     @Test func titleCleaning() {
         let none: () -> [String] = { [] }
         #expect(TitleCleaner.clean("Old bridge to close for repairs | The Valley Gazette", headings: none, h1s: none) == "Old bridge to close for repairs")
