@@ -239,6 +239,19 @@ import Testing
         #expect(!a.text.contains("\u{FFFD}"))
     }
 
+    @Test func utf16PagesWithAndWithoutBOM() throws {
+        let html = HTMLArticleExtractorTests.page()
+        var le: [UInt8] = []
+        for u in html.utf16 { le.append(UInt8(u & 0xFF)); le.append(UInt8(u >> 8)) }
+        for bytes in [[0xFF, 0xFE] + le, le] {
+            let doc = try DocumentExtractor().extract(bytes, context: ExtractionContext(url: "https://x.example/"))
+            let a = try #require(doc.articles.first)
+            #expect(a.title == "Old bridge to close for repairs")
+            #expect(a.text.contains(HTMLArticleExtractorTests.prose[0]))
+            #expect(!a.text.contains("\u{0}"))
+        }
+    }
+
     @Test func undeclaredInvalidUTF8BecomesValidText() throws {
         var bytes = Array("<html><body><article>".utf8)
         for _ in 0..<6 { bytes += Array("<p>Bytes ".utf8) + [0xC3, 0x28, 0xFF] + Array(" inside a paragraph of otherwise ordinary prose that goes on for a while, long enough to count as an article.</p>".utf8) }
