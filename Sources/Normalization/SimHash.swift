@@ -21,15 +21,42 @@ public enum SimHash {
         }
         if inWord { wordHashes.append(h) }
         if wordHashes.isEmpty { return 0 }
-        var votes = [Int32](repeating: 0, count: 64)
+        // Bit votes counted SWAR-style: lane k of acc[j] counts bit (8k + j); flushed every 255 shingles.
+        var counts = [Int32](repeating: 0, count: 64)
+        var acc = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let lanes: UInt64 = 0x0101_0101_0101_0101
         let k = min(shingleSize, wordHashes.count)
-        for i in 0...(wordHashes.count - k) {
-            var s: UInt64 = 0x9E37_79B9_7F4A_7C15
-            for j in 0..<k { s = mix(s ^ wordHashes[i + j]) }
-            for bit in 0..<64 { votes[bit] += (s >> UInt64(bit)) & 1 == 1 ? 1 : -1 }
+        let total = wordHashes.count - k + 1
+        var pending = 0
+        func flush() {
+            withUnsafeBytes(of: acc) { raw in
+                for j in 0..<8 {
+                    let word = raw.loadUnaligned(fromByteOffset: j * 8, as: UInt64.self)
+                    for lane in 0..<8 { counts[lane * 8 + j] += Int32((word >> UInt64(lane * 8)) & 0xFF) }
+                }
+            }
+            acc = (0, 0, 0, 0, 0, 0, 0, 0)
+            pending = 0
         }
+        wordHashes.withUnsafeBufferPointer { w in
+            for i in 0..<total {
+                var s: UInt64 = 0x9E37_79B9_7F4A_7C15
+                for j in 0..<k { s = mix(s ^ w[i + j]) }
+                acc.0 &+= s & lanes
+                acc.1 &+= (s >> 1) & lanes
+                acc.2 &+= (s >> 2) & lanes
+                acc.3 &+= (s >> 3) & lanes
+                acc.4 &+= (s >> 4) & lanes
+                acc.5 &+= (s >> 5) & lanes
+                acc.6 &+= (s >> 6) & lanes
+                acc.7 &+= (s >> 7) & lanes
+                pending += 1
+                if pending == 255 { flush() }
+            }
+        }
+        flush()
         var out: UInt64 = 0
-        for bit in 0..<64 where votes[bit] > 0 { out |= 1 << UInt64(bit) }
+        for bit in 0..<64 where Int(counts[bit]) * 2 > total { out |= 1 << UInt64(bit) }
         return out
     }
 
@@ -49,12 +76,9 @@ public enum CanonicalText {
     /// One part (title or body) in canonical form: valid UTF-8, entities decoded, control characters
     /// removed, NFC, case folded, every white-space run to one space, trimmed.
     public static func normalize(_ bytes: [UInt8]) -> [UInt8] {
-        var t = UTF8Repair.repair(bytes)
-        t = HTMLEntities.decode(t)
-        t = TextCleaner.removeControlCharacters(t)
+        var t = TextSink.cleanFold(UTF8Repair.repair(bytes), decodeEntities: true)
         t = UnicodeNormalizer.nfc(t)
-        t = CaseFolder.fold(t)
-        return Whitespace.fold(t)
+        return CaseFolder.fold(t)
     }
 
     /// `normalize(title) + "\n\n" + normalize(body)`. Boilerplate removal is the extractor's job:

@@ -20,6 +20,9 @@ struct BenchFeedsCommand: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.")
     var seconds: Double = 5
 
+    @Flag(help: "Skip the XMLParser baseline (for profiling).")
+    var noBaseline = false
+
     func run() async throws {
         let fm = FileManager.default
         let names = try fm.contentsOfDirectory(atPath: dir).sorted()
@@ -58,7 +61,7 @@ struct BenchFeedsCommand: AsyncParsableCommand {
         let peak = MemoryStatus.read()
 
         // Baseline: Foundation XMLParser, bare SAX pass (empty delegate) over the XML files.
-        let base = measure(seconds: seconds) { () -> Int in
+        let base = noBaseline ? Result(mbPerSecond: 0, passes: 0) : measure(seconds: seconds) { () -> Int in
             var bytes = 0
             for f in xmlFiles {
                 let parser = XMLParser(data: Data(f))
