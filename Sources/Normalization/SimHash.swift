@@ -10,9 +10,9 @@ public enum SimHash {
         wordHashes.reserveCapacity(text.count / 5 + 1)
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var inWord = false
+        let table = wordByte
         for c in text {
-            let isWord = c >= 0x80 || (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122)
-            if isWord {
+            if table[Int(c)] {
                 h = (h ^ UInt64(c)) &* 0x100_0000_01b3
                 inWord = true
             } else if inWord {
@@ -40,8 +40,10 @@ public enum SimHash {
         }
         wordHashes.withUnsafeBufferPointer { w in
             for i in 0..<total {
-                var s: UInt64 = 0x9E37_79B9_7F4A_7C15
-                for j in 0..<k { s = mix(s ^ w[i + j]) }
+                var s: UInt64 = w[i]
+                if k > 1 { s ^= (w[i + 1] << 21 | w[i + 1] >> 43) }
+                if k > 2 { s ^= (w[i + 2] << 42 | w[i + 2] >> 22) }
+                s = mix(s)
                 acc.0 &+= s & lanes
                 acc.1 &+= (s >> 1) & lanes
                 acc.2 &+= (s >> 2) & lanes
@@ -59,6 +61,8 @@ public enum SimHash {
         for bit in 0..<64 where Int(counts[bit]) * 2 > total { out |= 1 << UInt64(bit) }
         return out
     }
+
+    static let wordByte: [Bool] = (0..<256).map { c in c >= 0x80 || (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122) }
 
     /// Number of differing bits.
     public static func hammingDistance(_ a: UInt64, _ b: UInt64) -> Int { (a ^ b).nonzeroBitCount }

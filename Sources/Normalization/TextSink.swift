@@ -16,6 +16,18 @@ public enum TextSink {
             }
             while i < n {
                 let c = src[i]
+                if c > 0x20 && c < 0x7F && c != UInt8(ascii: "&") {
+                    if pending { if w > 0 { out[w] = 0x20; w += 1 }; pending = false }
+                    out[w] = c; w += 1; i += 1
+                    // Tight copy of printable ASCII.
+                    while i < n {
+                        let x = src[i]
+                        guard x > 0x20 && x < 0x7F && x != UInt8(ascii: "&") else { break }
+                        out[w] = x; w += 1; i += 1
+                    }
+                    continue
+                }
+                if c == 0x20 { pending = true; i += 1; continue }
                 if c > 0x20 && c < 0x7F {
                     if c == UInt8(ascii: "&") && decodeEntities, let (used, cp1, cp2) = HTMLEntities.reference(src, at: i) {
                         i += used
