@@ -74,7 +74,9 @@ public struct ArticleEvent: Sendable, Hashable {
         text.withUnsafeBufferPointer { b in
             var i = 0
             while i < b.count {
-                let l = Whitespace.spaceLength(b, at: i)
+                let c = b[i]
+                let l = c < 0x80 ? (Whitespace.isASCIISpace(c) ? 1 : 0)
+                    : (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF) ? Whitespace.spaceLength(b, at: i) : 0
                 if l > 0 { inWord = false; i += l; continue }
                 if !inWord { count += 1; inWord = true }
                 i += 1

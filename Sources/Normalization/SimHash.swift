@@ -80,7 +80,9 @@ public enum CanonicalText {
     /// One part (title or body) in canonical form: valid UTF-8, entities decoded, control characters
     /// removed, NFC, case folded, every white-space run to one space, trimmed.
     public static func normalize(_ bytes: [UInt8]) -> [UInt8] {
-        var t = TextSink.cleanFold(UTF8Repair.repair(bytes), decodeEntities: true)
+        var t = UTF8Repair.repair(bytes).withUnsafeBufferPointer {
+            TextSink.cleanFold($0, decodeEntities: true, lowercaseASCII: true)
+        }
         t = UnicodeNormalizer.nfc(t)
         return CaseFolder.fold(t)
     }
