@@ -59,7 +59,10 @@ public struct ArticleEvent: Sendable, Hashable {
         self.language = article.language
         self.summary = article.summary
         self.text = article.text
-        self.wordCount = Self.countWords(bodyBytes)
+        // The canonical body is folded: words are the single-space separated runs.
+        var words = canonicalBody.isEmpty ? 0 : 1
+        for c in canonicalBody where c == 0x20 { words += 1 }
+        self.wordCount = words
         self.categories = article.categories
         self.feedURL = article.feedURL
         self.jobID = jobID

@@ -3,23 +3,35 @@ public enum SimHash {
     /// Words per shingle.
     public static let shingleSize = 3
 
-    /// SimHash of `text` (expected already canonical: case-folded, white space folded). Word
-    /// boundaries are ASCII white space and ASCII punctuation; non-ASCII bytes are word bytes.
+    /// SimHash of `text` (expected already canonical: case-folded, white space folded). Words are
+    /// the runs between ASCII white space; each shingle of `shingleSize` consecutive words votes.
     public static func compute(_ text: [UInt8]) -> UInt64 {
         var wordHashes: [UInt64] = []
         wordHashes.reserveCapacity(text.count / 5 + 1)
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var inWord = false
-        let table = wordByte
-        for c in text {
-            if table[Int(c)] {
-                h = (h ^ UInt64(c)) &* 0x100_0000_01b3
-                inWord = true
-            } else if inWord {
-                wordHashes.append(h); h = 0xcbf2_9ce4_8422_2325; inWord = false
+        text.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                while i < n, Whitespace.isASCIISpace(b[i]) { i += 1 }
+                guard i < n else { break }
+                let start = i
+                while i < n, !Whitespace.isASCIISpace(b[i]) { i += 1 }
+                // Hash the word 8 bytes at a time.
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(i - start)
+                var k = start
+                while k + 8 <= i {
+                    h = mix(h ^ UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self))
+                    k += 8
+                }
+                if k < i {
+                    var tail: UInt64 = 0
+                    var shift: UInt64 = 0
+                    while k < i { tail |= UInt64(b[k]) << shift; shift += 8; k += 1 }
+                    h = mix(h ^ tail)
+                }
+                wordHashes.append(h)
             }
         }
-        if inWord { wordHashes.append(h) }
         if wordHashes.isEmpty { return 0 }
         // Bit votes counted SWAR-style: lane k of acc[j] counts bit (8k + j); flushed every 255 shingles.
         var counts = [Int32](repeating: 0, count: 64)
@@ -61,8 +73,6 @@ public enum SimHash {
         for bit in 0..<64 where Int(counts[bit]) * 2 > total { out |= 1 << UInt64(bit) }
         return out
     }
-
-    static let wordByte: [Bool] = (0..<256).map { c in c >= 0x80 || (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122) }
 
     /// Number of differing bits.
     public static func hammingDistance(_ a: UInt64, _ b: UInt64) -> Int { (a ^ b).nonzeroBitCount }

@@ -16,7 +16,25 @@ public enum TextSink {
                 if c > 0x20 && c < 0x7F && c != 0x26 {
                     if pending { if w > 0 { out[w] = 0x20; w += 1 }; pending = false }
                     out[w] = (c >= 65 && c <= 90) ? c | lowerBit : c; w += 1; i += 1
-                    // Tight copy of printable ASCII.
+                    // Tight copy of printable ASCII, 8 bytes at a time while possible.
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let highs: UInt64 = 0x8080_8080_8080_8080
+                    while i + 8 <= n {
+                        let x = UnsafeRawPointer(src.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                        let low = (x &- ones &* 0x21) & ~x & highs            // some byte < 0x21
+                        let amp = ((x ^ (ones &* 0x26)) &- ones) & ~(x ^ (ones &* 0x26)) & highs
+                        let del = ((x ^ (ones &* 0x7F)) &- ones) & ~(x ^ (ones &* 0x7F)) & highs
+                        if (x & highs) | low | amp | del != 0 { break }
+                        var y = x
+                        if lowerBit != 0 {
+                            let a = x | highs
+                            let ge = (a &- ones &* 0x41) & highs
+                            let gt = (a &- ones &* 0x5B) & highs
+                            y = x | ((ge & ~gt) >> 2)
+                        }
+                        UnsafeMutableRawPointer(out.baseAddress! + w).storeBytes(of: y, as: UInt64.self)
+                        w += 8; i += 8
+                    }
                     while i < n {
                         let x = src[i]
                         guard x > 0x20 && x < 0x7F && x != 0x26 else { break }

@@ -39,3 +39,25 @@ import Testing
         #expect(s(CaseFolder.fold(Array("ÉCOLE Ünïcode".utf8))) == "école ünïcode")
     }
 }
+
+@Suite struct TextSinkTests {
+    /// The fused pass must equal the separate passes (decode → remove controls → fold → lower-case).
+    @Test func fusedPassEqualsSeparatePasses() {
+        var state: UInt64 = 12345
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let alphabet = Array("abcXYZ AZaz@[`{ \t\n&amp;&lt;&#65;&nbsp;\u{1}\u{7F}é\u{A0}\u{2003}–".utf8)
+        for _ in 0..<2000 {
+            var s: [UInt8] = []
+            for _ in 0..<Int(next() % 60) {
+                if next() % 3 == 0 { s += Array("Hello World ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8.prefix(Int(next() % 30))) }
+                else { s.append(alphabet[Int(next() % UInt64(alphabet.count))]) }
+            }
+            s = UTF8Repair.repair(s)
+            let reference = CaseFolder.fold(Whitespace.fold(TextCleaner.removeControlCharacters(HTMLEntities.decode(s))))
+            let fused = s.withUnsafeBufferPointer { TextSink.cleanFold($0, decodeEntities: true, lowercaseASCII: true) }
+            #expect(CaseFolder.fold(fused) == reference, "input \(s)")
+            let unlowered = s.withUnsafeBufferPointer { TextSink.cleanFold($0, decodeEntities: false) }
+            #expect(unlowered == Whitespace.fold(TextCleaner.removeControlCharacters(s)))
+        }
+    }
+}
