@@ -21,10 +21,15 @@ public enum TextSink {
                     let highs: UInt64 = 0x8080_8080_8080_8080
                     while i + 8 <= n {
                         let x = UnsafeRawPointer(src.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                        let low = (x &- ones &* 0x21) & ~x & highs            // some byte < 0x21
+                        let low = (x &- ones &* 0x20) & ~x & highs            // some byte < 0x20
                         let amp = ((x ^ (ones &* 0x26)) &- ones) & ~(x ^ (ones &* 0x26)) & highs
                         let del = ((x ^ (ones &* 0x7F)) &- ones) & ~(x ^ (ones &* 0x7F)) & highs
                         if (x & highs) | low | amp | del != 0 { break }
+                        // Single spaces between words are copied as they are; a double space or a
+                        // space in the last byte leaves the block to the byte loop.
+                        let t = x ^ (ones &* 0x20)
+                        let sp = ~(((t & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | t) & highs  // exact: byte == 0x20
+                        if sp & (sp >> 8) != 0 || sp & 0x8000_0000_0000_0000 != 0 { break }
                         var y = x
                         if lowerBit != 0 {
                             let a = x | highs
