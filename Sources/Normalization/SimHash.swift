@@ -4,7 +4,7 @@ public enum SimHash {
     public static let shingleSize = 3
 
     /// SimHash of `text` (expected already canonical: case-folded, white space folded). Words are
-    /// the runs between ASCII white space; each shingle of `shingleSize` consecutive words votes.
+    /// the runs between bytes <= 0x20 (white space and controls); each shingle of `shingleSize` consecutive words votes.
     public static func compute(_ text: [UInt8]) -> UInt64 {
         var wordHashes: [UInt64] = []
         wordHashes.reserveCapacity(text.count / 5 + 1)
@@ -12,22 +12,24 @@ public enum SimHash {
             let n = b.count
             var i = 0
             while i < n {
-                while i < n, Whitespace.isASCIISpace(b[i]) { i += 1 }
+                while i < n, b[i] <= 0x20 { i += 1 }
                 guard i < n else { break }
                 let start = i
-                while i < n, !Whitespace.isASCIISpace(b[i]) { i += 1 }
-                // Hash the word 8 bytes at a time.
+                while i < n, b[i] > 0x20 { i += 1 }
+                // Hash the word 8 bytes at a time (multiply-rotate; the shingle hash mixes fully).
                 var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(i - start)
                 var k = start
                 while k + 8 <= i {
-                    h = mix(h ^ UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self))
+                    h = (h ^ UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+                    h = h << 31 | h >> 33
                     k += 8
                 }
                 if k < i {
                     var tail: UInt64 = 0
                     var shift: UInt64 = 0
                     while k < i { tail |= UInt64(b[k]) << shift; shift += 8; k += 1 }
-                    h = mix(h ^ tail)
+                    h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+                    h = h << 31 | h >> 33
                 }
                 wordHashes.append(h)
             }
