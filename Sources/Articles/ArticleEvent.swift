@@ -40,8 +40,8 @@ public struct ArticleEvent: Sendable, Hashable {
     public init(article: Article, jobID: String, fetchedAt: Timestamp?, parserVersion: String = ParserVersion.current) {
         let titleBytes = Array(article.title.utf8)
         let bodyBytes = Array(article.text.utf8)
-        let canonicalBody = CanonicalText.normalize(bodyBytes)
-        var canonical = CanonicalText.normalize(titleBytes)
+        let canonicalBody = CanonicalText.normalize(validUTF8: bodyBytes)
+        var canonical = CanonicalText.normalize(validUTF8: titleBytes)
         canonical.append(0x0A); canonical.append(0x0A)
         canonical.append(contentsOf: canonicalBody)
         let hash = SHA256.hex(canonical)

@@ -21,16 +21,23 @@ public enum HTMLText {
         return v
     }
 
-    static let blockNames: Set<UInt64> = Set([
-        "p", "br", "li", "ul", "ol", "tr", "hr", "dd", "dt", "dl", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-        "div", "pre", "table", "section", "article", "header", "footer", "figure", "figcapti", "blockquo",
-        "aside", "nav", "main", "address", "center", "tbody", "thead", "caption", "details", "summary", "form",
-    ].map(pack))
-    static let skipNames: Set<UInt64> = Set(["script", "style", "noscript", "template"].map(pack))
-    static let spaceNames: Set<UInt64> = Set(["img", "td", "th"].map(pack))
+    /// Tag classes: 1 = block (ends a paragraph), 2 = skipped with its content, 3 = word separator.
+    static let tagClasses = IntegerTable(
+        ["p", "br", "li", "ul", "ol", "tr", "hr", "dd", "dt", "dl", "h1", "h2", "h3", "h4", "h5", "h6",
+         "div", "pre", "table", "section", "article", "header", "footer", "figure", "figcapti", "blockquo",
+         "aside", "nav", "main", "address", "center", "tbody", "thead", "caption", "details", "summary", "form"]
+            .map { (pack($0), UInt8(1)) }
+        + ["script", "style", "noscript", "template"].map { (pack($0), UInt8(2)) }
+        + ["img", "td", "th"].map { (pack($0), UInt8(3)) })
 
-    static func convert(_ html: [UInt8], separator: [UInt8]) -> [UInt8] {
-        let src = UTF8Repair.repair(html)
+    /// `paragraphs` for input already known to be valid UTF-8 (skips the validation pass).
+    public static func paragraphs(validUTF8 html: [UInt8]) -> [UInt8] { convert(html, separator: [0x0A, 0x0A], valid: true) }
+
+    /// `line` for input already known to be valid UTF-8.
+    public static func line(validUTF8 html: [UInt8]) -> [UInt8] { convert(html, separator: [0x20], valid: true) }
+
+    static func convert(_ html: [UInt8], separator: [UInt8], valid: Bool = false) -> [UInt8] {
+        let src = valid ? html : UTF8Repair.repair(html)
         var out: [UInt8] = []
         out.reserveCapacity(src.count)
         var para: [UInt8] = []
@@ -99,7 +106,8 @@ public enum HTMLText {
                     } else { k = g }
                 } else { k = n }
                 i = min(n, k + 1)
-                if !closing, skipNames.contains(packed) {
+                let tagClass = tagClasses.value(for: packed) ?? 0
+                if !closing, tagClass == 2 {
                     var endTag: [UInt8] = [UInt8(ascii: "<"), UInt8(ascii: "/")]
                     var x = packed
                     while x != 0 { endTag.append(UInt8(x & 0xFF)); x >>= 8 }
@@ -107,7 +115,7 @@ public enum HTMLText {
                     if i < n { i = (find(b, from: i, ">") ?? n) }
                     continue
                 }
-                if blockNames.contains(packed) { flush() } else if spaceNames.contains(packed) { para.append(0x20) }
+                if tagClass == 1 { flush() } else if tagClass == 3 { para.append(0x20) }
             }
         }
         flush()

@@ -92,7 +92,12 @@ public enum CanonicalText {
     /// One part (title or body) in canonical form: valid UTF-8, entities decoded, control characters
     /// removed, NFC, case folded, every white-space run to one space, trimmed.
     public static func normalize(_ bytes: [UInt8]) -> [UInt8] {
-        var t = UTF8Repair.repair(bytes).withUnsafeBufferPointer {
+        normalize(validUTF8: UTF8Repair.repair(bytes))
+    }
+
+    /// `normalize` for input already known to be valid UTF-8 (e.g. the bytes of a `String`).
+    public static func normalize(validUTF8 bytes: [UInt8]) -> [UInt8] {
+        var t = bytes.withUnsafeBufferPointer {
             TextSink.cleanFold($0, decodeEntities: true, lowercaseASCII: true)
         }
         t = UnicodeNormalizer.nfc(t)

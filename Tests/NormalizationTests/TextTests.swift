@@ -61,3 +61,18 @@ import Testing
         }
     }
 }
+
+@Suite struct IntegerTableTests {
+    @Test func lookupsAndMisses() {
+        let entries = (1...300).map { (UInt64($0) &* 0x1234_5678_9ABC_DEF1, UInt8($0 % 250)) }
+        let t = IntegerTable(entries)
+        for (k, v) in entries { #expect(t.value(for: k) == v) }
+        #expect(t.value(for: 0) == nil)
+        #expect(t.value(for: 42) == nil)
+    }
+
+    @Test func htmlTextTagClasses() {
+        let html = Array("<DIV>one<span>two</span></div><Script>x()</SCRIPT><p>three<img src=a>four</p>".utf8)
+        #expect(String(decoding: HTMLText.paragraphs(html), as: UTF8.self) == "onetwo\n\nthree four")
+    }
+}
