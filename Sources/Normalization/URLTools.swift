@@ -68,6 +68,14 @@ public enum URLTools {
 
     /// RFC 3986 §5.2.4 remove_dot_segments.
     public static func removeDotSegments(_ path: String) -> String {
+        // Fast path: no segment starts with "." → nothing to remove.
+        var prev: UInt8 = UInt8(ascii: "/")
+        var hasDot = false
+        for c in path.utf8 {
+            if c == UInt8(ascii: ".") && prev == UInt8(ascii: "/") { hasDot = true; break }
+            prev = c
+        }
+        if !hasDot { return path }
         var input = Substring(path)
         var output: [Substring] = []
         var out = ""
