@@ -15,19 +15,34 @@ public enum SimHash {
                 while i < n, b[i] <= 0x20 { i += 1 }
                 guard i < n else { break }
                 let start = i
-                while i < n, b[i] > 0x20 { i += 1 }
+                // Find the word's end 8 bytes at a time: the lowest byte <= 0x20 (exact for the lowest).
+                var end = -1
+                while i + 8 <= n {
+                    let x = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                    let m = (x &- 0x2121_2121_2121_2121) & ~x & 0x8080_8080_8080_8080
+                    if m != 0 { end = i + m.trailingZeroBitCount >> 3; break }
+                    i += 8
+                }
+                if end < 0 { while i < n, b[i] > 0x20 { i += 1 }; end = i }
+                i = end
                 // Hash the word 8 bytes at a time (multiply-rotate; the shingle hash mixes fully).
-                var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(i - start)
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(end - start)
                 var k = start
-                while k + 8 <= i {
+                while k + 8 <= end {
                     h = (h ^ UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
                     h = h << 31 | h >> 33
                     k += 8
                 }
-                if k < i {
-                    var tail: UInt64 = 0
-                    var shift: UInt64 = 0
-                    while k < i { tail |= UInt64(b[k]) << shift; shift += 8; k += 1 }
+                if k < end {
+                    var tail: UInt64
+                    if k + 8 <= n {
+                        let shiftBits = UInt64(8 * (end - k))
+                        tail = UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self) & ((1 << shiftBits) &- 1)
+                    } else {
+                        tail = 0
+                        var shift: UInt64 = 0
+                        while k < end { tail |= UInt64(b[k]) << shift; shift += 8; k += 1 }
+                    }
                     h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
                     h = h << 31 | h >> 33
                 }
