@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decodes HTML character references (named, decimal and hexadecimal) in UTF-8 bytes.
 ///
 /// Follows the HTML5 rules closely: the full named table, the legacy semicolon-less names
@@ -35,7 +41,8 @@ public enum HTMLEntities {
         var i = 0
         var runStart = 0
         while i < n {
-            if bytes[i] != UInt8(ascii: "&") { i &+= 1; continue }
+            guard let hit = memchr(bytes.baseAddress! + i, 0x26, n - i) else { break }
+            i = bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             if let (consumed, cp1, cp2) = reference(bytes, at: i) {
                 UTF8Encoding.append(cp1, to: &out)
