@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Normalization", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
         .target(name: "Articles", dependencies: ["Normalization"], swiftSettings: swiftSettings),
         .target(name: "Feeds", dependencies: ["Articles", "Normalization"], swiftSettings: swiftSettings),
-        .target(name: "Extraction", dependencies: ["Articles", "Normalization", "Feeds"], swiftSettings: swiftSettings),
+        .target(name: "Extraction", dependencies: ["Articles", "Normalization", "Feeds"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // MARK: Infrastructure
         .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")]),
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "NormalizationTests", dependencies: ["Normalization", "TestSupport"]),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles", "TestSupport"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "Articles", "TestSupport"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Feeds", "Articles", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Feeds", "Articles", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "DedupeTests", dependencies: ["Dedupe", "TestSupport"]),
