@@ -66,6 +66,11 @@ final class CurlMultiEngine: Sendable {
         }
     }
 
+    deinit {
+        // Reached only after the engine thread has ended (it holds a reference), so no handle is in use.
+        curl_multi_cleanup(multi)
+    }
+
     /// Stops the engine thread; in-flight transfers finish as cancelled. Idempotent.
     func shutdown() {
         inbox.withLock { $0.stopping = true }
@@ -121,8 +126,7 @@ private final class EngineLoop {
                 active.removeAll()
                 // Anything submitted after our last look is answered too.
                 for transfer in engine.takeInbox().submitted { transfer.outcome.cancelled = true; finish(transfer) }
-                curl_multi_cleanup(multi)
-                return
+                return // the multi handle is freed by the engine's deinit
             }
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
@@ -139,6 +143,7 @@ private final class EngineLoop {
     }
 
     private func finish(_ transfer: CurlTransfer) {
+        transfer.releaseHandle()
         let continuation = transfer.continuation
         transfer.continuation = nil
         continuation?.resume(returning: transfer.outcome)

@@ -56,10 +56,18 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     deinit {
-        if let easy { curl_easy_cleanup(easy) }
-        if let headerList { curl_slist_free_all(headerList) }
-        if let resolveList { curl_slist_free_all(resolveList) }
+        releaseHandle()
         errorBuffer.deallocate()
+    }
+
+    /// Frees the easy handle and its lists (on the engine thread, once the transfer left the multi handle).
+    func releaseHandle() {
+        if let easy { curl_easy_cleanup(easy) }
+        easy = nil
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        if let resolveList { curl_slist_free_all(resolveList) }
+        resolveList = nil
     }
 
     /// Creates and configures the easy handle. Returns false if curl refused an option.
