@@ -41,3 +41,15 @@ public enum RetryAfter {
         return .seconds(max(0, Int64(date) - now))
     }
 }
+
+/// What the linked libcurl can do.
+public enum CurlSupport {
+    /// Whether libcurl was built with HTTP/2 (nghttp2).
+    public static var hasHTTP2: Bool {
+        guard let info = curl_version_info(CURLVERSION_FIRST) else { return false }
+        return info.pointee.features & CURL_VERSION_HTTP2 != 0
+    }
+
+    /// libcurl's version string (`7.88.1`).
+    public static var version: String { String(cString: curl_version_info(CURLVERSION_FIRST).pointee.version) }
+}

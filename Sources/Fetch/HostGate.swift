@@ -6,27 +6,43 @@ public actor HostGate {
     private struct HostState {
         var active = 0
         var nextStart: ContinuousClock.Instant
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [Waiter] = []
+    }
+
+    /// A task waiting for a permit; resumed with true when a permit was returned, false when cancelled.
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Bool, Never>
     }
 
     public let concurrency: Int
     public let minimumDelay: Duration
     private var hosts: [String: HostState] = [:]
     private let clock = ContinuousClock()
+    private var nextWaiterID: UInt64 = 0
 
     public init(concurrency: Int, minimumDelay: Duration) {
         self.concurrency = max(1, concurrency)
         self.minimumDelay = max(.zero, minimumDelay)
     }
 
-    /// Waits for a permit for `host`. Throws `CancellationError` (permit already returned) if the task is
-    /// cancelled while waiting for the start delay.
+    /// Waits for a permit for `host`. Throws `CancellationError` (holding no permit) if the task is
+    /// cancelled while waiting for a permit or for the start delay.
     public func acquire(_ host: String) async throws(CancellationError) {
         let key = host.lowercased()
         while (hosts[key]?.active ?? 0) >= concurrency {
-            await withCheckedContinuation { continuation in
-                hosts[key, default: HostState(nextStart: clock.now)].waiters.append(continuation)
+            if Task.isCancelled { throw CancellationError() }
+            nextWaiterID += 1
+            let id = nextWaiterID
+            let woken = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                    hosts[key, default: HostState(nextStart: clock.now)].waiters.append(Waiter(id: id, continuation: continuation))
+                }
+            } onCancel: {
+                // Runs after the waiter is queued: the actor is busy until the continuation is stored.
+                Task { await self.cancelWaiter(key, id: id) }
             }
+            if !woken { throw CancellationError() }
         }
         var state = hosts[key] ?? HostState(nextStart: clock.now)
         let now = clock.now
@@ -52,7 +68,7 @@ public actor HostGate {
         if !state.waiters.isEmpty {
             let next = state.waiters.removeFirst()
             hosts[key] = state
-            next.resume()
+            next.continuation.resume(returning: true)
             return
         }
         if state.active == 0, state.nextStart <= clock.now {
@@ -60,6 +76,12 @@ public actor HostGate {
         } else {
             hosts[key] = state
         }
+    }
+
+    private func cancelWaiter(_ key: String, id: UInt64) {
+        guard let index = hosts[key]?.waiters.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = hosts[key]!.waiters.remove(at: index)
+        waiter.continuation.resume(returning: false)
     }
 
     /// Requests in flight to `host` (for tests and metrics).

@@ -297,3 +297,71 @@ import Testing
         #expect(RetryAfter.parse("-5", now: 0) == nil)
     }
 }
+
+/// Behaviour of the shared client under concurrency, cancellation and persistence.
+@Suite struct HTTPFetcherSharingTests {
+    @Test func perHostLimitHoldsAcrossConcurrentJobs() async throws {
+        let load = Mutex((current: 0, peak: 0))
+        let server = try LoopbackHTTPServer { _, connection in
+            load.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) }
+            Thread.sleep(forTimeInterval: 0.1)
+            load.withLock { $0.current -= 1 }
+            connection.respond(200, body: Array("x".utf8))
+            return .keepAlive
+        }
+        var configuration = Fixtures.configuration()
+        configuration.perHostConcurrency = 2
+        let fetcher = HTTPFetcher(configuration: configuration)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<8 {
+                group.addTask { try await fetcher.fetch(FetchRequest(url: server.baseURL + "/\(index)")).status }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        #expect(load.withLock { $0.peak } == 2, "8 jobs, 2 permits: never more than 2 requests at the server")
+        #expect(server.connectionCount <= 2, "the two connections are reused")
+    }
+
+    @Test func cancellingTheTaskEndsTheTransfer() async throws {
+        let server = try LoopbackHTTPServer { _, connection in
+            connection.waitForPeerClose()
+            connection.note("peer closed")
+            return .close
+        }
+        let fetcher = HTTPFetcher(configuration: Fixtures.configuration())
+        let task = Task { () async -> FetchError? in
+            do throws(FetchError) {
+                _ = try await fetcher.fetch(FetchRequest(url: server.baseURL + "/hang"))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let error = await task.value
+        guard case .cancelled? = error else { Issue.record("expected cancelled, got \(String(describing: error))"); return }
+        for _ in 0..<100 where server.notedEvents.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.notedEvents == ["peer closed"], "the connection was closed, not left hanging")
+    }
+
+    @Test func validatorCachePersistsOnDisk() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("validators-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let cache = try ValidatorCache(path: path)
+            try await cache.store(Validators(etag: "\"abc\""), for: "https://example.org/feed", now: 1)
+        }
+        let reopened = try ValidatorCache(path: path)
+        #expect(try await reopened.validators(for: "https://example.org/feed") == Validators(etag: "\"abc\""))
+        #expect(try await reopened.validators(for: "https://example.org/other") == nil)
+        try await reopened.store(Validators(), for: "https://example.org/feed", now: 2)
+        #expect(try await reopened.validators(for: "https://example.org/feed") == nil, "empty validators forget the URL")
+    }
+
+    @Test func linkedLibcurlSpeaksHTTP2() {
+        // HTTP/2 is negotiated over TLS (CURL_HTTP_VERSION_2TLS); no TLS server runs in these tests, so this
+        // checks that the libcurl we link was built with nghttp2.
+        #expect(CurlSupport.hasHTTP2)
+    }
+}

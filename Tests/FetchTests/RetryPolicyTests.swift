@@ -115,4 +115,19 @@ struct SeededGenerator: RandomNumberGenerator {
         // Starts at >= 0, 100, 200 ms: a lower bound, which cannot flake on a loaded machine.
         #expect(clock.now - start >= .milliseconds(200))
     }
+
+    @Test func cancelledWaiterLeavesWithoutAPermit() async throws {
+        let gate = HostGate(concurrency: 1, minimumDelay: .zero)
+        try await gate.acquire("busy.example")
+        let waiter = Task { () async -> Bool in
+            do { try await gate.acquire("busy.example"); return true } catch { return false }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        #expect(await waiter.value == false, "the waiter ends with CancellationError")
+        #expect(await gate.inFlight("busy.example") == 1, "only the first holder has a permit")
+        await gate.release("busy.example")
+        try await gate.acquire("busy.example") // the permit is free again
+        #expect(await gate.inFlight("busy.example") == 1)
+    }
 }
