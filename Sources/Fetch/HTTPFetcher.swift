@@ -149,7 +149,8 @@ public final class HTTPFetcher: Sendable {
             let message = outcome.errorMessage.lowercased()
             if message.contains("too slow") { throw .timedOut(.lowSpeed, url: url.text) }
             if outcome.status == 0 && outcome.connectSeconds == 0
-                && (message.contains("connection timed out") || message.contains("resolving timed out")) {
+                && (message.contains("connection timed out") || message.contains("failed to connect")
+                    || message.contains("resolving timed out")) {
                 throw .timedOut(.connect, url: url.text)
             }
             throw .timedOut(.total, url: url.text)

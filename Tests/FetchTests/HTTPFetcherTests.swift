@@ -203,6 +203,15 @@ import Testing
         #expect(RetryPolicy.isTransient(error!))
     }
 
+    @Test func connectThatNeverCompletesTimesOut() async throws {
+        let listener = try FullBacklogListener()
+        var configuration = Fixtures.configuration()
+        configuration.connectTimeout = .seconds(1)
+        let error = await expectFetchError(HTTPFetcher(configuration: configuration), "http://127.0.0.1:\(listener.port)/")
+        guard case .timedOut(let kind, _)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(kind == .connect)
+    }
+
     @Test func tricklingServerIsAbortedByTheLowSpeedLimit() async throws {
         let server = try LoopbackHTTPServer { _, connection in
             connection.write("HTTP/1.1 200 OK\r\nContent-Length: 600\r\n\r\n")

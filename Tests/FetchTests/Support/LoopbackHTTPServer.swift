@@ -205,3 +205,31 @@ enum Fixtures {
         return configuration
     }
 }
+
+/// A loopback listener that never accepts, its backlog filled by idle client sockets, so a further
+/// connection attempt hangs in the SYN stage (for connect-timeout tests).
+final class FullBacklogListener {
+    let port: Int
+    private var descriptors: [Int32] = []
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        guard withUnsafePointer(to: &address, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, size) } }) == 0,
+              listen(listener, 0) == 0 else { throw LoopbackHTTPServer.ServerError.listen(errno) }
+        var length = size
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        descriptors.append(listener)
+        for _ in 0..<4 { // backlog 0 admits one or two; the rest sit in SYN_SENT
+            let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, size) } }
+            descriptors.append(client)
+        }
+    }
+
+    deinit { for fd in descriptors { close(fd) } }
+}
