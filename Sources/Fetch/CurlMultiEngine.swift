@@ -49,6 +49,9 @@ final class CurlMultiEngine: Sendable {
                 let accepted = inbox.withLock { inbox in
                     guard !inbox.stopping else { return false }
                     inbox.submitted.append(transfer)
+                    // Cancelled before the submission was queued: onCancel's request may be processed
+                    // before the transfer exists, so queue one after it.
+                    if Task.isCancelled { inbox.cancelled.append(id) }
                     return true
                 }
                 if accepted {
