@@ -244,6 +244,28 @@ import Testing
         #expect(after >= .seconds(120), "the server's Retry-After is honoured")
     }
 
+    @Test func serviceUnavailableWithRetryAfterDate() async throws {
+        let server = try LoopbackHTTPServer { _, connection in
+            // An IMF-fixdate 60 s from now, written from the C clock like a server would.
+            var now = time(nil) + 60
+            var parts = tm()
+            gmtime_r(&now, &parts)
+            var buffer = [CChar](repeating: 0, count: 64)
+            let length = strftime(&buffer, buffer.count, "%a, %d %b %Y %H:%M:%S GMT", &parts)
+            let date = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            connection.respond(503, "Service Unavailable", headers: [("Retry-After", date)])
+            return .keepAlive
+        }
+        let error = try #require(await expectFetchError(HTTPFetcher(configuration: Fixtures.configuration()), server.baseURL + "/"))
+        #expect(error.code == "fetch.http.503")
+        let delay = try #require(error.retryAfter)
+        #expect(delay >= .seconds(55) && delay <= .seconds(60), "date one minute ahead -> about 60 s (\(delay))")
+        var policy = RetryPolicy()
+        policy.baseDelay = .seconds(1)
+        guard case .retry(let after) = policy.decide(error: error, attempt: 2) else { Issue.record("503 must be retried"); return }
+        #expect(after >= delay)
+    }
+
     @Test func serverErrorThenSuccessOnRetry() async throws {
         let calls = Mutex(0)
         let server = try LoopbackHTTPServer { _, connection in
