@@ -20,6 +20,7 @@ public actor HostGate {
     private var hosts: [String: HostState] = [:]
     private let clock = ContinuousClock()
     private var nextWaiterID: UInt64 = 0
+    private var acquisitions: UInt64 = 0
 
     public init(concurrency: Int, minimumDelay: Duration) {
         self.concurrency = max(1, concurrency)
@@ -44,6 +45,7 @@ public actor HostGate {
             }
             if !woken { throw CancellationError() }
         }
+        sweepIdleHosts()
         var state = hosts[key] ?? HostState(nextStart: clock.now)
         let now = clock.now
         let start = max(now, state.nextStart)
@@ -78,11 +80,23 @@ public actor HostGate {
         }
     }
 
+    /// Forgets hosts with nothing in flight, nobody waiting and their delay passed, once the table is
+    /// large (hosts seen once would otherwise stay forever when `minimumDelay` outlasts their request).
+    private func sweepIdleHosts() {
+        acquisitions &+= 1
+        guard hosts.count > 4096, acquisitions % 1024 == 0 else { return }
+        let now = clock.now
+        hosts = hosts.filter { $0.value.active > 0 || !$0.value.waiters.isEmpty || $0.value.nextStart > now }
+    }
+
     private func cancelWaiter(_ key: String, id: UInt64) {
         guard let index = hosts[key]?.waiters.firstIndex(where: { $0.id == id }) else { return }
         let waiter = hosts[key]!.waiters.remove(at: index)
         waiter.continuation.resume(returning: false)
     }
+
+    /// Hosts currently remembered (for tests and metrics).
+    public var trackedHostCount: Int { hosts.count }
 
     /// Requests in flight to `host` (for tests and metrics).
     public func inFlight(_ host: String) -> Int { hosts[host.lowercased()]?.active ?? 0 }

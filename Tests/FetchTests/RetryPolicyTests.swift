@@ -130,4 +130,18 @@ struct SeededGenerator: RandomNumberGenerator {
         try await gate.acquire("busy.example") // the permit is free again
         #expect(await gate.inFlight("busy.example") == 1)
     }
+
+    @Test func idleHostsAreForgotten() async throws {
+        let gate = HostGate(concurrency: 2, minimumDelay: .milliseconds(1))
+        for index in 0..<5000 {
+            try await gate.acquire("host\(index).example")
+            await gate.release("host\(index).example")
+        }
+        try await Task.sleep(for: .milliseconds(5))
+        for index in 0..<2048 { // enough acquisitions to trigger a sweep with every delay passed
+            try await gate.acquire("again\(index % 2).example")
+            await gate.release("again\(index % 2).example")
+        }
+        #expect(await gate.trackedHostCount < 5000, "the table does not keep every host ever seen")
+    }
 }
