@@ -27,7 +27,7 @@ struct BenchFetchCommand: AsyncParsableCommand {
     )
 
     @Option(name: .long, help: "Fetches in the concurrent runs.")
-    var requests: Int = 4000
+    var requests: Int = 16_000
 
     @Option(name: .long, help: "Fetches in flight at once.")
     var concurrency: Int = 64
