@@ -49,6 +49,12 @@ import Testing
             let error = await refusal(strict, "http://\(host):\(server.port)/")
             #expect(error?.code == "fetch.refused.loopback", "\(host): \(String(describing: error))")
         }
+        // 0.0.0.0 (and "0") reach the local host on Linux: refused as unspecified, even with loopback open.
+        let loopbackOpen = HTTPFetcher(configuration: Fixtures.configuration(allowLoopback: true))
+        for host in ["0.0.0.0", "0", "[::]"] {
+            let error = await refusal(loopbackOpen, "http://\(host):\(server.port)/")
+            #expect(error?.code == "fetch.refused.unspecified", "\(host): \(String(describing: error))")
+        }
         #expect(server.connectionCount == 0)
     }
 
