@@ -6,7 +6,7 @@ public struct FetchConfiguration: Sendable {
     public var contactURL: String = "https://github.com/feedworker/feedworker"
     /// Time allowed to establish the TCP (and TLS) connection of one hop.
     public var connectTimeout: Duration = .seconds(10)
-    /// Time allowed for a whole fetch, all redirect hops included.
+    /// Time allowed for a whole fetch, all redirect hops included (waiting for the per-host gate excluded).
     public var totalTimeout: Duration = .seconds(30)
     /// A transfer slower than this many bytes per second for `lowSpeedTime` is aborted.
     public var lowSpeedLimitBytesPerSecond: Int = 100

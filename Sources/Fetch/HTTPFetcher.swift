@@ -69,7 +69,9 @@ public final class HTTPFetcher: Sendable {
                 throw .cancelled
             }
             timing.queued += clock.now - queuedAt
-            let remaining = totalBudget - milliseconds(clock.now - started)
+            // Time spent waiting for the per-host gate does not count against the total timeout:
+            // a polite queue behind a busy host is not the host being slow (cancel the task to bound it).
+            let remaining = totalBudget - milliseconds(clock.now - started - timing.queued)
             guard remaining > 0 else {
                 await gate.release(url.host)
                 throw .timedOut(.total, url: url.text)
