@@ -9,6 +9,7 @@ public actor ValidatorCache {
     private let select: SQLiteStatement
     private let upsert: SQLiteStatement
     private let remove: SQLiteStatement
+    private let purgeOld: SQLiteStatement
 
     /// Opens (creating) the cache at `path` (`:memory:` for a throwaway cache).
     public init(path: String) throws(SQLiteError) {
@@ -29,6 +30,15 @@ public actor ValidatorCache {
                                            updated_at = excluded.updated_at
             """)
         self.remove = try database.prepare("DELETE FROM http_validators WHERE url = ?1")
+        self.purgeOld = try database.prepare("DELETE FROM http_validators WHERE updated_at < ?1")
+    }
+
+    /// Forgets URLs not fetched since `cutoff` (seconds since 1970); returns how many were removed.
+    @discardableResult
+    public func purge(updatedBefore cutoff: Int64) throws(SQLiteError) -> Int {
+        try purgeOld.bind(1, cutoff)
+        try purgeOld.run()
+        return database.changes
     }
 
     /// The stored validators of `url`, if any.

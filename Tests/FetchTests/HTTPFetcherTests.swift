@@ -388,6 +388,11 @@ import Testing
         #expect(try await reopened.validators(for: "https://example.org/other") == nil)
         try await reopened.store(Validators(), for: "https://example.org/feed", now: 2)
         #expect(try await reopened.validators(for: "https://example.org/feed") == nil, "empty validators forget the URL")
+        try await reopened.store(Validators(etag: "old"), for: "https://example.org/a", now: 100)
+        try await reopened.store(Validators(etag: "new"), for: "https://example.org/b", now: 200)
+        #expect(try await reopened.purge(updatedBefore: 150) == 1)
+        #expect(try await reopened.validators(for: "https://example.org/a") == nil)
+        #expect(try await reopened.validators(for: "https://example.org/b")?.etag == "new")
     }
 
     @Test func linkedLibcurlSpeaksHTTP2() {
