@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// `feedworker bench`: the group of benchmark subcommands.
+/// `feedworker bench ...`: benchmarks that print a figure beside its baseline.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print a figure beside its baseline",
-        subcommands: [BenchFetchCommand.self]
+        subcommands: [BenchFeedsCommand.self, BenchExtractionCommand.self, BenchFetchCommand.self]
     )
 }
