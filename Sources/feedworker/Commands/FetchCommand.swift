@@ -1,18 +1,23 @@
 import ArgumentParser
+import Articles
+import Extraction
 import Fetch
 import Foundation
 import Logging
 
-/// `feedworker fetch URL`: fetches one URL through the worker's client, limits and address guard, and
-/// prints the result (the operator's way to see what the worker would do with a URL).
+/// `feedworker fetch URL`: fetches one URL through the worker's client, limits and address guard,
+/// extracts the articles with `DocumentExtractor`, and prints both (the operator's way to see what the
+/// worker would do with a URL).
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
-        abstract: "Fetch one URL with the worker's HTTP client, limits and SSRF guard; print the result.",
+        abstract: "Fetch one URL with the worker's HTTP client, limits and SSRF guard; print the extracted articles.",
         discussion: """
-        Prints status, final URL, redirects, content type and charset, validators, size and timing
-        (--format json for one JSON object). A refusal or error goes to stderr with its code and a
-        non-zero exit status (2 = refused by the guard or scheme, 1 = any other failure).
+        Prints the fetch result (status, final URL, redirects, content type and charset, validators,
+        size, timing) and the articles DocumentExtractor finds in the body (--format json: one JSON
+        object {"fetch": ..., "kind": ..., "articles": [...], "warnings": [...]}). A 304 has no articles.
+        A refusal or error goes to stderr with its code and a non-zero exit status (2 = refused by the
+        guard or scheme, 1 = any other fetch or extraction failure).
         The guard refuses loopback/private/link-local/... addresses; --allow opens a CIDR range,
         optionally one port: --allow 127.0.0.0/8, --allow 10.1.2.3/32:8080, --allow '[::1]:8080'.
         """
@@ -44,8 +49,11 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Contact URL named in the User-Agent.")
     var contact: String = FetchConfiguration().contactURL
 
-    @Flag(name: .long, help: "Also print the body (text format: as UTF-8, lossy).")
+    @Flag(name: .long, help: "Also print the body (as UTF-8, lossy).")
     var body = false
+
+    @Flag(name: .long, help: "Only fetch; do not run the extractor.")
+    var noExtract = false
 
     func validate() throws {
         for entry in allow where AllowRule(entry) == nil {
@@ -76,7 +84,50 @@ struct FetchCommand: AsyncParsableCommand {
             default: throw ExitCode(1)
             }
         }
-        print(format == .json ? Self.json(response, includeBody: body) : Self.text(response, includeBody: body))
+        var extracted: ExtractedDocument?
+        var extractionFailure: String?
+        if !noExtract && !response.notModified && (200..<300).contains(response.status) {
+            let context = ExtractionContext(url: response.finalURL, fetchedAt: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)),
+                                            contentType: response.contentType)
+            do {
+                extracted = try DocumentExtractor().extract(response.body, context: context)
+            } catch {
+                extractionFailure = "\(error.code): \(error)"
+            }
+        }
+        switch format {
+        case .json:
+            var fields = ["\"fetch\":" + Self.json(response, includeBody: body)]
+            if let extracted {
+                let articles = try JSONSerialization.data(withJSONObject: extracted.articles.map(ArticleJSON.object),
+                                                          options: [.sortedKeys, .withoutEscapingSlashes])
+                fields.append("\"kind\":\(Self.quote(extracted.kind.rawValue))")
+                fields.append("\"articles\":" + String(decoding: articles, as: UTF8.self))
+                fields.append("\"warnings\":[\(extracted.warnings.map(Self.quote).joined(separator: ","))]")
+            }
+            print("{" + fields.joined(separator: ",") + "}")
+        case .text:
+            print(Self.text(response, includeBody: body))
+            if let extracted {
+                print("\nkind:          \(extracted.kind.rawValue)")
+                print("articles:      \(extracted.articles.count)")
+                for warning in extracted.warnings { print("warning:       \(warning)") }
+                for article in extracted.articles {
+                    print("")
+                    print("  title:     \(article.title)")
+                    if let url = article.url { print("  url:       \(url)") }
+                    if let published = article.publishedAt { print("  published: \(ArticleJSON.rfc3339(published))") }
+                    if !article.authors.isEmpty { print("  authors:   \(article.authors.joined(separator: ", "))") }
+                    print("  text:      \(article.text.split(separator: " ").count) words: \(article.text.prefix(160))\(article.text.count > 160 ? "…" : "")")
+                }
+            } else if response.notModified {
+                print("\nnot modified: no articles")
+            }
+        }
+        if let extractionFailure {
+            FileHandle.standardError.write(Data("feedworker fetch: extraction failed: \(extractionFailure)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 
     static func text(_ response: FetchResponse, includeBody: Bool) -> String {
