@@ -1,5 +1,0 @@
-/// The `Fetch` module. See README.md for what it does; this file is its namespace.
-public enum FetchModule {
-    /// The module's name, for logs.
-    public static let name = "Fetch"
-}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Fetch
-
-// Tests for the Fetch module live in this folder.
