@@ -1,5 +1,0 @@
-/// The `Kafka` module. See README.md for what it does; this file is its namespace.
-public enum KafkaModule {
-    /// The module's name, for logs.
-    public static let name = "Kafka"
-}

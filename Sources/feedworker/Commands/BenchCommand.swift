@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `feedworker bench`: the group of benchmark subcommands.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print a figure beside its baseline",
+        subcommands: [BenchKafkaCommand.self]
+    )
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import Synchronization
+
+/// `feedworker bench kafka`: produce, consume and consume→produce passthrough on an in-process mock cluster.
+struct BenchKafkaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kafka",
+        abstract: "Kafka layer throughput on an in-process mock cluster: produce, consume, passthrough with commits.",
+        discussion: """
+        Starts librdkafka's mock cluster (3 brokers, loopback TCP), then measures, in one run:
+          produce      KafkaProducer.enqueue of N messages (idempotent, linger.ms=5) until all are acknowledged;
+          consume      KafkaConsumer (assign mode) reading the N messages through its event stream;
+          passthrough  group consumer -> producer to a second topic, each input offset stored after its
+                       output was acknowledged, commit every 10,000 messages and at the end.
+        Baselines beside them: the same produce and consume driven by raw librdkafka calls
+        (no per-message Swift continuation, no event buffer). Partition count is chosen so that
+        each partition holds under ~3 MB (the mock keeps ~5 MB per partition).
+        """
+    )
+
+    @Option(name: .long, help: "Number of messages.")
+    var messages: Int = 100_000
+
+    @Option(name: .long, help: "Value size in bytes.")
+    var size: Int = 1024
+
+    func validate() throws {
+        guard messages >= 1 else { throw ValidationError("--messages must be >= 1") }
+        guard size >= 0 && size <= 1 << 20 else { throw ValidationError("--size must be within 0...1048576") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "feedworker.bench.kafka")
+        logger.logLevel = .warning
+        let cluster = try MockKafkaCluster(brokers: 3, logger: logger)
+        defer { cluster.shutdown() }
+        let partitions = Int32(max(6, messages * (size + 64) / (3 << 20) + 1))
+        for name in ["bench.in", "bench.out", "bench.raw"] {
+            try cluster.createTopic(name, partitions: partitions)
+        }
+        let base: KafkaConfiguration = ["bootstrap.servers": cluster.bootstrapServers, "log_level": "3",
+                                        "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        let value = [UInt8](repeating: 0x61, count: size)
+        print("feedworker bench kafka: \(messages) messages x \(size) B, \(partitions) partitions, mock cluster 3 brokers")
+
+        // Baseline produce (raw librdkafka).
+        let rawProduce = RawLibrdkafkaBaseline.produce(configuration: base, topic: "bench.raw", partitions: partitions,
+                                                       count: messages, size: size)
+
+        // Produce through KafkaProducer.
+        let producer = try KafkaProducer(configuration: base, logger: logger)
+        let failures = Atomic<Int>(0)
+        let clock = ContinuousClock()
+        var start = clock.now
+        for i in 0..<messages {
+            try await producer.enqueue(topic: "bench.in", key: Array("k\(i)".utf8), value: value,
+                                       partition: Int32(i) % partitions) { result in
+                if case .failure = result { failures.add(1, ordering: .relaxed) }
+            }
+        }
+        try await producer.flush(timeout: .seconds(120))
+        let produceTime = clock.now - start
+        guard failures.load(ordering: .relaxed) == 0 else {
+            throw ValidationError("produce: \(failures.load(ordering: .relaxed)) deliveries failed")
+        }
+
+        // Baseline consume (raw librdkafka).
+        let rawConsume = RawLibrdkafkaBaseline.consume(configuration: base, topic: "bench.in", partitions: partitions, count: messages)
+
+        // Consume through KafkaConsumer (assign mode).
+        let consumer = try KafkaConsumer(configuration: base, logger: logger)
+        start = clock.now
+        try consumer.assign((0..<partitions).map { TopicPartitionOffset(topic: "bench.in", partition: $0, offset: KafkaOffset.beginning) })
+        var received = 0
+        var checksum = 0
+        for await event in consumer.events {
+            guard case .message(let m) = event else { continue }
+            received += 1
+            checksum &+= m.value?.count ?? 0
+            if received == messages { break }
+        }
+        let consumeTime = clock.now - start
+        await consumer.close()
+        guard received == messages, checksum == messages * size else {
+            throw ValidationError("consume: got \(received) messages, \(checksum) bytes")
+        }
+
+        // Passthrough: group consumer -> producer, store after ack, periodic commits.
+        var groupConfig = base
+        groupConfig["group.id"] = "bench-passthrough"
+        let group = try KafkaConsumer(configuration: groupConfig, logger: logger)
+        try group.subscribe(topics: ["bench.in"])
+        let acknowledged = Atomic<Int>(0)
+        let passFailures = Atomic<Int>(0)
+        var forwarded = 0
+        var commits = 0
+        start = clock.now
+        var started = false
+        for await event in group.events {
+            switch event {
+            case .message(let m):
+                if !started { start = clock.now; started = true }
+                let topic = m.topic, partition = m.partition, offset = m.offset
+                try await producer.enqueue(topic: "bench.out", key: m.key, value: m.value, headers: m.headers,
+                                           partition: partition) { result in
+                    switch result {
+                    case .success:
+                        // Same input and output partition: acknowledgements arrive in offset order.
+                        try? group.storeOffset(topic: topic, partition: partition, offset: offset)
+                        acknowledged.add(1, ordering: .relaxed)
+                    case .failure:
+                        passFailures.add(1, ordering: .relaxed)
+                    }
+                }
+                forwarded += 1
+                if forwarded % 10_000 == 0 {
+                    try await group.commit()
+                    commits += 1
+                }
+            case .partitionsRevoked(let revocation):
+                revocation.acknowledge()
+            default:
+                break
+            }
+            if forwarded == messages { break }
+        }
+        try await producer.flush(timeout: .seconds(120))
+        try await group.commit()
+        commits += 1
+        let passTime = clock.now - start
+        await group.close()
+        await producer.close()
+        guard acknowledged.load(ordering: .relaxed) == messages, passFailures.load(ordering: .relaxed) == 0 else {
+            throw ValidationError("passthrough: \(acknowledged.load(ordering: .relaxed)) acknowledged of \(messages)")
+        }
+
+        func line(_ name: String, _ t: Duration?) -> String {
+            guard let t else { return "\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) failed" }
+            let s = Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18
+            let rate = Double(messages) / s
+            let mb = rate * Double(size) / 1_048_576
+            return "\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%9.0f msgs/s %8.1f MB/s  (%.2f s)", rate, mb, s))"
+        }
+        print(line("produce (KafkaProducer)", produceTime))
+        print(line("  baseline: raw librdkafka produce", rawProduce))
+        print(line("consume (KafkaConsumer)", consumeTime))
+        print(line("  baseline: raw librdkafka consume", rawConsume))
+        print(line("passthrough (consume->produce)", passTime) + "  \(commits) commits")
+    }
+}

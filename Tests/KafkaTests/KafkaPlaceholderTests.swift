@@ -1,4 +1,0 @@
-import Testing
-@testable import Kafka
-
-// Tests for the Kafka module live in this folder.
