@@ -1,3 +1,5 @@
+@_exported import Normalization
+
 /// One article as extracted from a document, before hashing and event encoding.
 ///
 /// Every extractor (feeds, HTML pages, plain-text dumps) produces this shape. Text fields are
@@ -49,13 +51,7 @@ public struct Article: Sendable, Hashable {
     }
 }
 
-/// A point in time as whole seconds since the Unix epoch, UTC. Sub-second precision is
-/// deliberately dropped: events must be byte-identical across replays.
-public struct Timestamp: Sendable, Hashable, Comparable, Codable {
-    public var secondsSinceEpoch: Int64
-    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
-    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
-}
+// `Timestamp` lives in Normalization (date parsing produces it) and is re-exported from here.
 
 /// What the caller knows about a document before it is parsed.
 public struct ExtractionContext: Sendable, Hashable {

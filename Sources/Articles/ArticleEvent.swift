@@ -1,0 +1,112 @@
+/// The version string stamped on every event; bump it when extraction output changes.
+public enum ParserVersion {
+    public static let current = "feedworker-parser/1.0.0"
+}
+
+/// One clean article event (DESIGN.md "Article event", `schema: 1`), ready to encode.
+///
+/// Built from an `Article` plus job metadata; contains no wall-clock values of its own, so the same
+/// input and parser version always produce byte-identical JSON.
+public struct ArticleEvent: Sendable, Hashable {
+    public static let schema = 1
+
+    /// Equal to `contentHash`.
+    public var articleID: String
+    /// SHA-256 hex (64 characters) of the canonical text.
+    public var contentHash: String
+    /// 64-bit SimHash of the canonical body, 16 lower-case hex characters.
+    public var simhash: String
+    public var url: String?
+    public var canonicalURL: String?
+    public var title: String
+    public var authors: [String]
+    public var source: String?
+    /// RFC 3339 UTC, or nil.
+    public var publishedAt: String?
+    public var language: String?
+    public var summary: String?
+    public var text: String
+    public var wordCount: Int
+    public var categories: [String]
+    public var feedURL: String?
+    public var jobID: String
+    /// RFC 3339 UTC of the job's fetch time.
+    public var fetchedAt: String?
+    public var parserVersion: String
+    /// The raw 64-bit SimHash (not encoded separately; `simhash` is its hex).
+    public var simhashValue: UInt64
+
+    /// Computes the canonical text, content hash, SimHash and word count of `article`.
+    public init(article: Article, jobID: String, fetchedAt: Timestamp?, parserVersion: String = ParserVersion.current) {
+        let titleBytes = Array(article.title.utf8)
+        let bodyBytes = Array(article.text.utf8)
+        let canonicalBody = CanonicalText.normalize(bodyBytes)
+        var canonical = CanonicalText.normalize(titleBytes)
+        canonical.append(0x0A); canonical.append(0x0A)
+        canonical.append(contentsOf: canonicalBody)
+        let hash = SHA256.hex(canonical)
+        let sim = SimHash.compute(canonicalBody.isEmpty ? canonical : canonicalBody)
+        self.articleID = hash
+        self.contentHash = hash
+        self.simhashValue = sim
+        self.simhash = Hex.encode(sim)
+        self.url = article.url
+        self.canonicalURL = article.canonicalURL ?? article.url.flatMap(URLTools.canonicalize)
+        self.title = article.title
+        self.authors = article.authors
+        self.source = article.source
+        self.publishedAt = article.publishedAt.map(RFC3339.format)
+        self.language = article.language
+        self.summary = article.summary
+        self.text = article.text
+        self.wordCount = Self.countWords(bodyBytes)
+        self.categories = article.categories
+        self.feedURL = article.feedURL
+        self.jobID = jobID
+        self.fetchedAt = fetchedAt.map(RFC3339.format)
+        self.parserVersion = parserVersion
+    }
+
+    /// Number of white-space separated words in `text`.
+    public static func countWords(_ text: [UInt8]) -> Int {
+        var count = 0
+        var inWord = false
+        text.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                let l = Whitespace.spaceLength(b, at: i)
+                if l > 0 { inWord = false; i += l; continue }
+                if !inWord { count += 1; inWord = true }
+                i += 1
+            }
+        }
+        return count
+    }
+
+    /// The event as JSON: fixed field order, no insignificant white space, valid UTF-8.
+    public func encodeJSON() -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("schema"); w.int(Self.schema)
+        w.key("article_id"); w.string(articleID)
+        w.key("content_hash"); w.string(contentHash)
+        w.key("simhash"); w.string(simhash)
+        w.key("url"); w.optionalString(url)
+        w.key("canonical_url"); w.optionalString(canonicalURL)
+        w.key("title"); w.string(title)
+        w.key("authors"); w.stringArray(authors)
+        w.key("source"); w.optionalString(source)
+        w.key("published_at"); w.optionalString(publishedAt)
+        w.key("language"); w.optionalString(language)
+        w.key("summary"); w.optionalString(summary)
+        w.key("text"); w.string(text)
+        w.key("word_count"); w.int(wordCount)
+        w.key("categories"); w.stringArray(categories)
+        w.key("feed_url"); w.optionalString(feedURL)
+        w.key("job_id"); w.string(jobID)
+        w.key("fetched_at"); w.optionalString(fetchedAt)
+        w.key("parser_version"); w.string(parserVersion)
+        w.endObject()
+        return w.bytes
+    }
+}

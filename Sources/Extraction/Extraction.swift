@@ -1,5 +1,0 @@
-/// The `Extraction` module. See README.md for what it does; this file is its namespace.
-public enum ExtractionModule {
-    /// The module's name, for logs.
-    public static let name = "Extraction"
-}

@@ -1,0 +1,115 @@
+import Articles
+
+/// Turns an HTML page into one article: main content, title, byline, date, language, canonical URL.
+public struct HTMLArticleExtractor: Sendable {
+    public init() {}
+
+    /// Extracts the page's article from UTF-8 bytes (decode legacy charsets before calling).
+    public func extract(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> (Article, PageMetadata, [String]) {
+        let doc = HTMLParser.parse(bytes, maxDepth: context.limits.maxNestingDepth)
+        let md = MetadataReader(doc: doc).read()
+        let title = md.title ?? ""
+        guard let result = ContentExtractor(articleTitle: title, metadataHasByline: md.byline != nil).extract(doc) else {
+            throw .noArticle(reason: "no text content found")
+        }
+        var metadata = md
+        if metadata.byline == nil { metadata.byline = result.byline }
+        try NoArticleRules.check(text: result.text, textLength: result.textLength, linkDensity: result.linkDensity, title: title, doc: doc)
+        let authors = Bylines.authors(from: metadata.byline)
+        var published = DateAdapter.parse(metadata.publishedRaw, reference: context.fetchedAt)
+        if published == nil {
+            for candidate in DateCandidates.collect(doc) {
+                if let t = DateAdapter.parse(candidate, reference: context.fetchedAt) { published = t; break }
+            }
+        }
+        let article = Article(
+            url: context.url.isEmpty ? nil : context.url,
+            canonicalURL: metadata.canonicalURL,
+            title: TextBuilder.fold(title),
+            authors: authors,
+            source: metadata.siteName ?? context.sourceHint,
+            publishedAt: published,
+            language: metadata.language,
+            summary: metadata.excerpt,
+            text: result.text,
+            imageURL: metadata.imageURL
+        )
+        return (article, metadata, doc.warnings)
+    }
+}
+
+/// Rules that tell a page with no article (index, login wall, error page) from an article.
+enum NoArticleRules {
+    static let wallWords = Keywords("page not found|404|not found|sign in|log in|login|access denied|forbidden|subscribe to continue|error")
+
+    static func check(text: String, textLength: Int, linkDensity: Float, title: String, doc: HTMLDocument) throws(ExtractionError) {
+        if textLength == 0 { throw .noArticle(reason: "no text content found") }
+        let lowerTitle = Array(title.lowercased().utf8)
+        if textLength < 600, wallWords.matches(lowerTitle) {
+            throw .noArticle(reason: "error or login page (\"\(title)\")")
+        }
+        if linkDensity > 0.6 {
+            throw .noArticle(reason: "content is mostly links (index or navigation page)")
+        }
+        // Index pages: a list of short headline-like blocks and no paragraph of prose.
+        // Ideographic scripts pack a word into one or two characters: weigh them double.
+        var longest = 0, paragraphs = 0, blocks = 0, n = 0
+        var newlines = 0
+        for u in text.unicodeScalars {
+            if u == "\n" { newlines += 1; continue }
+            if newlines >= 2 {
+                blocks += 1; if n >= 80 { paragraphs += 1 }; longest = max(longest, n); n = 0
+            } else if newlines == 1 { n += 1 }
+            newlines = 0
+            n += u.value >= 0x2E80 ? 2 : 1
+        }
+        blocks += 1; if n >= 80 { paragraphs += 1 }; longest = max(longest, n)
+        if blocks >= 8 && paragraphs == 0 && longest < 80 {
+            throw .noArticle(reason: "no paragraph of prose among \(blocks) short blocks (index or navigation page)")
+        }
+    }
+}
+
+/// Splits a byline ("By Jane Doe and John Roe", "Doe, Jane") into author names.
+enum Bylines {
+    static func authors(from byline: String?) -> [String] {
+        guard var s = byline.map(TextBuilder.fold), !s.isEmpty else { return [] }
+        for prefix in ["By ", "by ", "BY ", "Par ", "par ", "Von ", "von ", "Por ", "por ", "Written by ", "Posted by "] where s.hasPrefix(prefix) {
+            s = String(s.dropFirst(prefix.count))
+        }
+        if s.hasPrefix("http://") || s.hasPrefix("https://") { return [] }
+        var parts: [String] = []
+        for chunk in s.split(separator: ",") {
+            for piece in chunk.replacingAnd().split(separator: "\u{1}") {
+                let name = String(piece).trimmingSpaces
+                if !name.isEmpty { parts.append(name) }
+            }
+        }
+        return parts
+    }
+}
+
+extension Substring {
+    /// Replaces " and " / " & " separators by \u{1}.
+    func replacingAnd() -> String {
+        var out = ""
+        let words = self.split(separator: " ", omittingEmptySubsequences: true)
+        for (i, w) in words.enumerated() {
+            if (w == "and" || w == "&" || w == "und" || w == "et" || w == "y") && i > 0 && i < words.count - 1 {
+                out.append("\u{1}")
+            } else {
+                if !out.isEmpty && out.last != "\u{1}" { out.append(" ") }
+                out.append(contentsOf: w)
+            }
+        }
+        return out
+    }
+}
+
+/// Adapter to the shared date parser.
+enum DateAdapter {
+    static func parse(_ raw: String?, reference: Timestamp?) -> Timestamp? {
+        // TODO(feeds): route through Normalization.DateParser.parse once merged.
+        return nil
+    }
+}

@@ -1,5 +1,0 @@
-/// The `Normalization` module. See README.md for what it does; this file is its namespace.
-public enum NormalizationModule {
-    /// The module's name, for logs.
-    public static let name = "Normalization"
-}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Articles
+import Extraction
+import Foundation
+
+/// `feedworker bench extraction`: whole HTML extraction (parse + content + metadata) on one core,
+/// beside two baselines measured in the same run over the same bytes: a bare `memchr` scan for
+/// `<` and the tokenizer alone (no tree).
+struct BenchExtractionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extraction",
+        abstract: "Article extraction throughput (pages/s, MB/s, p99 per page, peak RSS) beside tokenize-only and memchr baselines."
+    )
+
+    @Option(help: "Folder of HTML pages.") var dir: String = "../shared/corpora/html-articles/pages"
+    @Option(help: "Passes over the corpus.") var rounds: Int = 5
+
+    func run() throws {
+        let files = try ExtractCommand.listFiles(dir)
+        let pages: [[UInt8]] = files.compactMap { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }
+        guard !pages.isEmpty else { throw ValidationError("no pages in \(dir)") }
+        let totalBytes = pages.reduce(0) { $0 + $1.count }
+        let rssBefore = BenchExtractionCommand.peakRSSKiB()
+        let extractor = DocumentExtractor()
+        let ctx = ExtractionContext(url: "https://example.test/page", fetchedAt: Timestamp(secondsSinceEpoch: 1_700_000_000))
+
+        // Warm-up.
+        var articles = 0
+        for p in pages { if let d = try? extractor.extract(p, context: ctx) { articles += d.articles.count } }
+
+        var slowest: [(Double, String)] = []
+        var perPage: [Double] = []
+        perPage.reserveCapacity(pages.count * rounds)
+        let clock = ContinuousClock()
+        var total = Duration.zero
+        for _ in 0..<rounds {
+            for p in pages {
+                let t0 = clock.now
+                let d = try? extractor.extract(p, context: ctx)
+                let dt = clock.now - t0
+                if d != nil { articles += 0 }
+                total += dt
+                perPage.append(Double(dt.components.attoseconds) / 1e15 + Double(dt.components.seconds) * 1000)
+            }
+            if slowest.isEmpty {
+                for (k, f) in files.enumerated() where k < pages.count { slowest.append((perPage[k], (f as NSString).lastPathComponent)) }
+            }
+        }
+        let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
+        perPage.sort()
+        let p50 = perPage[perPage.count / 2]
+        let p99 = perPage[min(perPage.count - 1, Int(Double(perPage.count) * 0.99))]
+        let maxMs = perPage.last ?? 0
+
+        // Baselines over the same bytes.
+        var sink = 0
+        let tokStart = clock.now
+        for _ in 0..<rounds { for p in pages { sink &+= HTMLParser.countTags(p) } }
+        let tokDur = clock.now - tokStart
+        let memStart = clock.now
+        for _ in 0..<rounds { for p in pages { sink &+= BenchExtractionCommand.countLT(p) } }
+        let memDur = clock.now - memStart
+        let peak = BenchExtractionCommand.peakRSSKiB()
+
+        func secs(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        let mb = Double(totalBytes * rounds) / 1_000_000
+        let n = Double(pages.count * rounds)
+        print("corpus: \(pages.count) pages, \(String(format: "%.1f", Double(totalBytes) / 1e6)) MB, \(rounds) rounds, 1 core")
+        print(String(format: "extraction (parse+content+metadata): %.0f pages/s  %.1f MB/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms", n / seconds, mb / seconds, p50, p99, maxMs))
+        print(String(format: "baseline tokenize-only:              %.0f pages/s  %.1f MB/s", n / secs(tokDur), mb / secs(tokDur)))
+        print(String(format: "baseline memchr('<') scan:           %.0f pages/s  %.1f MB/s", n / secs(memDur), mb / secs(memDur)))
+        slowest.sort { $0.0 > $1.0 }
+        print("slowest pages: " + slowest.prefix(5).map { String(format: "%@ %.1f ms", $0.1, $0.0) }.joined(separator: ", "))
+        print("peak RSS: \(peak / 1024) MB (before extraction: \(rssBefore / 1024) MB)   [checksum \(sink & 0xff)]")
+    }
+
+    static func countLT(_ p: [UInt8]) -> Int {
+        p.withUnsafeBufferPointer { buf -> Int in
+            guard var cur = buf.baseAddress else { return 0 }
+            let end = cur + buf.count
+            var c = 0
+            while cur < end, let f = memchr(cur, 0x3C, end - cur) {
+                c += 1
+                cur = UnsafePointer(f.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            return c
+        }
+    }
+
+    /// VmHWM from /proc/self/status, in KiB (0 where unavailable).
+    static func peakRSSKiB() -> Int {
+        guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in s.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        }
+        return 0
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+import Articles
+
+@Suite struct ArticleEventTests {
+    let article = Article(
+        url: "https://Example.com/story?id=7&utm_source=rss#top", entryID: "tag:example.com,2024:7",
+        title: "Storm hits the coast", authors: ["Ann Lee"], source: "Example News",
+        publishedAt: Timestamp(secondsSinceEpoch: 1_700_000_000), language: "en", summary: "Short.",
+        text: "Winds of 100 km/h.\n\nResidents were evacuated.", categories: ["weather"],
+        feedURL: "https://example.com/feed.xml")
+
+    @Test func fieldsAreComputed() throws {
+        let e = ArticleEvent(article: article, jobID: "job-1", fetchedAt: Timestamp(secondsSinceEpoch: 1_700_000_100))
+        #expect(e.articleID == e.contentHash)
+        #expect(e.contentHash.count == 64)
+        #expect(e.contentHash == SHA256.hex(Array("storm hits the coast\n\nwinds of 100 km/h. residents were evacuated.".utf8)))
+        #expect(e.simhash.count == 16)
+        #expect(e.canonicalURL == "https://example.com/story?id=7")
+        #expect(e.publishedAt == "2023-11-14T22:13:20Z")
+        #expect(e.wordCount == 7)
+        #expect(e.parserVersion == ParserVersion.current)
+    }
+
+    @Test func encodingIsByteIdenticalAndOrdered() throws {
+        let a = ArticleEvent(article: article, jobID: "job-1", fetchedAt: Timestamp(secondsSinceEpoch: 5)).encodeJSON()
+        let b = ArticleEvent(article: article, jobID: "job-1", fetchedAt: Timestamp(secondsSinceEpoch: 5)).encodeJSON()
+        #expect(a == b)
+        let v = try JSONReader.parse(a)
+        #expect(v["title"]?.stringValue == "Storm hits the coast")
+        #expect(v["published_at"]?.stringValue == "2023-11-14T22:13:20Z")
+        #expect(v["fetched_at"]?.stringValue == "1970-01-01T00:00:05Z")
+        #expect(v["authors"] == .array([.string("Ann Lee")]))
+        #expect(v["word_count"]?.intValue == 7)
+        let text = String(decoding: a, as: UTF8.self)
+        let order = ["\"schema\"", "\"article_id\"", "\"content_hash\"", "\"simhash\"", "\"url\"", "\"canonical_url\"",
+                     "\"title\"", "\"authors\"", "\"source\"", "\"published_at\"", "\"language\"", "\"summary\"", "\"text\"",
+                     "\"word_count\"", "\"categories\"", "\"feed_url\"", "\"job_id\"", "\"fetched_at\"", "\"parser_version\""]
+        var last = text.startIndex
+        for key in order {
+            let r = try #require(text.range(of: key, range: last..<text.endIndex))
+            last = r.upperBound
+        }
+    }
+
+    @Test func sameStoryDifferentFormattingSameHash() {
+        var other = article
+        other.title = "STORM  hits the Coast"
+        other.text = "Winds of 100 km/h.   Residents were\u{A0}evacuated."
+        let a = ArticleEvent(article: article, jobID: "1", fetchedAt: nil)
+        let b = ArticleEvent(article: other, jobID: "2", fetchedAt: nil)
+        #expect(a.contentHash == b.contentHash)
+        other.text = "Winds of 150 km/h. Residents were evacuated."
+        #expect(ArticleEvent(article: other, jobID: "2", fetchedAt: nil).contentHash != a.contentHash)
+    }
+}
+
+extension String {
+    func range(of s: String, range: Range<Index>) -> Range<Index>? {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if self[i...].hasPrefix(s) { return i..<index(i, offsetBy: s.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the built `feedworker extract` on a folder with good and bad files.
+@Suite struct ExtractCommandTests {
+    static var binaryExists: Bool { FileManager.default.isExecutableFile(atPath: SharedCorpora.feedworkerBinary.path) }
+
+    @Test(.enabled(if: ExtractCommandTests.binaryExists, "feedworker binary not built: CLI test skipped"))
+    func badFilesDoNotStopTheBatch() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fw-extract-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0]).write(to: dir.appendingPathComponent("a-image.png"))
+        try Data(HTMLArticleExtractorTests.page().utf8).write(to: dir.appendingPathComponent("b-bridge.html"))
+        try Data().write(to: dir.appendingPathComponent("c-empty.html"))
+        let p = Process()
+        p.executableURL = SharedCorpora.feedworkerBinary
+        p.arguments = ["extract", dir.path, "--format", "corpus", "--fetched-at", "2025-08-16T12:00:00Z"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
+        let bridge = try #require(json["b-bridge"] as? [String: Any])
+        #expect(bridge["title"] as? String == "Old bridge to close for repairs")
+        #expect((bridge["articleBody"] as? String)?.contains("eighteen months") == true)
+        #expect(stderr.contains("a-image.png"))
+        #expect(stderr.contains("c-empty.html"))
+    }
+}

@@ -1,0 +1,60 @@
+import Articles
+import Extraction
+import Foundation
+import Testing
+import TestSupport
+
+/// Scores the extractor on ../shared/corpora/html-articles with ../shared/tools/score-articles.
+@Suite struct HTMLCorpusTests {
+    @Test(.enabled(if: SharedCorpora.root != nil, "../shared not found beside the checkout (set FEEDWORKER_SHARED): corpus test skipped"))
+    func htmlArticlesCorpus() throws {
+        let root = try #require(SharedCorpora.root)
+        let dir = root.appendingPathComponent("corpora/html-articles")
+        let pages = dir.appendingPathComponent("pages")
+        let names = try FileManager.default.contentsOfDirectory(atPath: pages.path).filter { $0.hasSuffix(".html") }.sorted()
+        var predictions: [String: Any] = [:]
+        for name in names {
+            let id = String(name.dropLast(5))
+            let bytes = [UInt8](try Data(contentsOf: pages.appendingPathComponent(name)))
+            do {
+                let doc = try DocumentExtractor().extract(bytes, context: ExtractionContext(url: "https://example.test/\(id)"))
+                let a = try #require(doc.articles.first)
+                let md = doc.pageMetadata
+                var o: [String: Any] = ["title": a.title, "articleBody": a.text]
+                if let b = md?.byline { o["byline"] = b }
+                if let d = md?.publishedRaw { o["publishedTime"] = d }
+                if let l = a.language { o["lang"] = l }
+                predictions[id] = o
+            } catch {
+                print("html-articles \(id): \(error)")
+            }
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("feedworker-extraction-\(getpid()).json")
+        try JSONSerialization.data(withJSONObject: predictions).write(to: out)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", root.appendingPathComponent("tools/score-articles").path, dir.appendingPathComponent("ground-truth.json").path, out.path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let text = String(decoding: data, as: UTF8.self)
+        let jsonPart = text.split(separator: "\n").dropLast().joined(separator: "\n")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(jsonPart.utf8)) as? [String: Any])
+        print("html-articles score: \(text.split(separator: "\n").last ?? "")")
+        if let worst = result["worst_pages"] as? [[String: Any]] {
+            print("html-articles worst pages: " + worst.map { "\($0["id"] ?? "?")=\($0["f1"] ?? "?")" }.joined(separator: " "))
+        }
+        let f1 = try #require(result["body_f1"] as? Double)
+        let meta = try #require(result["metadata_exact"] as? [String: Double])
+        // Targets of issue 4 where reached; where not yet, the figure reached (see docs/benchmarks.md).
+        #expect(f1 >= 0.93)
+        #expect((meta["title"] ?? 0) >= 0.85)
+        #expect((meta["lang"] ?? 0) >= 0.95)
+        #expect((meta["byline"] ?? 0) >= 0.65, "issue target 0.70 not reached yet")
+        #expect((meta["publishedTime"] ?? 0) >= 0.60, "issue target 0.80 not reached yet")
+    }
+}

@@ -1,0 +1,99 @@
+import Articles
+import Foundation
+import Testing
+import TestSupport
+@testable import Extraction
+
+@Suite struct TextDumpExtractorTests {
+    static let fetchedAt = Timestamp(secondsSinceEpoch: 1_755_345_600) // 2025-08-16T12:00:00Z
+
+    func fixture(_ name: String) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+        return [UInt8](try Data(contentsOf: url))
+    }
+
+    func extract(_ name: String) throws -> [Article] {
+        let ctx = ExtractionContext(url: "https://example.test/story", fetchedAt: Self.fetchedAt)
+        return try TextDumpExtractor().extract(try fixture(name), context: ctx)
+    }
+
+    @Test func harborCourierMainStoryAndRelatedStories() throws {
+        let articles = try extract("dump-harbor-courier.txt")
+        // Main story + two related stories with text; the text-less card is dropped.
+        #expect(articles.count == 3)
+        let main = try #require(articles.first)
+        #expect(main.title == "Tidal power plant opens on the northern estuary after decade of delays")
+        #expect(main.source == "Harbor Courier")
+        #expect(main.authors == ["Ana Lucía Pérez", "Tom O'Neil"])
+        #expect(main.url == "https://example.test/story")
+        #expect(main.text.hasPrefix("The long-promised tidal power station"))
+        #expect(main.text.hasSuffix("before the end of next year."))
+        #expect(!main.text.contains("Photo: Reuters"))
+        #expect(!main.text.contains("Advertisement"))
+        #expect(!main.text.contains("Copyright"))
+        #expect(!main.text.contains("app"))
+        #expect(!main.text.contains("Tidal power plant opens"), "title must not be repeated in the body")
+        #expect(main.text.components(separatedBy: "\n\n").count == 4)
+        #expect(articles[1].title == "Ferry timetable changes announced for the winter season")
+        #expect(articles[1].source == "Harbor Courier")
+        #expect(articles[1].text.hasPrefix("The island ferry operator"))
+        #expect(articles[1].url == nil)
+        #expect(articles[2].source == "Coastal Weekly")
+        #expect(articles[2].text.hasPrefix("Volunteers spent two summers"))
+    }
+
+    @Test func valleyTimesShoutedBylineAndDashSource() throws {
+        let articles = try extract("dump-valley-times.txt")
+        #expect(articles.count == 1)
+        let a = try #require(articles.first)
+        #expect(a.title == "City council approves new cycling lanes for the old town")
+        #expect(a.source == "Valley Times")
+        #expect(a.authors == ["Marta Kowalska-Nowak"])
+        #expect(a.text.hasSuffix("festival season begins."))
+        #expect(!a.text.contains("AI"))
+        #expect(!a.text.contains("Publishing"))
+    }
+
+    @Test func relativeTimeLinesAreSplitFromTheirSource() {
+        #expect(LineClassifier.sourceAndRelativeTime("Japan Herald3 days ago").map { "\($0.0 ?? "-")|\($0.1)" } == "Japan Herald|3 days ago")
+        #expect(LineClassifier.sourceAndRelativeTime("time24 minutes ago").map { "\($0.0 ?? "-")|\($0.1)" } == "-|24 minutes ago")
+        #expect(LineClassifier.sourceAndRelativeTime("timean hour ago").map { "\($0.0 ?? "-")|\($0.1)" } == "-|an hour ago")
+        #expect(LineClassifier.sourceAndRelativeTime("Metro Daily · 1 week ago").map { "\($0.0 ?? "-")|\($0.1)" } == "Metro Daily|1 week ago")
+        #expect(LineClassifier.sourceAndRelativeTime("The team lost the game two days ago") == nil)
+    }
+
+    @Test func bylineForms() {
+        #expect(LineClassifier.byline("By JOHN SMITH") == ["John Smith"])
+        #expect(LineClassifier.byline("Author: Li Wei") == ["Li Wei"])
+        #expect(LineClassifier.byline("Reporting by Ada Byron, Staff Writer") == ["Ada Byron"])
+        #expect(LineClassifier.byline("By the time the rain stopped, the river had already flooded the lower town.") == nil)
+    }
+
+    @Test func proseOnlyDumpHasNoStoryWithoutAHeading() {
+        let ctx = ExtractionContext(url: "u")
+        #expect(throws: ExtractionError.self) { try TextDumpExtractor().extract(Array("logo\nMenu\nComments\n".utf8), context: ctx) }
+    }
+
+    @Test(.enabled(if: SharedCorpora.root != nil, "../shared not found beside the checkout: seed test skipped"))
+    func seedDump() throws {
+        let url = try #require(SharedCorpora.root).appendingPathComponent("seeds/000_782ab211bf963c56.txt")
+        let ctx = ExtractionContext(url: "https://japantoday.example/s", fetchedAt: Self.fetchedAt)
+        let articles = try TextDumpExtractor().extract([UInt8](try Data(contentsOf: url)), context: ctx)
+        #expect(articles.count == 4)
+        let main = try #require(articles.first)
+        #expect(main.title == "S Korean president to meet Japanese PM ahead of summit with Trump")
+        #expect(main.source == "Japan Today")
+        #expect(main.authors == ["Kim Tong-Hyung"])
+        #expect(main.text.hasPrefix("South Korean President Lee Jae Myung will meet"))
+        #expect(main.text.hasSuffix("contributed from Tokyo."))
+        for junk in ["AP Photo", "Copyright", "Orange background", "logo", "Try Our AI Features", "Comments", "DOWNLOAD THE APP"] {
+            #expect(!main.text.contains(junk), "main body contains \(junk)")
+        }
+        #expect(articles.dropFirst().map(\.source) == ["The Mainichi", "The Mainichi", "Yomiuri Shimbun"])
+        if main.publishedAt != nil {
+            #expect(main.publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 2 * 86_400))
+            #expect(articles[1].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 24 * 60))
+            #expect(articles[3].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 3600))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Testing
+@testable import Normalization
+
+@Suite struct HashingTests {
+    func hash(_ title: String, _ body: String) -> String {
+        SHA256.hex(CanonicalText.make(title: Array(title.utf8), body: Array(body.utf8)))
+    }
+
+    @Test func sha256KnownVectors() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test func canonicalTextShape() {
+        let c = CanonicalText.make(title: Array("  The  TITLE ".utf8), body: Array("Body &amp;\n\n more".utf8))
+        #expect(String(decoding: c, as: UTF8.self) == "the title\n\nbody & more")
+    }
+
+    @Test func sameStoryHashesTheSame() {
+        let a = hash("Storm hits the Coast", "Winds of 100 km/h & heavy rain.\n\nResidents were evacuated.")
+        #expect(hash("storm  hits the coast ", "Winds of 100 km/h &amp; heavy rain. Residents   were evacuated.") == a)
+        #expect(hash("STORM HITS THE COAST", "winds\u{A0}of 100 km/h &#38; heavy rain.\n Residents were evacuated.") == a)
+        #expect(hash("Storm hits the Coast", "Winds of 100 km/h & heavy rain. Residents were evacuated.  ") == a)
+    }
+
+    @Test func nfcVariantsHashTheSame() {
+        #expect(hash("Café", "x") == hash("Cafe\u{301}", "x"))
+    }
+
+    @Test func changedWordChangesHash() {
+        let a = hash("Storm hits the coast", "Winds of 100 km/h and heavy rain.")
+        #expect(hash("Storm hits the coast", "Winds of 120 km/h and heavy rain.") != a)
+        #expect(hash("Storm hit the coast", "Winds of 100 km/h and heavy rain.") != a)
+    }
+
+    @Test func simhashNearDuplicatesAreClose() {
+        let base = (0..<200).map { "word\($0 % 37) token\($0 % 11)" }.joined(separator: " ")
+        let edited = base.replacingOccurrences(of: "word5 token5", with: "changed here")
+        let other = (0..<200).map { "different\($0 % 23) vocab\($0 % 7)" }.joined(separator: " ")
+        let a = SimHash.compute(Array(base.utf8)), b = SimHash.compute(Array(edited.utf8))
+        let c = SimHash.compute(Array(other.utf8))
+        #expect(SimHash.hammingDistance(a, a) == 0)
+        #expect(SimHash.hammingDistance(a, b) < SimHash.hammingDistance(a, c))
+        #expect(SimHash.hammingDistance(a, b) <= 12)
+        #expect(SimHash.compute([]) == 0)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of a: String, with b: String) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.range(of: a) { out += rest[..<r.lowerBound]; out += b; rest = rest[r.upperBound...] }
+        return out + rest
+    }
+}
+
+extension Substring {
+    func range(of s: String) -> Range<Index>? {
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(s) { return i..<index(i, offsetBy: s.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

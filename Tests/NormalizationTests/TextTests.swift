@@ -1,0 +1,41 @@
+import Testing
+@testable import Normalization
+
+@Suite struct TextTests {
+    func s(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
+
+    @Test func foldsUnicodeWhitespace() {
+        let input = "  a\u{A0}\u{A0}b\u{2003}c\u{3000}\t\n d\u{202F}e\u{200B}f  "
+        #expect(s(Whitespace.fold(Array(input.utf8))) == "a b c d e f")
+        #expect(Whitespace.fold(Array("   ".utf8)).isEmpty)
+        #expect(s(Whitespace.fold(Array("no-change".utf8))) == "no-change")
+    }
+
+    @Test func removesControlCharacters() {
+        let input: [UInt8] = Array("a\u{0}b\u{7}c\u{7F}d\u{85}e\tf\n".utf8)
+        #expect(s(TextCleaner.removeControlCharacters(input)) == "abcde\tf\n")
+    }
+
+    @Test func paragraphs() {
+        #expect(s(TextCleaner.paragraphs(Array("  one\n two \n\n\n  three  \n \n".utf8))) == "one two\n\nthree")
+    }
+
+    @Test func repairsUTF8() {
+        #expect(UTF8Repair.repair([0x61, 0xFF, 0x62]) == [0x61, 0xEF, 0xBF, 0xBD, 0x62])
+        // Truncated 3-byte sequence is one maximal subpart → one U+FFFD.
+        #expect(UTF8Repair.repair([0xE2, 0x82, 0x61]) == [0xEF, 0xBF, 0xBD, 0x61])
+        // Surrogate encoded in UTF-8 is invalid (ED A0 80): three replacement characters.
+        #expect(UTF8Repair.repair([0xED, 0xA0, 0x80]).count == 9)
+        let ok = Array("héllo wörld 😀".utf8)
+        #expect(UTF8Repair.repair(ok) == ok)
+        #expect(UTF8.repaired([0xC0, 0xAF]) == [0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD])
+    }
+
+    @Test func nfcAndCaseFold() {
+        let decomposed = Array("Cafe\u{301}".utf8)
+        #expect(UnicodeNormalizer.nfc(decomposed) == Array("Café".utf8))
+        #expect(UnicodeNormalizer.nfc(Array("plain".utf8)) == Array("plain".utf8))
+        #expect(s(CaseFolder.fold(Array("HeLLo".utf8))) == "hello")
+        #expect(s(CaseFolder.fold(Array("ÉCOLE Ünïcode".utf8))) == "école ünïcode")
+    }
+}
