@@ -377,6 +377,22 @@ public final class KafkaConsumer: Sendable {
                 logger.warning("consumer close: final commit failed: \(KafkaError(code: err))")
             }
         }
+        // Leave the assignment before closing: closing in the middle of a (cooperative) rebalance
+        // trips an assertion in librdkafka 2.0.2 (rd_kafka_cgrp_terminated), see librdkafka#4792/#4312.
+        if hasGroup { _ = rd_kafka_unsubscribe(rk) } else { _ = rd_kafka_assign(rk, nil) }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(10)
+        var emptyPolls = 0
+        while emptyPolls < 3 && clock.now < deadline {
+            if let message = rd_kafka_consumer_poll(rk, 50) { rd_kafka_message_destroy(message) }
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>? = nil
+            if rd_kafka_assignment(rk, &list).isSuccess, let list {
+                emptyPolls = list.pointee.cnt == 0 ? emptyPolls + 1 : 0
+                rd_kafka_topic_partition_list_destroy(list)
+            } else {
+                emptyPolls += 1
+            }
+        }
         let err = rd_kafka_consumer_close(rk)
         if !err.isSuccess && hasGroup { logger.warning("consumer close: \(KafkaError(code: err))") }
         buffer.finish()
@@ -411,12 +427,12 @@ public final class KafkaConsumer: Sendable {
                 if !e.isSuccess { logger.error("assign failed: \(KafkaError(code: e))") }
             }
             logger.debug("partitions assigned: \(list)")
-            buffer.push(.partitionsAssigned(list), force: true)
+            if !list.isEmpty { buffer.push(.partitionsAssigned(list), force: true) }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let revocation = PartitionRevocation(partitions: list, lost: rd_kafka_assignment_lost(rk) != 0)
             logger.debug("partitions revoked: \(list)")
-            if buffer.push(.partitionsRevoked(revocation), force: true) && !closing.isSet {
-                if !revocation.wait(timeout: timeout) {
+            if !list.isEmpty && buffer.push(.partitionsRevoked(revocation), force: true) && !closing.isSet {
+                if !revocation.wait(timeout: timeout, cancel: closing) {
                     logger.warning("revocation of \(list) not acknowledged within \(timeout); giving them up")
                 }
             }

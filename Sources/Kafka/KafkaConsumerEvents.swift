@@ -84,10 +84,15 @@ public final class PartitionRevocation: Sendable {
     /// Lets the rebalance proceed. Idempotent enough: extra calls are harmless.
     public func acknowledge() { done.signal() }
 
-    /// Waits for the acknowledgement, up to `timeout`. Returns false on timeout.
-    func wait(timeout: Duration) -> Bool {
-        let ns = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-        return done.wait(timeout: .now() + .nanoseconds(Int(ns))) == .success
+    /// Waits for the acknowledgement, up to `timeout` or until `cancel` is set. Returns false if not acknowledged.
+    func wait(timeout: Duration, cancel: StopFlag) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            if done.wait(timeout: .now() + .milliseconds(50)) == .success { return true }
+            if cancel.isSet { return false }
+        }
+        return false
     }
 }
 

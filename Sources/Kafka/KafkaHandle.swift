@@ -155,10 +155,13 @@ func runBlocking<T: Sendable>(_ name: String, _ body: @escaping @Sendable () thr
 /// A thread that runs `body` until it returns, with a way to wait for its end.
 final class ServiceThread: Sendable {
     private let finished = DispatchSemaphore(value: 0)
+    private let threadID = ThreadIdentity()
 
     init(name: String, body: @escaping @Sendable () -> Void) {
         let finished = self.finished
+        let threadID = self.threadID
         let thread = Thread {
+            threadID.value.withLock { $0 = pthread_self() }
             body()
             finished.signal()
         }
@@ -167,10 +170,24 @@ final class ServiceThread: Sendable {
         thread.start()
     }
 
+    /// Whether the caller is running on this thread.
+    var isCurrent: Bool {
+        guard let id = threadID.value.withLock({ $0 }) else { return false }
+        return pthread_equal(id, pthread_self()) != 0
+    }
+
     /// Blocks until the thread's body returned (call once).
     func join() {
         finished.wait()
         finished.signal() // let any later join return too
+    }
+}
+
+/// True for the first caller of ``claim()`` only.
+final class OnceFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func claim() -> Bool {
+        value.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }
 }
 
@@ -184,4 +201,9 @@ final class StopFlag: Sendable {
     private let value = Atomic<Bool>(false)
     var isSet: Bool { value.load(ordering: .acquiring) }
     func set() { value.store(true, ordering: .releasing) }
+}
+
+/// The pthread a ``ServiceThread`` runs on, once started.
+final class ThreadIdentity: Sendable {
+    let value = Mutex<pthread_t?>(nil)
 }

@@ -77,7 +77,7 @@ public final class KafkaProducer: Sendable {
     private let handle: KafkaHandle
     private let stopping: StopFlag
     private let pollThread: ServiceThread
-    private let closeOnce = Mutex(false)
+    private let closeOnce = OnceFlag()
     private let logger: Logger
 
     /// Creates a producer.
@@ -102,8 +102,8 @@ public final class KafkaProducer: Sendable {
                                                         timestamp: ts >= 0 ? ts : nil)))
                 } else {
                     let partition = m.partition >= 0 ? m.partition : nil
-                    let detail = rd_kafka_message_errstr(message).map { String(cString: $0) }
-                    box.handler(.failure(KafkaError(code: m.err, message: detail, topic: box.topic, partition: partition)))
+                    // (rd_kafka_message_errstr would return the payload here: delivery reports keep it.)
+                    box.handler(.failure(KafkaError(code: m.err, topic: box.topic, partition: partition)))
                 }
             }
         }
@@ -120,7 +120,16 @@ public final class KafkaProducer: Sendable {
     }
 
     deinit {
-        shutdown(flushTimeoutMs: 0)
+        if pollThread.isCurrent {
+            // Released from a delivery callback: the poll thread cannot join itself, nor may the
+            // handle be destroyed inside a callback. Finish on a helper thread.
+            let parts = (handle, stopping, pollThread, closeOnce)
+            Thread {
+                Self.shutdown(handle: parts.0, stopping: parts.1, pollThread: parts.2, closeOnce: parts.3)
+            }.start()
+        } else {
+            Self.shutdown(handle: handle, stopping: stopping, pollThread: pollThread, closeOnce: closeOnce)
+        }
     }
 
     /// Sends one message and suspends until the broker acknowledged it.
@@ -200,7 +209,9 @@ public final class KafkaProducer: Sendable {
         do { try await flush(timeout: timeout) } catch {
             logger.warning("producer close: \(error)")
         }
-        await runBlocking("kafka-producer-close") { [self] in shutdown(flushTimeoutMs: 0) }
+        await runBlocking("kafka-producer-close") { [handle, stopping, pollThread, closeOnce] in
+            Self.shutdown(handle: handle, stopping: stopping, pollThread: pollThread, closeOnce: closeOnce)
+        }
     }
 
     /// Fatal error reported by librdkafka, if any (the producer is unusable after one).
@@ -208,18 +219,12 @@ public final class KafkaProducer: Sendable {
 
     // MARK: - Internals
 
-    private func shutdown(flushTimeoutMs: Int32) {
-        let first = closeOnce.withLock { done -> Bool in
-            if done { return false }
-            done = true
-            return true
-        }
-        guard first else { return }
+    private static func shutdown(handle: KafkaHandle, stopping: StopFlag, pollThread: ServiceThread, closeOnce: OnceFlag) {
+        guard closeOnce.claim() else { return }
         handle.markClosed()
         stopping.set()
         pollThread.join()
         let rk = handle.pointer
-        if flushTimeoutMs > 0 { _ = rd_kafka_flush(rk, flushTimeoutMs) }
         // Fail what is left so no caller waits forever, and serve those delivery reports.
         _ = rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
         var rounds = 0

@@ -5,8 +5,8 @@ import Foundation
 /// the baseline that `feedworker bench kafka` prints beside the ``KafkaProducer``/``KafkaConsumer``
 /// figures. Benchmark support only.
 public enum RawLibrdkafkaBaseline {
-    /// Produces `count` messages of `size` bytes (keys "k<i>", partition i % partitions) and waits for all
-    /// delivery reports. Returns the elapsed time, or nil if the client could not be created or not all
+    /// Produces one warm-up message, then (timed) `count` messages of `size` bytes (keys "k<i>",
+    /// partition i % partitions) and waits for all delivery reports. Returns the elapsed time, or nil if the client could not be created or not all
     /// messages were delivered.
     public static func produce(configuration: KafkaConfiguration, topic: String, partitions: Int32,
                                count: Int, size: Int) -> Duration? {
@@ -18,6 +18,12 @@ public enum RawLibrdkafkaBaseline {
         }
         defer { rd_kafka_destroy(rk) }
         let value = [UInt8](repeating: 0x61, count: size)
+        // Warm-up message (connections, metadata, producer id) outside the timing.
+        let warm = value.withUnsafeBytes { v in
+            fw_produce(rk, topic, 0, nil, 0, 0, v.baseAddress, v.count, 1, nil, 0, nil)
+        }
+        if let warm { rd_kafka_error_destroy(warm); return nil }
+        guard rd_kafka_flush(rk, 30_000).isSuccess else { return nil }
         let clock = ContinuousClock()
         let start = clock.now
         for i in 0..<count {

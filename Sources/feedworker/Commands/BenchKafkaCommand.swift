@@ -11,10 +11,12 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         abstract: "Kafka layer throughput on an in-process mock cluster: produce, consume, passthrough with commits.",
         discussion: """
         Starts librdkafka's mock cluster (3 brokers, loopback TCP), then measures, in one run:
-          produce      KafkaProducer.enqueue of N messages (idempotent, linger.ms=5) until all are acknowledged;
-          consume      KafkaConsumer (assign mode) reading the N messages through its event stream;
+          produce      KafkaProducer.enqueue of N messages (idempotent, linger.ms=5) until all are acknowledged
+                       (after one untimed warm-up message);
+          consume      KafkaConsumer (assign mode) reading the N+1 messages through its event stream;
           passthrough  group consumer -> producer to a second topic, each input offset stored after its
-                       output was acknowledged, commit every 10,000 messages and at the end.
+                       output was acknowledged, commit every 10,000 messages and at the end; timed from
+                       the partition assignment (the ~3 s group join excluded) to the last commit.
         Baselines beside them: the same produce and consume driven by raw librdkafka calls
         (no per-message Swift continuation, no event buffer). Partition count is chosen so that
         each partition holds under ~3 MB (the mock keeps ~5 MB per partition).
@@ -53,6 +55,10 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         // Produce through KafkaProducer.
         let producer = try KafkaProducer(configuration: base, logger: logger)
         let failures = Atomic<Int>(0)
+        // One warm-up message (connections, metadata, producer id) outside the timing; every phase
+        // below therefore handles `total` = N + 1 messages.
+        _ = try await producer.send(topic: "bench.in", key: Array("warm-up".utf8), value: value, partition: 0)
+        let total = messages + 1
         let clock = ContinuousClock()
         var start = clock.now
         for i in 0..<messages {
@@ -68,7 +74,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         }
 
         // Baseline consume (raw librdkafka).
-        let rawConsume = RawLibrdkafkaBaseline.consume(configuration: base, topic: "bench.in", partitions: partitions, count: messages)
+        let rawConsume = RawLibrdkafkaBaseline.consume(configuration: base, topic: "bench.in", partitions: partitions, count: total)
 
         // Consume through KafkaConsumer (assign mode).
         let consumer = try KafkaConsumer(configuration: base, logger: logger)
@@ -80,11 +86,11 @@ struct BenchKafkaCommand: AsyncParsableCommand {
             guard case .message(let m) = event else { continue }
             received += 1
             checksum &+= m.value?.count ?? 0
-            if received == messages { break }
+            if received == total { break }
         }
         let consumeTime = clock.now - start
         await consumer.close()
-        guard received == messages, checksum == messages * size else {
+        guard received == total, checksum == total * size else {
             throw ValidationError("consume: got \(received) messages, \(checksum) bytes")
         }
 
@@ -101,8 +107,10 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         var started = false
         for await event in group.events {
             switch event {
-            case .message(let m):
+            case .partitionsAssigned:
+                // Timing starts at the assignment (after the ~3 s group join), fetches included.
                 if !started { start = clock.now; started = true }
+            case .message(let m):
                 let topic = m.topic, partition = m.partition, offset = m.offset
                 try await producer.enqueue(topic: "bench.out", key: m.key, value: m.value, headers: m.headers,
                                            partition: partition) { result in
@@ -125,7 +133,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
             default:
                 break
             }
-            if forwarded == messages { break }
+            if forwarded == total { break }
         }
         try await producer.flush(timeout: .seconds(120))
         try await group.commit()
@@ -133,8 +141,8 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         let passTime = clock.now - start
         await group.close()
         await producer.close()
-        guard acknowledged.load(ordering: .relaxed) == messages, passFailures.load(ordering: .relaxed) == 0 else {
-            throw ValidationError("passthrough: \(acknowledged.load(ordering: .relaxed)) acknowledged of \(messages)")
+        guard acknowledged.load(ordering: .relaxed) == total, passFailures.load(ordering: .relaxed) == 0 else {
+            throw ValidationError("passthrough: \(acknowledged.load(ordering: .relaxed)) acknowledged of \(total)")
         }
 
         func line(_ name: String, _ t: Duration?) -> String {
