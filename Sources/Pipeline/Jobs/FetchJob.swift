@@ -1,4 +1,5 @@
 import Articles
+import Normalization
 
 /// A fetch job (DESIGN.md "Fetch job", `schema: 1`), validated.
 public struct FetchJob: Sendable, Hashable {
@@ -100,7 +101,7 @@ public struct FetchJob: Sendable, Hashable {
         job.contentType = try optionalString(fields, "content_type")
         job.source = try optionalString(fields, "source")
         if let fetchedAt = try optionalString(fields, "fetched_at") {
-            guard let t = RFC3339.parse(Array(fetchedAt.utf8)) else {
+            guard let t = RFC3339Parser.parse(Array(fetchedAt.utf8)) else {
                 throw JobError(.invalidValue, "fetched_at is not an RFC 3339 time: \"\(fetchedAt.prefix(64))\"")
             }
             job.fetchedAt = t
@@ -194,7 +195,7 @@ enum Base64 {
 }
 
 /// RFC 3339 date-time (`2026-11-29T04:30:00Z`, fractions and `±hh:mm` offsets) to whole seconds, UTC.
-enum RFC3339 {
+enum RFC3339Parser {
     static func parse(_ s: [UInt8]) -> Timestamp? {
         func num(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= s.count else { return nil }
@@ -240,5 +241,40 @@ enum RFC3339 {
         let days = era * 146_097 + doe - 719_468
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
         return Timestamp(secondsSinceEpoch: seconds)
+    }
+}
+
+extension FetchJob {
+    /// The job as DESIGN.md JSON (`schema: 1`), fields in a fixed order: the body inline as
+    /// UTF-8 text when it is valid UTF-8, else base64 with `body_encoding: "base64"`.
+    public func encodeJSON() -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("schema"); w.int(1)
+        w.key("job_id"); w.string(jobID)
+        w.key("url"); w.string(url)
+        if kind != .auto { w.key("kind"); w.string(kind.rawValue) }
+        if let body {
+            if String(validating: body, as: UTF8.self) != nil {
+                w.key("body"); w.string(bytes: body)
+            } else {
+                w.key("body_encoding"); w.string("base64")
+                w.key("body"); w.string(bytes: Base64.encode(body))
+            }
+        }
+        if let contentType { w.key("content_type"); w.string(contentType) }
+        if let fetchedAt { w.key("fetched_at"); w.string(Normalization.RFC3339.format(fetchedAt)) }
+        if let source { w.key("source"); w.string(source) }
+        if let feedID { w.key("feed_id"); w.string(feedID) }
+        if attempt > 0 { w.key("attempt"); w.int(attempt) }
+        if etag != nil || lastModified != nil {
+            w.key("headers")
+            w.beginObject()
+            if let etag { w.key("etag"); w.string(etag) }
+            if let lastModified { w.key("last_modified"); w.string(lastModified) }
+            w.endObject()
+        }
+        w.endObject()
+        return w.bytes
     }
 }

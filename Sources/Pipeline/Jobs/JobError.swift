@@ -24,7 +24,15 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
         case fetchNotAvailable = "fetch_not_available"
         /// Fetching the document failed for good.
         case fetchFailed = "fetch_failed"
-        /// The document could not be parsed into articles.
+        /// The document is empty.
+        case emptyDocument = "empty_document"
+        /// The document is binary data (image, archive...), not text.
+        case binaryDocument = "binary_document"
+        /// The document was read but holds no article (no content block, no text).
+        case noArticle = "no_article"
+        /// The job said `kind: feed` (or the bytes looked like one) but it is not a readable feed.
+        case notAFeed = "not_a_feed"
+        /// The document could not be parsed into articles for another reason.
         case unparseable = "unparseable"
         /// A candidate message (dedupe stage) whose key is not a content hash.
         case badCandidate = "bad_candidate"
