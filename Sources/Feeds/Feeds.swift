@@ -1,5 +1,0 @@
-/// The `Feeds` module. See README.md for what it does; this file is its namespace.
-public enum FeedsModule {
-    /// The module's name, for logs.
-    public static let name = "Feeds"
-}
