@@ -1,4 +1,6 @@
 import Articles
+import Feeds
+import Normalization
 
 /// The one entry point the worker calls: detects what the bytes are (feed, HTML page,
 /// plain-text page dump) and extracts their articles.
@@ -16,16 +18,35 @@ public struct DocumentExtractor: Sendable {
         let kind = DocumentSniffer.detect(bytes, hint: context.kindHint, contentType: context.contentType)
         switch kind {
         case .feed:
-            return try FeedDispatch.extract(bytes, context: context)
+            do {
+                let doc = try FeedDispatch.extract(bytes, context: context)
+                // A "feed" without entries whose bytes carry HTML page markers is read as a page.
+                if doc.articles.isEmpty, DocumentSniffer.hasPageMarkers(bytes),
+                   let page = try? extractPage(bytes, context: context) {
+                    return page
+                }
+                return doc
+            } catch .notAFeed {
+                // The sniffer saw feed markers but the parser disagrees: read it as a page.
+                return try extractPage(bytes, context: context)
+            } catch {
+                throw .feed(error)
+            }
         case .htmlPage:
-            let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: CharsetSniffer.sniff(bytes, contentType: context.contentType))
-            let (article, md, treeWarnings) = try HTMLArticleExtractor().extract(utf8, context: context)
-            return ExtractedDocument(kind: .htmlPage, articles: [article], warnings: warnings + treeWarnings, pageMetadata: md)
+            return try extractPage(bytes, context: context)
         case .textDump:
             let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: context.contentType.flatMap(CharsetSniffer.charsetParameter))
             let articles = try TextDumpExtractor().extract(utf8, context: context)
             return ExtractedDocument(kind: .textDump, articles: articles, warnings: warnings)
         }
+    }
+}
+
+extension DocumentExtractor {
+    func extractPage(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> ExtractedDocument {
+        let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: CharsetSniffer.sniff(bytes, contentType: context.contentType))
+        let (article, md, treeWarnings) = try HTMLArticleExtractor().extract(utf8, context: context)
+        return ExtractedDocument(kind: .htmlPage, articles: [article], warnings: warnings + treeWarnings, pageMetadata: md)
     }
 }
 
@@ -59,7 +80,14 @@ enum BinarySniffer {
 
 /// Decides feed vs HTML page vs plain-text dump from the bytes.
 enum DocumentSniffer {
+    static let pageMarkers = Keywords("<html|<body|<!doctype html")
+
+    static func hasPageMarkers(_ bytes: [UInt8]) -> Bool {
+        pageMarkers.matches(Array(bytes.prefix(8192)).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
+    }
+
     static func detect(_ bytes: [UInt8], hint: DocumentKind, contentType: String?) -> DetectedKind {
+        if FeedFormat.detect(bytes) != nil { return .feed }
         var i = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         while i < bytes.count, TextBuilder.isWS(bytes[i]) { i += 1 }
@@ -82,20 +110,45 @@ enum DocumentSniffer {
     }
 }
 
-/// Adapter to the shared charset decoder.
+/// Charset conversion goes through the shared iconv-based decoder of the Normalization module.
 enum TextDecoding {
     static func toUTF8(_ bytes: [UInt8], declared: String?) -> ([UInt8], [String]) {
-        // TODO(feeds): route through Normalization.CharsetDecoder.toUTF8 once merged.
-        var b = bytes
-        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { b.removeFirst(3) }
-        return (b, [])
+        // Non-ASCII bytes that form valid UTF-8 are UTF-8 whatever the page declares: pages are often
+        // re-saved as UTF-8 with their old <meta charset> left in, and valid multi-byte UTF-8 by chance
+        // in a legacy charset is vanishingly rare on real text. (UTF-16 declarations are left to the decoder.)
+        if let declared, !declared.lowercased().hasPrefix("utf-16"), bytes.contains(where: { $0 >= 0x80 }), UTF8Repair.isValid(bytes) {
+            var b = bytes
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { b.removeFirst(3) }
+            let isUTF8Label = sameCharset(declared, "utf-8")
+            return (b, isUTF8Label ? [] : ["declared charset \(declared) ignored: the bytes are valid UTF-8"])
+        }
+        do {
+            let (utf8, charset) = try CharsetDecoder.toUTF8(bytes, declared: declared)
+            var b = utf8
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { b.removeFirst(3) }
+            var warnings: [String] = []
+            if let declared, !sameCharset(declared, charset) { warnings.append("declared charset \(declared) not used; decoded as \(charset)") }
+            return (b, warnings)
+        } catch {
+            // Unknown label: fall back to the bytes as UTF-8 (invalid sequences become U+FFFD when strings are built).
+            if let (utf8, _) = try? CharsetDecoder.toUTF8(bytes, declared: nil) { return (utf8, ["charset \(declared ?? "?") not convertible (\(error)); decoded without it"]) }
+            return (bytes, ["charset conversion failed (\(error))"])
+        }
+    }
+
+    static func sameCharset(_ a: String, _ b: String) -> Bool {
+        func norm(_ s: String) -> String { String(s.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        let x = norm(a), y = norm(b)
+        return x == y || (["utf8", "unicode11utf8"].contains(x) && y == "utf8") || (["latin1", "iso88591", "usascii", "ascii"].contains(x) && y == "windows1252")
     }
 }
 
-/// Adapter to the shared feed parser.
+/// Feeds go to the shared `FeedParser` of the Feeds module.
 enum FeedDispatch {
-    static func extract(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> ExtractedDocument {
-        // TODO(feeds): route through Feeds.FeedParser.parse once merged.
-        throw .notAFeed(reason: "feed parser not available in this build")
+    static func extract(_ bytes: [UInt8], context: ExtractionContext) throws(FeedError) -> ExtractedDocument {
+        let feed = try FeedParser.parse(bytes, context: context)
+        var warnings = feed.warnings.map { "malformed feed: \($0)" }
+        if feed.articles.count >= context.limits.maxEntries { warnings.append("entries beyond \(context.limits.maxEntries) ignored") }
+        return ExtractedDocument(kind: .feed, articles: feed.articles, warnings: warnings, feedTitle: feed.title, feed: feed)
     }
 }

@@ -1,4 +1,5 @@
 import Articles
+import Feeds
 
 /// Why a document produced no articles.
 public enum ExtractionError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -10,8 +11,8 @@ public enum ExtractionError: Error, Sendable, Hashable, CustomStringConvertible 
     case binary(reason: String)
     /// The page holds no article (index page, login wall, error page, too little text).
     case noArticle(reason: String)
-    /// The document looked like a feed but the feed parser rejected it.
-    case notAFeed(reason: String)
+    /// The document looked like a feed but the feed parser rejected it (the parser's typed error).
+    case feed(FeedError)
 
     public var description: String {
         switch self {
@@ -19,7 +20,7 @@ public enum ExtractionError: Error, Sendable, Hashable, CustomStringConvertible 
         case .tooLarge(let b, let l): return "document of \(b) bytes exceeds the \(l)-byte limit"
         case .binary(let r): return "binary data, not a document (\(r))"
         case .noArticle(let r): return "no article: \(r)"
-        case .notAFeed(let r): return "not a feed: \(r)"
+        case .feed(let e): return "feed rejected: \(e)"
         }
     }
 
@@ -30,7 +31,9 @@ public enum ExtractionError: Error, Sendable, Hashable, CustomStringConvertible 
         case .tooLarge: return "too_large"
         case .binary: return "binary"
         case .noArticle: return "no_article"
-        case .notAFeed: return "not_a_feed"
+        case .feed(.notAFeed): return "not_a_feed"
+        case .feed(.tooLarge): return "too_large"
+        case .feed: return "bad_feed"
         }
     }
 }
@@ -50,11 +53,17 @@ public struct ExtractedDocument: Sendable {
     public var warnings: [String]
     /// For HTML pages: the metadata as found on the page (raw date string, byline as written...).
     public var pageMetadata: PageMetadata?
+    /// For feeds: the feed's own title.
+    public var feedTitle: String?
+    /// For feeds: the parsed feed (format, charset, recovery warnings), for `FeedCorpusFormatter`.
+    public var feed: ParsedFeed?
 
-    public init(kind: DetectedKind, articles: [Article], warnings: [String] = [], pageMetadata: PageMetadata? = nil) {
+    public init(kind: DetectedKind, articles: [Article], warnings: [String] = [], pageMetadata: PageMetadata? = nil, feedTitle: String? = nil, feed: ParsedFeed? = nil) {
+        self.feed = feed
         self.kind = kind
         self.articles = articles
         self.warnings = warnings
         self.pageMetadata = pageMetadata
+        self.feedTitle = feedTitle
     }
 }

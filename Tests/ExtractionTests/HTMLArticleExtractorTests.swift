@@ -1,4 +1,5 @@
 import Articles
+import Foundation
 import Testing
 @testable import Extraction
 
@@ -149,5 +150,96 @@ import Testing
         let doc = HTMLParser.parse(Array(html.utf8))
         #expect(DateCandidates.collect(doc, budgetBytes: 64 * 1024).isEmpty, "date beyond the budget is not searched")
         #expect(DateCandidates.collect(doc, budgetBytes: 1 << 20) == ["March 25, 2015"])
+    }
+}
+
+@Suite struct LinkedDataTests {
+    static func page(_ ld: String, title: String = "Bridge closes | Gazette") -> String {
+        HTMLArticleExtractorTests.page(head: "<script type=\"application/ld+json\">\(ld)</script>")
+            .replacingOccurrences(of: "<title>Old bridge to close for repairs | The Valley Gazette</title>", with: "<title>\(title)</title>")
+    }
+
+    func extract(_ html: String) throws -> (Article, PageMetadata) {
+        let doc = try DocumentExtractor().extract(Array(html.utf8), context: ExtractionContext(url: "https://gazette.example/news/bridge", fetchedAt: nil))
+        return (try #require(doc.articles.first), try #require(doc.pageMetadata))
+    }
+
+    @Test func jsonLDOutranksMetaTags() throws {
+        let ld = #"{"@context":"https://schema.org","@type":"NewsArticle","headline":"Old stone bridge closes for repairs","author":[{"@type":"Person","name":"Ana Pérez"},{"@type":"Person","name":"Tom Roe"}],"datePublished":"2024-05-02T08:30:00+02:00","publisher":{"@type":"Organization","name":"Valley Gazette"}}"#
+        let html = Self.page(ld).replacingOccurrences(of: "</head>", with: "<meta property=\"og:title\" content=\"OG title\"><meta name=\"author\" content=\"Meta Author\"></head>")
+        let (a, md) = try extract(html)
+        #expect(a.title == "Old stone bridge closes for repairs")
+        #expect(md.byline == "Ana Pérez, Tom Roe")
+        #expect(a.authors == ["Ana Pérez", "Tom Roe"])
+        #expect(a.source == "Valley Gazette")
+        #expect(a.publishedAt == Timestamp(secondsSinceEpoch: 1_714_631_400)) // 2024-05-02T06:30:00Z
+    }
+
+    @Test func graphAndContextObject() throws {
+        let ld = #"{"@context":{"@vocab":"http://schema.org/"},"@graph":[{"@type":"WebPage","name":"Page"},{"@type":"BlogPosting","headline":"Graph headline here","author":{"name":"Graph Author"}}]}"#
+        let (a, md) = try extract(Self.page(ld))
+        #expect(a.title == "Graph headline here")
+        #expect(md.byline == "Graph Author")
+    }
+
+    @Test func nonArticleOrBrokenJSONLDIsIgnored() throws {
+        for ld in [#"{"@context":"https://schema.org","@type":"Organization","name":"Gazette Inc"}"#, #"{"@context":"https://schema.org","@type":"NewsArticle","headline":"#, "<![CDATA[ not json ]]>"] {
+            let (a, _) = try extract(Self.page(ld, title: "Old bridge to close for repairs | The Valley Gazette"))
+            #expect(a.title == "Old bridge to close for repairs")
+        }
+    }
+
+    @Test func relativeCanonicalIsResolved() throws {
+        let html = HTMLArticleExtractorTests.page(head: "<link rel=\"canonical\" href=\"/news/bridge?x=1\">")
+        let (a, _) = try extract(html)
+        #expect(a.canonicalURL == "https://gazette.example/news/bridge?x=1")
+    }
+
+    @Test func entitiesInTitleAndBodyAreDecoded() throws {
+        let html = HTMLArticleExtractorTests.page(extraBody: "").replacingOccurrences(of: "Old bridge to close for repairs |", with: "Old &quot;stone&quot; bridge&#160;to close &amp; repairs |")
+            .replacingOccurrences(of: "Engineers expect", with: "Engineers&nbsp;&mdash; expect")
+        let (a, _) = try extract(html)
+        #expect(a.title == "Old \"stone\" bridge\u{A0}to close & repairs")
+        #expect(a.text.contains("Engineers\u{A0}— expect"))
+    }
+}
+
+@Suite struct LegacyEncodingTests {
+    @Test func windows1252PageIsDecoded() throws {
+        var bytes = Array("<html><head><meta charset=\"windows-1252\"><title>Caf".utf8) + [0xE9] + Array(" prices rise again in the old town | Gazette</title></head><body><article>".utf8)
+        for _ in 0..<6 {
+            bytes += Array("<p>The caf".utf8) + [0xE9] + Array(" on the square raised the price of an espresso for the second time this year, citing the cost of beans and rent, and regulars grumbled.</p>".utf8)
+        }
+        bytes += Array("</article></body></html>".utf8)
+        let doc = try DocumentExtractor().extract(bytes, context: ExtractionContext(url: "https://x.example/"))
+        let a = try #require(doc.articles.first)
+        #expect(a.title == "Café prices rise again in the old town")
+        #expect(a.text.contains("The café on the square"))
+        #expect(!a.text.contains("\u{FFFD}"))
+    }
+
+    @Test func undeclaredInvalidUTF8BecomesValidText() throws {
+        var bytes = Array("<html><body><article>".utf8)
+        for _ in 0..<6 { bytes += Array("<p>Bytes ".utf8) + [0xC3, 0x28, 0xFF] + Array(" inside a paragraph of otherwise ordinary prose that goes on for a while, long enough to count as an article.</p>".utf8) }
+        bytes += Array("</article></body></html>".utf8)
+        let doc = try DocumentExtractor().extract(bytes, context: ExtractionContext(url: "https://x.example/"))
+        let a = try #require(doc.articles.first)
+        #expect(a.text.contains("ordinary prose"))
+        #expect(Array(a.text.utf8).count == a.text.utf8.count)
+    }
+}
+
+@Suite struct CharsetDecisionTests {
+    @Test func validUTF8WinsOverAStaleDeclaration() {
+        let bytes = Array("<meta charset=gb2312><title>新电脑</title>".utf8)
+        let (out, warnings) = TextDecoding.toUTF8(bytes, declared: "gb2312")
+        #expect(out == bytes)
+        #expect(warnings.count == 1)
+    }
+
+    @Test func legacyBytesAreConverted() {
+        let bytes: [UInt8] = Array("caf".utf8) + [0xE9]
+        let (out, _) = TextDecoding.toUTF8(bytes, declared: "iso-8859-1")
+        #expect(String(decoding: out, as: UTF8.self) == "café")
     }
 }

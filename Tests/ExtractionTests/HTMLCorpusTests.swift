@@ -50,11 +50,11 @@ import TestSupport
         }
         let f1 = try #require(result["body_f1"] as? Double)
         let meta = try #require(result["metadata_exact"] as? [String: Double])
-        // Targets of issue 4 where reached; where not yet, the figure reached (see docs/benchmarks.md).
+        // Targets of issue 4.
         #expect(f1 >= 0.93)
         #expect((meta["title"] ?? 0) >= 0.85)
+        #expect((meta["byline"] ?? 0) >= 0.70)
+        #expect((meta["publishedTime"] ?? 0) >= 0.80)
         #expect((meta["lang"] ?? 0) >= 0.95)
-        #expect((meta["byline"] ?? 0) >= 0.65, "issue target 0.70 not reached yet")
-        #expect((meta["publishedTime"] ?? 0) >= 0.60, "issue target 0.80 not reached yet")
     }
 }

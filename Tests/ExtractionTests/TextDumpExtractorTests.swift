@@ -24,6 +24,7 @@ import TestSupport
         let main = try #require(articles.first)
         #expect(main.title == "Tidal power plant opens on the northern estuary after decade of delays")
         #expect(main.source == "Harbor Courier")
+        #expect(main.publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 5 * 3600))
         #expect(main.authors == ["Ana Lucía Pérez", "Tom O'Neil"])
         #expect(main.url == "https://example.test/story")
         #expect(main.text.hasPrefix("The long-promised tidal power station"))
@@ -38,6 +39,8 @@ import TestSupport
         #expect(articles[1].source == "Harbor Courier")
         #expect(articles[1].text.hasPrefix("The island ferry operator"))
         #expect(articles[1].url == nil)
+        #expect(articles[1].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 3 * 86_400))
+        #expect(articles[2].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 3600))
         #expect(articles[2].source == "Coastal Weekly")
         #expect(articles[2].text.hasPrefix("Volunteers spent two summers"))
     }
@@ -49,6 +52,7 @@ import TestSupport
         #expect(a.title == "City council approves new cycling lanes for the old town")
         #expect(a.source == "Valley Times")
         #expect(a.authors == ["Marta Kowalska-Nowak"])
+        #expect(a.publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 2 * 86_400))
         #expect(a.text.hasSuffix("festival season begins."))
         #expect(!a.text.contains("AI"))
         #expect(!a.text.contains("Publishing"))
@@ -90,10 +94,9 @@ import TestSupport
             #expect(!main.text.contains(junk), "main body contains \(junk)")
         }
         #expect(articles.dropFirst().map(\.source) == ["The Mainichi", "The Mainichi", "Yomiuri Shimbun"])
-        if main.publishedAt != nil {
-            #expect(main.publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 2 * 86_400))
-            #expect(articles[1].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 24 * 60))
-            #expect(articles[3].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 3600))
-        }
+        #expect(main.publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 2 * 86_400))
+        #expect(articles[1].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 24 * 60))
+        #expect(articles[2].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 24 * 60))
+        #expect(articles[3].publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 3600))
     }
 }

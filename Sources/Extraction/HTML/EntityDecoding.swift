@@ -1,7 +1,11 @@
-/// Adapter to the shared character-reference decoder of the Normalization module.
+import Normalization
+
+/// Character references are decoded by the shared decoder of the Normalization module.
 enum EntityDecoding {
     static func decode(_ raw: ArraySlice<UInt8>) -> String {
-        // TODO(feeds): route through Normalization.HTMLEntities.decode once merged.
-        return String(decoding: raw, as: UTF8.self)
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        raw.withUnsafeBufferPointer { HTMLEntities.decode($0, into: &out) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import Articles
+import Normalization
 
 /// Turns an HTML page into one article: main content, title, byline, date, language, canonical URL.
 public struct HTMLArticleExtractor: Sendable {
@@ -24,7 +25,7 @@ public struct HTMLArticleExtractor: Sendable {
         }
         let article = Article(
             url: context.url.isEmpty ? nil : context.url,
-            canonicalURL: metadata.canonicalURL,
+            canonicalURL: metadata.canonicalURL.flatMap { context.url.isEmpty ? $0 : (URLTools.resolve($0, against: context.url) ?? $0) },
             title: TextBuilder.fold(title),
             authors: authors,
             source: metadata.siteName ?? context.sourceHint,
@@ -32,7 +33,7 @@ public struct HTMLArticleExtractor: Sendable {
             language: metadata.language,
             summary: metadata.excerpt,
             text: result.text,
-            imageURL: metadata.imageURL
+            imageURL: metadata.imageURL.flatMap { context.url.isEmpty ? $0 : (URLTools.resolve($0, against: context.url) ?? $0) }
         )
         return (article, metadata, doc.warnings)
     }
@@ -106,10 +107,10 @@ extension Substring {
     }
 }
 
-/// Adapter to the shared date parser.
+/// Dates go through the shared tolerant parser of the Normalization module.
 enum DateAdapter {
     static func parse(_ raw: String?, reference: Timestamp?) -> Timestamp? {
-        // TODO(feeds): route through Normalization.DateParser.parse once merged.
-        return nil
+        guard let raw, !raw.isEmpty else { return nil }
+        return DateParser.parse(Array(raw.utf8), reference: reference)
     }
 }

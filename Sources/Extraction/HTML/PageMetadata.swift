@@ -1,3 +1,5 @@
+import Normalization
+
 /// Metadata of an HTML page, each field taken from the best-ranked source that has it:
 /// JSON-LD (`Article`, `NewsArticle`, `BlogPosting`... incl. `@graph`) first, then Dublin Core,
 /// OpenGraph, `<meta name=...>`, Twitter cards, Parse.ly, then the document itself
@@ -155,7 +157,7 @@ struct MetadataReader {
             for c in doc.children(s) where doc.tag[Int(c)] == .text {
                 raw.append(contentsOf: doc.source[Int(doc.lo[Int(c)])..<Int(doc.hi[Int(c)])])
             }
-            if let ld = LinkedDataParser.parse(raw, documentTitle: rawTitle()) { return ld }
+            if let ld = LinkedDataParser.parse(raw, documentTitle: documentTitle() ?? "") { return ld }
         }
         return nil
     }
@@ -238,10 +240,70 @@ extension String {
     }
 }
 
-/// Reads the article fields of a JSON-LD block.
+/// Reads the article fields of a JSON-LD block (parsed by the shared `JSONReader`).
 enum LinkedDataParser {
-    static func parse(_ raw: [UInt8], documentTitle: String) -> MetadataReader.LinkedData? {
-        // Filled in once the shared JSON reader (Normalization.JSONReader) is available.
-        return nil
+    static let articleTypes = ["AdvertiserContentArticle", "NewsArticle", "AnalysisNewsArticle", "AskPublicNewsArticle",
+                               "BackgroundNewsArticle", "BlogPosting", "DiscussionForumPosting", "LiveBlogPosting",
+                               "OpinionNewsArticle", "ReportageNewsArticle", "ReviewNewsArticle", "Report", "SatiricalArticle",
+                               "ScholarlyArticle", "MedicalScholarlyArticle", "SocialMediaPosting", "TechArticle"]
+
+    static func isArticleType(_ v: JSONValue?) -> Bool {
+        guard let v else { return false }
+        if let s = v.stringValue { return s.hasPrefix("Article") || articleTypes.contains { s.contains($0) } }
+        if let a = v.arrayValue { return a.contains { isArticleType($0) } }
+        return false
     }
+
+    static func isSchemaOrg(_ s: String) -> Bool {
+        var t = s
+        if t.hasSuffix("/") { t.removeLast() }
+        return t == "http://schema.org" || t == "https://schema.org"
+    }
+
+    static func parse(_ raw: [UInt8], documentTitle: @autoclosure () -> String) -> MetadataReader.LinkedData? {
+        var bytes = raw[...]
+        // Strip a CDATA wrapper and surrounding white space.
+        while let f = bytes.first, TextBuilder.isWS(f) { bytes = bytes.dropFirst() }
+        if bytes.starts(with: Array("<![CDATA[".utf8)) { bytes = bytes.dropFirst(9) }
+        while let l = bytes.last, TextBuilder.isWS(l) { bytes = bytes.dropLast() }
+        if bytes.count >= 3, Array(bytes.suffix(3)) == Array("]]>".utf8) { bytes = bytes.dropLast(3) }
+        guard var value = try? JSONReader.parse(Array(bytes), maxDepth: 64) else { return nil }
+        if let list = value.arrayValue {
+            guard let found = list.first(where: { isArticleType($0["@type"]) }) else { return nil }
+            value = found
+        }
+        let context = value["@context"]
+        let schemaOK = (context?.stringValue.map(isSchemaOrg) ?? false) || (context?["@vocab"]?.stringValue.map(isSchemaOrg) ?? false)
+        guard schemaOK else { return nil }
+        if value["@type"] == nil, let graph = value["@graph"]?.arrayValue {
+            guard let found = graph.first(where: { isArticleType($0["@type"]) }) else { return nil }
+            value = found
+        }
+        guard isArticleType(value["@type"]) else { return nil }
+        var ld = MetadataReader.LinkedData()
+        let name = value["name"]?.stringValue.map(clean), headline = value["headline"]?.stringValue.map(clean)
+        if let name, let headline, name != headline {
+            let title = documentTitle()
+            let nameMatches = Similarity.text(name, title) > 0.75
+            let headlineMatches = Similarity.text(headline, title) > 0.75
+            ld.title = headlineMatches && !nameMatches ? headline : name
+        } else {
+            ld.title = name ?? headline
+        }
+        if let author = value["author"] {
+            if let n = author["name"]?.stringValue {
+                ld.byline = clean(n)
+            } else if let list = author.arrayValue, list.first?["name"]?.stringValue != nil {
+                ld.byline = list.compactMap { $0["name"]?.stringValue.map(clean) }.joined(separator: ", ")
+            }
+        }
+        ld.excerpt = value["description"]?.stringValue.map(clean)
+        ld.siteName = value["publisher"]?["name"]?.stringValue.map(clean)
+        ld.datePublished = value["datePublished"]?.stringValue.map(clean)
+        if ld.title?.isEmpty == true { ld.title = nil }
+        if ld.byline?.isEmpty == true { ld.byline = nil }
+        return ld
+    }
+
+    static func clean(_ s: String) -> String { TextBuilder.decodedString(Array(s.utf8)[...]) }
 }

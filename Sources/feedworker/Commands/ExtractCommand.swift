@@ -1,7 +1,9 @@
 import ArgumentParser
 import Articles
 import Extraction
+import Feeds
 import Foundation
+import Normalization
 
 /// `feedworker extract FILE|DIR`: runs detection + extraction on local files and prints the articles.
 struct ExtractCommand: ParsableCommand {
@@ -74,8 +76,7 @@ struct ExtractCommand: ParsableCommand {
 
     static func parseTime(_ s: String) throws -> Timestamp {
         if let secs = Int64(s) { return Timestamp(secondsSinceEpoch: secs) }
-        let f = ISO8601DateFormatter()
-        if let d = f.date(from: s) { return Timestamp(secondsSinceEpoch: Int64(d.timeIntervalSince1970)) }
+        if let t = DateParser.parse(Array(s.utf8)) { return t }
         throw ValidationError("--fetched-at: not an RFC 3339 time or Unix seconds: \(s)")
     }
 }
@@ -84,9 +85,7 @@ struct ExtractCommand: ParsableCommand {
 enum ArticleJSON {
     static func rfc3339(_ t: Timestamp?) -> Any {
         guard let t else { return NSNull() }
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date(timeIntervalSince1970: TimeInterval(t.secondsSinceEpoch)))
+        return RFC3339.format(t)
     }
 
     static func object(_ a: Article) -> [String: Any] {
@@ -109,8 +108,14 @@ enum ArticleJSON {
                 "siteName": a.source ?? NSNull(), "excerpt": a.summary ?? NSNull(),
             ]
         }
+        if let feed = doc.feed {
+            var w = JSONWriter()
+            FeedCorpusFormatter.write(feed, into: &w)
+            if let o = try? JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String: Any] { return o }
+        }
         return [
             "kind": doc.kind.rawValue,
+            "title": doc.feedTitle ?? NSNull(),
             "entries": doc.articles.map { a -> [String: Any] in
                 ["title": a.title, "link": a.url ?? NSNull(), "id": a.entryID ?? NSNull(),
                  "published": rfc3339(a.publishedAt), "author": a.authors.first ?? NSNull()]
