@@ -131,11 +131,11 @@ private func json(_ m: KafkaMessage) throws -> JSONValue {
         let dlq = try await f.readAll(f.config.topics.dlq)
         #expect(dlq.count == malformed.count)
         let reasons = dlq.map { String(decoding: $0.header("error.code") ?? [], as: UTF8.self) }.sorted()
-        #expect(reasons == ["body_too_large", "invalid_utf8", "missing_field", "not_json", "not_json", "wrong_type"])
+        #expect(reasons == ["body_too_large", "invalid_utf8", "missing_field", "not_json", "not_json", "wrong_type"], "\(reasons.prefix(12))")
         for record in dlq {
             #expect(record.header("error.stage") != nil)
             #expect(record.header("source.topic") == Array(f.config.topics.fetchJobs.utf8))
-            #expect(malformed.contains(record.value ?? []), "the DLQ record carries the original bytes")
+            #expect(malformed.contains(record.value ?? []), "the DLQ record carries the original bytes (\(record.value?.count ?? 0) bytes, code \(String(decoding: record.header("error.code") ?? [], as: UTF8.self)))")
         }
         // Clean events sit in the same partition number as their candidates.
         let candidates = try await f.readAll(f.config.topics.candidates)

@@ -32,7 +32,9 @@ public struct ArticleCandidateExtractor: CandidateExtractor {
             case .tooLarge: code = .bodyTooLarge
             case .binary: code = .binaryDocument
             case .noArticle: code = .noArticle
-            case .notAFeed: code = .notAFeed
+            case .feed(.notAFeed): code = .notAFeed
+            case .feed(.tooLarge): code = .bodyTooLarge
+            case .feed: code = .badFeed
             }
             throw JobError(code, error.description, stage: "extract")
         }

@@ -32,6 +32,8 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
         case noArticle = "no_article"
         /// The job said `kind: feed` (or the bytes looked like one) but it is not a readable feed.
         case notAFeed = "not_a_feed"
+        /// A feed the feed parser rejected (malformed beyond recovery, unsupported version...).
+        case badFeed = "bad_feed"
         /// The document could not be parsed into articles for another reason.
         case unparseable = "unparseable"
         /// A candidate message (dedupe stage) whose key is not a content hash.
