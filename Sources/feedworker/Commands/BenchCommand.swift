@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print a figure beside its baseline",
-        subcommands: [BenchKafkaCommand.self, BenchExtractionCommand.self, BenchStoreCommand.self]
+        subcommands: [BenchKafkaCommand.self, BenchExtractionCommand.self, BenchStoreCommand.self, BenchPipelineCommand.self]
     )
 }
