@@ -53,7 +53,7 @@ public struct FeedworkerConfig: Sendable, Hashable {
         /// Hashes older than this (by event time) are purged.
         public var retentionDays = 30
         /// Store writes grouped per transaction.
-        public var batchSize = 512
+        public var batchSize = 4096
         /// How often the retention purge runs.
         public var purgeInterval: Duration = .seconds(3600)
     }

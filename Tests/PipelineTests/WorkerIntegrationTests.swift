@@ -67,8 +67,10 @@ private func json(_ m: KafkaMessage) throws -> JSONValue {
     /// Many jobs (feeds, HTML pages) where 30% of the stories repeat, plus malformed jobs: one clean
     /// event per distinct story, and jobs + duplicates + DLQ account for every input.
     @Test func manyJobsWithRepeatsGiveOneEventPerStory() async throws {
-        let f = try PipelineFixture(partitions: 4, name: "many")
-        let jobCount = Int(ProcessInfo.processInfo.environment["FEEDWORKER_TEST_JOBS"] ?? "") ?? 2_000
+        // 10,000 jobs (the figure) over 12 partitions keeps every partition of the mock
+        // broker under ~3 MB; FEEDWORKER_TEST_JOBS overrides the count.
+        let f = try PipelineFixture(partitions: 12, name: "many")
+        let jobCount = Int(ProcessInfo.processInfo.environment["FEEDWORKER_TEST_JOBS"] ?? "") ?? 10_000
         var values: [[UInt8]] = []
         var distinct = Set<Int>()
         var storyMentions = 0
@@ -110,7 +112,7 @@ private func json(_ m: KafkaMessage) throws -> JSONValue {
         try await f.produce(values + malformed)
         let worker = RunningWorker(config: cfg)
         let total = values.count + malformed.count
-        let finished = try await f.eventually(timeout: .seconds(240)) {
+        let finished = try await f.eventually(timeout: .seconds(400)) {
             worker.stats.jobs.load(ordering: .relaxed) == total
                 && worker.stats.candidatesSeen.load(ordering: .relaxed) >= worker.stats.candidates.load(ordering: .relaxed)
                 && worker.stats.clean.load(ordering: .relaxed) + worker.stats.duplicates.load(ordering: .relaxed)

@@ -73,8 +73,13 @@ public final class DedupeStage: Sendable {
             group.addTask {
                 let clock = ContinuousClock()
                 var next = clock.now + self.config.store.purgeInterval
+                var nextFlush = clock.now + .seconds(2)
                 while !stop.isStopped {
                     try? await Task.sleep(for: .milliseconds(250))
+                    if clock.now >= nextFlush {
+                        await self.core.flushStores()
+                        nextFlush = clock.now + .seconds(2)
+                    }
                     if clock.now >= next && !stop.isStopped {
                         await self.core.purge()
                         next = clock.now + self.config.store.purgeInterval
@@ -308,6 +313,13 @@ actor DedupeCore {
             } catch {
                 logger.warning("purge failed", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Commits the stores' open batches (so a quiet worker's store does not lag far behind).
+    func flushStores() {
+        for (p, entry) in owned {
+            do { try entry.store.flush() } catch { logger.warning("store flush failed", metadata: ["partition": "\(p)", "error": "\(error)"]) }
         }
     }
 

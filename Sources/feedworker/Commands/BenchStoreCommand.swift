@@ -25,7 +25,7 @@ struct BenchStoreCommand: AsyncParsableCommand {
     var directory: String?
 
     @Option(name: .long, help: "Records per transaction.")
-    var batchSize: Int = 512
+    var batchSize: Int = 4096
 
     func run() async throws {
         let dir = directory ?? NSTemporaryDirectory() + "feedworker-bench-store-\(UUID().uuidString)"

@@ -56,8 +56,9 @@ final class SecondSignalExit {
         for sig in signals {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                if count.add(1, ordering: .relaxed).newValue >= 2 {
+            source.setEventHandler { [source] in
+                // Signals that arrive together are coalesced into one event: `data` counts them.
+                if count.add(max(1, Int(source.data)), ordering: .relaxed).newValue >= 2 {
                     FileHandle.standardError.write(Data("feedworker: second signal, exiting now\n".utf8))
                     _exit(128 + sig)
                 }
