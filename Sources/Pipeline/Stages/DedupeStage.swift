@@ -64,6 +64,9 @@ public final class DedupeStage: Sendable {
                 self.deliveryContinuation.finish()
             }
             group.addTask {
+                await LagReporter(consumer: self.consumer, stage: "dedupe").run(interval: self.config.metrics.interval, stop: stop)
+            }
+            group.addTask {
                 for await delivery in self.deliveries {
                     do { try await self.core.delivered(delivery) } catch {
                         self.logger.critical("clean produce failed; stopping (the candidate will be redone)", metadata: ["error": "\(error)"])
