@@ -363,12 +363,23 @@ public final class KafkaConsumer: Sendable {
     private static func pollLoop(handle: KafkaHandle, buffer: EventBuffer, stopping: StopFlag, closing: StopFlag,
                                  hasGroup: Bool, logger: Logger) {
         let rk = handle.pointer
-        while !stopping.isSet {
+        var fatal = false
+        while !stopping.isSet && !fatal {
             guard let message = rd_kafka_consumer_poll(rk, 100) else { continue }
-            let event = makeEvent(message)
+            var event = makeEvent(message)
             rd_kafka_message_destroy(message)
-            buffer.push(event, stop: stopping)
-            if case .error(let error) = event, error.isFatal { break }
+            buffer.stage(event)
+            // Take what is already fetched without waiting, and hand it over under one lock.
+            // (A rebalance callback inside consumer_poll pushes the staged events before its own.)
+            while buffer.stagedCount > 0 && buffer.stagedCount < buffer.stagingLimit {
+                if case .error(let error) = event, error.isFatal { fatal = true; break }
+                guard let more = rd_kafka_consumer_poll(rk, 0) else { break }
+                event = makeEvent(more)
+                rd_kafka_message_destroy(more)
+                buffer.stage(event)
+            }
+            if case .error(let error) = event, error.isFatal { fatal = true }
+            buffer.flushStaged(stop: stopping)
         }
         closing.set()
         if hasGroup {

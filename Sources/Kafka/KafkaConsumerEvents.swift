@@ -137,6 +137,8 @@ final class EventBuffer: @unchecked Sendable {
     private var head = 0
     private var waiter: CheckedContinuation<KafkaConsumerEvent?, Never>?
     private var finished = false
+    /// Events polled but not yet pushed; touched by the poll thread only.
+    private var staged: [KafkaConsumerEvent] = []
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -147,6 +149,7 @@ final class EventBuffer: @unchecked Sendable {
     /// Returns false when the buffer was finished (the event is dropped).
     @discardableResult
     func push(_ event: KafkaConsumerEvent, force: Bool = false, stop: StopFlag? = nil) -> Bool {
+        flushStaged(force: true, stop: stop) // keep the order: events staged before this one go first
         condition.lock()
         if finished { condition.unlock(); return false }
         if let waiter {
@@ -168,6 +171,37 @@ final class EventBuffer: @unchecked Sendable {
         items.append(event)
         condition.unlock()
         return true
+    }
+
+    /// How many events the poll thread may stage before ``flushStaged(force:stop:)``.
+    var stagingLimit: Int { min(64, capacity) }
+
+    /// Number of staged events (poll thread only).
+    var stagedCount: Int { staged.count }
+
+    /// Stages an event to be pushed with the next batch (poll thread only: no lock).
+    func stage(_ event: KafkaConsumerEvent) { staged.append(event) }
+
+    /// Pushes the staged events in order under one lock; unless `force`, first waits until they fit
+    /// within the capacity (or `stop`).
+    func flushStaged(force: Bool = false, stop: StopFlag?) {
+        guard !staged.isEmpty else { return }
+        var batch = staged[...]
+        staged.removeAll(keepingCapacity: true)
+        condition.lock()
+        while !force && waiter == nil && count > 0 && count + batch.count > capacity && !finished
+                && !(stop?.isSet ?? false) {
+            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
+        }
+        if finished { condition.unlock(); return }
+        var handOff: (CheckedContinuation<KafkaConsumerEvent?, Never>, KafkaConsumerEvent)?
+        if let waiter, let first = batch.popFirst() { // a waiter exists only while the buffer is empty
+            self.waiter = nil
+            handOff = (waiter, first)
+        }
+        items.append(contentsOf: batch)
+        condition.unlock()
+        if let (waiter, first) = handOff { waiter.resume(returning: first) }
     }
 
     /// Ends the stream after the buffered events.

@@ -159,7 +159,7 @@ public final class KafkaProducer: Sendable {
             if let outcome { return try outcome.get() }
             // Local queue full: let the poll thread drain it, then retry.
             try? await Task.sleep(nanoseconds: backoff)
-            backoff = min(backoff * 2, 50_000_000)
+            backoff = min(backoff * 2, 5_000_000)
         }
     }
 
@@ -178,7 +178,7 @@ public final class KafkaProducer: Sendable {
                 return
             } catch where error.hasCode(RD_KAFKA_RESP_ERR__QUEUE_FULL) {
                 try? await Task.sleep(nanoseconds: backoff)
-                backoff = min(backoff * 2, 50_000_000)
+                backoff = min(backoff * 2, 5_000_000)
             }
         }
     }

@@ -8,8 +8,11 @@ import Synchronization
 /// Limitations of librdkafka 2.0.2's mock: each broker listens on an ephemeral 127.0.0.1 port (no
 /// chosen port: read ``bootstrapServers``); CreateTopics is not implemented (use ``createTopic(_:partitions:replicationFactor:)``);
 /// it keeps about 5 MB per partition (older batches are dropped and the low watermark moves);
-/// topics are auto-created on first use with `defaultPartitions` partitions
-/// unless created beforehand.
+/// a topic not created beforehand is auto-created, with the mock's default partition count, by the
+/// first Metadata request naming it (whatever the client's `allow.auto.create.topics` says); its
+/// ListOffsets has no time index (``KafkaConsumer/offsetsForTimes(_:timestamp:timeout:)`` answers
+/// -1 for real timestamps); it answers OffsetCommit with REBALANCE_IN_PROGRESS while the group
+/// rebalances (a real broker accepts the current generation's commit).
 public final class MockKafkaCluster: Sendable {
     private let handle: KafkaHandle
     nonisolated(unsafe) private let cluster: OpaquePointer

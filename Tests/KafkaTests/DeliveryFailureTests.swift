@@ -108,3 +108,50 @@ import TestSupport
         #expect(done)
     }
 }
+
+/// Local producer limits: a full local queue is waited out, an oversized message fails at once.
+@Suite struct ProducerQueueTests {
+    @Test func fullLocalQueueIsWaitedOutNotFailed() async throws {
+        let broker = try TestBroker(topics: ["full": 2])
+        defer { broker.stop() }
+        let producer = try KafkaProducer(configuration: broker.configuration(["queue.buffering.max.messages": "10", "linger.ms": "0"]))
+        let delivered = Mutex(0)
+        let failed = Mutex<[KafkaError]>([])
+        for i in 0..<2000 {
+            try await producer.enqueue(topic: "full", key: Array("k\(i)".utf8), value: [UInt8](repeating: 1, count: 100)) { result in
+                switch result {
+                case .success: delivered.withLock { $0 += 1 }
+                case .failure(let e): failed.withLock { $0.append(e) }
+                }
+            }
+        }
+        // And concurrent `send`s, each of which may meet a full queue.
+        try await withThrowingTaskGroup(of: DeliveryReport.self) { group in
+            for i in 0..<200 {
+                group.addTask { try await producer.send(topic: "full", key: Array("s\(i)".utf8), value: [2]) }
+            }
+            var n = 0
+            for try await _ in group { n += 1 }
+            #expect(n == 200)
+        }
+        try await producer.flush()
+        await producer.close()
+        #expect(delivered.withLock { $0 } == 2000)
+        #expect(failed.withLock { $0 }.isEmpty)
+    }
+
+    @Test func oversizedMessageWithHeadersFailsImmediately() async throws {
+        let broker = try TestBroker(topics: ["big": 1])
+        defer { broker.stop() }
+        let producer = try KafkaProducer(configuration: broker.configuration(["message.max.bytes": "2000"]))
+        let error = await #expect(throws: KafkaError.self) {
+            _ = try await producer.send(topic: "big", key: [1], value: [UInt8](repeating: 0, count: 5000),
+                                        headers: [KafkaHeader(key: "a", string: "b")])
+        }
+        #expect(error?.codeName == "MSG_SIZE_TOO_LARGE", "got \(String(describing: error))")
+        // The producer is still fine afterwards.
+        let ok = try await producer.send(topic: "big", value: [1], headers: [KafkaHeader(key: "a", string: "b")])
+        #expect(ok.offset == 0)
+        await producer.close()
+    }
+}

@@ -138,6 +138,46 @@ import TestSupport
         #expect(!a.revokedEvents.withLock { $0 }.isEmpty)
     }
 
+    @Test func revocationWaitsForTheAcknowledgement() async throws {
+        let topic = "ack"
+        let broker = try TestBroker(topics: [topic: 4])
+        defer { broker.stop() }
+        let config = broker.configuration(["group.id": TestBroker.uniqueName("ack-group"),
+                                           "partition.assignment.strategy": "range"])
+        let order = LineSink()
+        let a = try KafkaConsumer(configuration: config, revocationTimeout: .seconds(30))
+        try a.subscribe(topics: [topic])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                for await event in a.events {
+                    if case .partitionsRevoked(let revocation) = event, !revocation.partitions.isEmpty {
+                        order.value.withLock { $0.append("A revoked") }
+                        try await Task.sleep(for: .seconds(5)) // "finishing work": longer than a mock rebalance (~3 s)
+                        order.value.withLock { $0.append("A acknowledged") }
+                        revocation.acknowledge()
+                    }
+                }
+            }
+            #expect(try await Self.waitUntil(seconds: 30) { try a.assignment().count == 4 })
+            let b = try KafkaConsumer(configuration: config)
+            try b.subscribe(topics: [topic])
+            tasks.addTask {
+                for await event in b.events {
+                    if case .partitionsAssigned = event { order.value.withLock { $0.append("B assigned") } }
+                    if case .partitionsRevoked(let revocation) = event { revocation.acknowledge() }
+                }
+            }
+            #expect(try await Self.waitUntil(seconds: 30) { order.value.withLock { $0.contains("B assigned") } })
+            await b.close()
+            await a.close()
+            try await tasks.waitForAll()
+        }
+        let events = order.value.withLock { $0 }
+        let acked = try #require(events.firstIndex(of: "A acknowledged"))
+        let assigned = try #require(events.firstIndex(of: "B assigned"))
+        #expect(acked < assigned, "\(events)")
+    }
+
     /// Polls `condition` every 50 ms until it holds or `seconds` pass.
     static func waitUntil(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))

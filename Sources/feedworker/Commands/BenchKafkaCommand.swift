@@ -10,16 +10,16 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         commandName: "kafka",
         abstract: "Kafka layer throughput on an in-process mock cluster: produce, consume, passthrough with commits.",
         discussion: """
-        Starts librdkafka's mock cluster (3 brokers, loopback TCP), then measures, in one run:
-          produce      KafkaProducer.enqueue of N messages (idempotent, linger.ms=5) until all are acknowledged
-                       (after one untimed warm-up message);
-          consume      KafkaConsumer (assign mode) reading the N+1 messages through its event stream;
-          passthrough  group consumer -> producer to a second topic, each input offset stored after its
-                       output was acknowledged, commit every 10,000 messages and at the end; timed from
-                       the partition assignment (the ~3 s group join excluded) to the last commit.
-        Baselines beside them: the same produce and consume driven by raw librdkafka calls
-        (no per-message Swift continuation, no event buffer). Partition count is chosen so that
-        each partition holds under ~3 MB (the mock keeps ~5 MB per partition).
+        Starts librdkafka's mock cluster (3 brokers, loopback TCP), then measures in one run:
+
+        produce: KafkaProducer.enqueue of N messages (idempotent, linger.ms=5) until all are acknowledged, after one untimed warm-up message.
+
+        consume: KafkaConsumer (assign mode) reading the N+1 messages through its event stream.
+
+        passthrough: group consumer to producer on a second topic, each input offset stored after its output was acknowledged, commit every 10,000 messages and at the end; timed from the partition assignment (the ~3 s group join excluded) to the last commit.
+
+        Baselines beside them: the same produce and consume driven by raw librdkafka calls (no per-message Swift continuation, no event buffer). The partition count keeps each partition under ~3 MB (the mock keeps ~5 MB per partition).
+
         """
     )
 

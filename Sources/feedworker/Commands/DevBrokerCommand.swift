@@ -9,14 +9,10 @@ struct DevBrokerCommand: AsyncParsableCommand {
         commandName: "dev-broker",
         abstract: "Run an in-memory Kafka cluster (librdkafka's mock broker) on loopback until SIGTERM/SIGINT.",
         discussion: """
-        Prints `bootstrap=<host:port,...>` as its first line on stdout (and writes the bare list to
-        --bootstrap-file if given), then serves the Kafka protocol on 127.0.0.1 until SIGTERM or SIGINT.
+        Prints `bootstrap=<host:port,...>` as its first line on stdout (and writes the bare list to --bootstrap-file if given), then serves the Kafka protocol on 127.0.0.1 until SIGTERM or SIGINT.
 
-        Limitations (librdkafka 2.0.2's mock cluster): brokers listen on ephemeral ports chosen by the
-        kernel, so read the printed bootstrap list; with --port P a small TCP forwarder on 127.0.0.1:P
-        leads to broker 1 for bootstrapping (clients then connect to the brokers' own ports from the
-        metadata). CreateTopics is not implemented: pre-create topics with --topic. Data lives in
-        memory only (about 5 MB kept per partition). Unknown topics are auto-created on first use.
+        Limitations of librdkafka 2.0.2's mock cluster: brokers listen on ephemeral ports chosen by the kernel, so read the printed bootstrap list. With --port P a small TCP forwarder on 127.0.0.1:P leads to broker 1 for bootstrapping; clients then connect to the brokers' own ports from the metadata. CreateTopics is not implemented: pre-create topics with --topic. Unknown topics are auto-created on first use. Data lives in memory only, about 5 MB per partition.
+
         """
     )
 
