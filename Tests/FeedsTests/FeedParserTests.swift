@@ -297,3 +297,11 @@ func parse(_ s: String, url: String = "https://example.com/feed.xml", fetchedAt:
         #expect(v["missing"]?["entries"] == .array([]))
     }
 }
+
+@Suite struct AuthorTests {
+    @Test func rssAuthorEmailAndName() throws {
+        let f = try parse("<rss><channel><item><title>A</title><author>ed@example.com (Ed Itor)</author></item><item><title>B</title><author>only@example.com</author></item></channel></rss>")
+        #expect(f.articles[0].authors == ["Ed Itor"])
+        #expect(f.articles[1].authors == ["only@example.com"])
+    }
+}
