@@ -15,36 +15,58 @@ public struct DocumentExtractor: Sendable {
             throw .tooLarge(bytes: bytes.count, limit: context.limits.maxDocumentBytes)
         }
         if let reason = BinarySniffer.binaryReason(bytes) { throw .binary(reason: reason) }
-        let kind = DocumentSniffer.detect(bytes, hint: context.kindHint, contentType: context.contentType)
+        // UTF-16 (with or without BOM) is converted first so that detection sees the markup.
+        var text: Text
+        if let label = BinarySniffer.utf16Label(bytes) {
+            let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: label)
+            text = Text(bytes: utf8, isUTF8: true, warnings: warnings)
+        } else {
+            text = Text(bytes: bytes, isUTF8: false, warnings: [])
+        }
+        let kind = DocumentSniffer.detect(text.bytes, hint: context.kindHint, contentType: context.contentType)
         switch kind {
         case .feed:
             do {
+                // The feed parser does its own charset handling from the original bytes.
                 let doc = try FeedDispatch.extract(bytes, context: context)
                 // A "feed" without entries whose bytes carry HTML page markers is read as a page.
-                if doc.articles.isEmpty, DocumentSniffer.hasPageMarkers(bytes),
-                   let page = try? extractPage(bytes, context: context) {
+                if doc.articles.isEmpty, DocumentSniffer.hasPageMarkers(text.bytes),
+                   let page = try? extractPage(text, context: context) {
                     return page
                 }
                 return doc
             } catch .notAFeed {
                 // The sniffer saw feed markers but the parser disagrees: read it as a page.
-                return try extractPage(bytes, context: context)
+                return try extractPage(text, context: context)
             } catch {
                 throw .feed(error)
             }
         case .htmlPage:
-            return try extractPage(bytes, context: context)
+            return try extractPage(text, context: context)
         case .textDump:
-            let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: context.contentType.flatMap(CharsetSniffer.charsetParameter))
-            let articles = try TextDumpExtractor().extract(utf8, context: context)
-            return ExtractedDocument(kind: .textDump, articles: articles, warnings: warnings)
+            if !text.isUTF8 {
+                let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: context.contentType.flatMap(CharsetSniffer.charsetParameter))
+                text = Text(bytes: utf8, isUTF8: true, warnings: warnings)
+            }
+            let articles = try TextDumpExtractor().extract(text.bytes, context: context)
+            return ExtractedDocument(kind: .textDump, articles: articles, warnings: text.warnings)
         }
+    }
+
+    /// Document bytes, possibly already converted to UTF-8.
+    struct Text {
+        var bytes: [UInt8]
+        var isUTF8: Bool
+        var warnings: [String]
     }
 }
 
 extension DocumentExtractor {
-    func extractPage(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> ExtractedDocument {
-        let (utf8, warnings) = TextDecoding.toUTF8(bytes, declared: CharsetSniffer.sniff(bytes, contentType: context.contentType))
+    func extractPage(_ text: Text, context: ExtractionContext) throws(ExtractionError) -> ExtractedDocument {
+        var utf8 = text.bytes, warnings = text.warnings
+        if !text.isUTF8 {
+            (utf8, warnings) = TextDecoding.toUTF8(text.bytes, declared: CharsetSniffer.sniff(text.bytes, contentType: context.contentType))
+        }
         let (article, md, treeWarnings) = try HTMLArticleExtractor().extract(utf8, context: context)
         return ExtractedDocument(kind: .htmlPage, articles: [article], warnings: warnings + treeWarnings, pageMetadata: md)
     }
@@ -68,6 +90,17 @@ enum BinarySniffer {
         if nul > 0 && !looksUTF16(head) { return "\(nul) NUL bytes in the first \(head.count)" }
         if control * 10 > head.count { return "\(control) control bytes in the first \(head.count)" }
         return nil
+    }
+
+    /// "utf-16le"/"utf-16be" for UTF-16 text (a BOM, or every other byte NUL), else nil.
+    static func utf16Label(_ bytes: [UInt8]) -> String? {
+        let head = bytes.prefix(512)
+        if head.count >= 2, head[0] == 0xFF, head[1] == 0xFE { return "utf-16le" }
+        if head.count >= 2, head[0] == 0xFE, head[1] == 0xFF { return "utf-16be" }
+        guard head.count >= 4, looksUTF16(head) else { return nil }
+        var evenNul = 0, oddNul = 0
+        for (i, b) in head.enumerated() where b == 0 { if i % 2 == 0 { evenNul += 1 } else { oddNul += 1 } }
+        return oddNul > evenNul ? "utf-16le" : "utf-16be"
     }
 
     static func looksUTF16(_ head: ArraySlice<UInt8>) -> Bool {

@@ -1,4 +1,5 @@
 import Articles
+import Foundation
 import Testing
 @testable import Extraction
 
@@ -57,6 +58,26 @@ import Testing
             for _ in 0..<n { b.append(UInt8(truncatingIfNeeded: rng.next())) }
             if rng.int(2) == 0, !b.isEmpty { b[0] = 0x3C }
             check(b)
+        }
+    }
+
+    @Test func mutatedTextDumps() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/dump-harbor-courier.txt")
+        let seed = [UInt8](try Data(contentsOf: url))
+        var rng = Rng(s: 7)
+        for _ in 0..<300 {
+            var dump = seed
+            for _ in 0..<(1 + rng.int(10)) {
+                switch rng.int(3) {
+                case 0: if !dump.isEmpty { dump[rng.int(dump.count)] = UInt8(truncatingIfNeeded: rng.next()) }
+                case 1: if !dump.isEmpty { let at = rng.int(dump.count); dump.removeSubrange(at..<min(dump.count, at + rng.int(300))) }
+                default: dump.insert(contentsOf: Array(["\n", " ago", "By ", "©", "\n\n", "Comments"][rng.int(6)].utf8), at: rng.int(dump.count + 1))
+                }
+            }
+            let ctx = ExtractionContext(url: "u", fetchedAt: Timestamp(secondsSinceEpoch: 1_700_000_000))
+            if let articles = try? TextDumpExtractor().extract(dump, context: ctx) {
+                for a in articles { #expect(!a.title.isEmpty); #expect(a.text.utf8.count <= dump.count * 3) }
+            }
         }
     }
 

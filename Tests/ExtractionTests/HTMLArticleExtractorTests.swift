@@ -86,6 +86,19 @@ import Testing
         #expect(b.title == "Dublin Core title", "Dublin Core outranks OpenGraph")
     }
 
+    @Test func parselyAndWeiboNames() throws {
+        let head = """
+        <meta name="parsely-title" content="Parsely title of the bridge story">
+        <meta name="parsely-pub-date" content="2024-04-20T04:20:00.000Z">
+        <meta name="parsely-author" content="Jane Parsely">
+        """
+        let (a, md) = try extract(Self.page(head: head))
+        #expect(a.title == "Parsely title of the bridge story")
+        #expect(md.publishedRaw == "2024-04-20T04:20:00.000Z")
+        #expect(a.publishedAt == Timestamp(secondsSinceEpoch: 1_713_586_800))
+        #expect(md.byline == "Jane Parsely")
+    }
+
     @Test func titleCleaning() {
         let none: () -> [String] = { [] }
         #expect(TitleCleaner.clean("Old bridge to close for repairs | The Valley Gazette", headings: none, h1s: none) == "Old bridge to close for repairs")
@@ -100,12 +113,20 @@ import Testing
         let notFound = "<html><head><title>404 Not Found</title></head><body><h1>Page not found</h1><p>Sorry, we could not find that page.</p></body></html>"
         let index = "<html><head><title>News</title></head><body><ul>" + (0..<40).map { "<li><a href=\"/s\($0)\">Headline number \($0) of the day</a></li>" }.joined() + "</ul></body></html>"
         let login = "<html><head><title>Sign in</title></head><body><form><input name=u><input type=password name=p><button>Log in</button></form><p>Subscribe to continue reading.</p></body></html>"
-        for html in [notFound, index, login, "<html><body></body></html>"] {
+        let wall = "<html><head><title>Markets rally as rates fall | Daily Ledger</title></head><body><article><h1>Markets rally as rates fall</h1><p>Stocks climbed on Tuesday after the central bank cut its main rate for the first time in two years, lifting banks and builders.</p><div class=\"paywall\"><p>Subscribe to continue reading. Already a subscriber? Sign in.</p></div></article></body></html>"
+        let softError = "<html><head><title>The Daily Ledger</title></head><body><h1>Sorry, page not found</h1><p>The page you were looking for may have moved. Try the search box or go back to the front page of the site.</p></body></html>"
+        for html in [notFound, index, login, wall, softError, "<html><body></body></html>"] {
             #expect(throws: ExtractionError.self) { try DocumentExtractor().extract(Array(html.utf8), context: ctx) }
             do { _ = try DocumentExtractor().extract(Array(html.utf8), context: ctx) } catch {
                 if case .noArticle = error {} else { Issue.record("expected noArticle, got \(error)") }
             }
         }
+    }
+
+    @Test func shortBriefWithAlarmingTitleIsStillAnArticle() throws {
+        let html = "<html><head><title>Terror alert lifted at central station | Daily Ledger</title></head><body><article><h1>Terror alert lifted at central station</h1><p>Police lifted the alert at the central station on Sunday evening after a suspicious bag turned out to hold only clothes, and trains resumed within the hour.</p></article></body></html>"
+        let doc = try DocumentExtractor().extract(Array(html.utf8), context: ExtractionContext(url: "https://x.example/"))
+        #expect(doc.articles.first?.title == "Terror alert lifted at central station")
     }
 
     @Test func typedErrorsForBadInput() {
@@ -216,6 +237,19 @@ import Testing
         #expect(a.title == "Café prices rise again in the old town")
         #expect(a.text.contains("The café on the square"))
         #expect(!a.text.contains("\u{FFFD}"))
+    }
+
+    @Test func utf16PagesWithAndWithoutBOM() throws {
+        let html = HTMLArticleExtractorTests.page()
+        var le: [UInt8] = []
+        for u in html.utf16 { le.append(UInt8(u & 0xFF)); le.append(UInt8(u >> 8)) }
+        for bytes in [[0xFF, 0xFE] + le, le] {
+            let doc = try DocumentExtractor().extract(bytes, context: ExtractionContext(url: "https://x.example/"))
+            let a = try #require(doc.articles.first)
+            #expect(a.title == "Old bridge to close for repairs")
+            #expect(a.text.contains(HTMLArticleExtractorTests.prose[0]))
+            #expect(!a.text.contains("\u{0}"))
+        }
     }
 
     @Test func undeclaredInvalidUTF8BecomesValidText() throws {

@@ -58,6 +58,20 @@ import TestSupport
         #expect(!a.text.contains("Publishing"))
     }
 
+    @Test func coastalWeeklyWithoutRepeatedTitle() throws {
+        let articles = try extract("dump-coastal-weekly.txt")
+        #expect(articles.count == 1)
+        let a = try #require(articles.first)
+        #expect(a.title == "Harbour seals return to the bay after twenty years")
+        #expect(a.source == "Coastal Weekly")
+        #expect(a.authors == ["Priya Natarajan"])
+        #expect(a.publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 6 * 3600))
+        #expect(a.text.hasPrefix("Marine biologists counted"))
+        #expect(a.text.hasSuffix("along the shore path."))
+        #expect(!a.text.contains("Share"))
+        #expect(!a.text.contains("Home News"))
+    }
+
     @Test func relativeTimeLinesAreSplitFromTheirSource() {
         #expect(LineClassifier.sourceAndRelativeTime("Japan Herald3 days ago").map { "\($0.0 ?? "-")|\($0.1)" } == "Japan Herald|3 days ago")
         #expect(LineClassifier.sourceAndRelativeTime("time24 minutes ago").map { "\($0.0 ?? "-")|\($0.1)" } == "-|24 minutes ago")

@@ -119,7 +119,7 @@ struct ContentExtractor {
                        ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"].contains(role) {
                         node = removeAndNext(node, page); continue
                     }
-                    if t == .nav || t == .aside || (t == .footer) || (t == .header && !hasAncestor(node, .article)) || t == .form {
+                    if t == .nav {
                         node = removeAndNext(node, page); continue
                     }
                 }
@@ -356,27 +356,29 @@ struct ContentExtractor {
             return false
         }
 
+        static let authorWord = Keywords("author")
+        static let nameWord = Keywords("name")
+
+        /// The byline text if `n` is a byline node (rel=author, itemprop=author, byline-ish class/id,
+        /// under 100 characters); an `itemprop=name` descendant gives the name alone.
         mutating func bylineText(_ n: Int32, _ match: [UInt8]) -> String? {
             var hinted = false
-            var itempropAuthor = false
             if let r = doc.attributeRange(n, .rel), Array(doc.source[r]) == Array("author".utf8) { hinted = true }
-            if let r = doc.attributeRange(n, .itemprop), Keywords("author").matches(Array(doc.source[r])) { hinted = true; itempropAuthor = true }
+            if !hinted, let r = doc.attributeRange(n, .itemprop), ContentExtractor.Pass.authorWord.matches(Array(doc.source[r])) { hinted = true }
             if !hinted, ContentExtractor.bylineHint.matches(match) { hinted = true }
             guard hinted else { return nil }
+            let length = textLength(n)
+            guard length > 0, length < 100 else { return nil }
             var source = n
-            if itempropAuthor {
-                // Prefer an itemprop="name" descendant.
-                var k = doc.firstChild[Int(n)]
-                while k >= 0 {
-                    if let r = doc.attributeRange(k, .itemprop), Array(doc.source[r]) == Array("name".utf8) { source = k; break }
-                    k = doc.following(k, within: n)
+            var k = doc.firstChild[Int(n)]
+            while k >= 0 {
+                if doc.tag[Int(k)] != .text, let r = doc.attributeRange(k, .itemprop), ContentExtractor.Pass.nameWord.matches(Array(doc.source[r])) {
+                    source = k; break
                 }
+                k = doc.following(k, within: n)
             }
-            guard textLength(source) < 100 else { return nil }
             let text = TextBuilder.fold(TextBuilder.decodedString(innerTextBytes(source)[...]))
-            let len = text.unicodeScalars.count
-            guard len > 0, len < 100 else { return nil }
-            return text
+            return text.isEmpty ? nil : text
         }
 
         func headerDuplicatesTitle(_ n: Int32) -> Bool {

@@ -41,13 +41,27 @@ public struct HTMLArticleExtractor: Sendable {
 
 /// Rules that tell a page with no article (index, login wall, error page) from an article.
 enum NoArticleRules {
-    static let wallWords = Keywords("page not found|404|not found|sign in|log in|login|access denied|forbidden|subscribe to continue|error")
+    static let wallWords = Keywords("page not found|404 |error 404|not found|sign in|log in|login|access denied|403 forbidden|subscribe to continue|an error occurred|error 500|server error")
+
+    static let wallPhrases = Keywords("subscribe to continue|subscribe to read|sign in to continue|log in to continue|login to continue|sign in to read|create a free account to|this content is for subscribers|already a subscriber|to continue reading, please|enable javascript and cookies to continue")
 
     static func check(text: String, textLength: Int, linkDensity: Float, title: String, doc: HTMLDocument) throws(ExtractionError) {
         if textLength == 0 { throw .noArticle(reason: "no text content found") }
-        let lowerTitle = Array(title.lowercased().utf8)
-        if textLength < 600, wallWords.matches(lowerTitle) {
+        var headings = title.lowercased()
+        if let h1 = doc.firstElement(.h1) {
+            var k = doc.firstChild[Int(h1)]
+            var bytes: [UInt8] = []
+            while k >= 0 {
+                if doc.tag[Int(k)] == .text { bytes.append(contentsOf: doc.source[Int(doc.lo[Int(k)])..<Int(doc.hi[Int(k)])]); bytes.append(32) }
+                k = doc.following(k, within: h1)
+            }
+            headings += " | " + String(decoding: bytes.prefix(300), as: UTF8.self).lowercased()
+        }
+        if textLength < 600, wallWords.matches(Array(headings.utf8)) {
             throw .noArticle(reason: "error or login page (\"\(title)\")")
+        }
+        if textLength < 1200, wallPhrases.matches(Array(text.lowercased().utf8)) {
+            throw .noArticle(reason: "login or subscription wall with \(textLength) characters of teaser")
         }
         if linkDensity > 0.6 {
             throw .noArticle(reason: "content is mostly links (index or navigation page)")

@@ -68,7 +68,7 @@ struct MetadataReader {
         md.title = ld?.title ?? v("dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title", "title", "twitter:title", "parsely-title")
         if md.title == nil { md.title = documentTitle() }
         var byline = ld?.byline ?? v("dc:creator", "dcterm:creator", "author", "parsely-author")
-        if byline == nil, let a = values["article:author"], !a.hasPrefix("http://"), !a.hasPrefix("https://") { byline = a }
+        if byline == nil, let a = values["article:author"], !a.isEmpty, !a.hasPrefix("http://"), !a.hasPrefix("https://") { byline = a }
         md.byline = byline
         md.excerpt = ld?.excerpt ?? v("dc:description", "dcterm:description", "og:description", "weibo:article:description", "weibo:webpage:description", "description", "twitter:description")
         md.siteName = ld?.siteName ?? v("og:site_name")
@@ -100,10 +100,12 @@ struct MetadataReader {
             for ch in name.lowercased() where !ch.isWhitespace { key.append(ch == "." ? ":" : ch) }
             if MetadataReader.metaNames.contains(key) {
                 values[key] = trimmed
-            } else if let sep = key.lastIndex(where: { $0 == ":" || $0 == "-" }) {
-                let prefix = String(key[..<sep]), last = String(key[key.index(after: sep)...])
-                if MetadataReader.metaNames.contains(last), MetadataReader.prefixes.contains(prefix) { values[key] = trimmed }
-                else if ["date", "pubdate", "publish-date"].contains(key) { values[key] = trimmed }
+            } else if MetadataReader.prefixes.contains(where: { p in
+                key.hasPrefix(p) && key.count > p.count + 1
+                    && [":", "-"].contains(key[key.index(key.startIndex, offsetBy: p.count)])
+                    && MetadataReader.metaNames.contains(String(key.dropFirst(p.count + 1)))
+            }) {
+                values[key] = trimmed
             } else if ["date", "pubdate"].contains(key) {
                 values[key] = trimmed
             }

@@ -297,9 +297,20 @@ enum StorySegmenter {
             i += 1
         }
         if starts.isEmpty {
-            // No repeated headline: the first heading-like line followed by prose.
+            // No repeated headline: a heading-like line directly followed by a source/time/byline line,
+            // else the first heading-like line followed by prose within three lines.
             for k in 0..<lines.count where isTitleLike(lines[k], kinds[k]) && lines[k].count < 200 {
-                if k + 1 < lines.count, lines[(k + 1)...].contains(where: { $0.count >= 80 }) { starts = [k]; break }
+                guard let next = kinds[(k + 1)...].first(where: { $0 != .skip && $0 != .caption }) else { continue }
+                switch next {
+                case .sourceTime, .time, .byline: starts = [k]
+                default: continue
+                }
+                break
+            }
+        }
+        if starts.isEmpty {
+            for k in 0..<lines.count where isTitleLike(lines[k], kinds[k]) && lines[k].count < 200 && lines[k].count < 120 {
+                if lines[(k + 1)..<min(lines.count, k + 4)].contains(where: { $0.count >= 80 }) { starts = [k]; break }
             }
         }
         return starts

@@ -5,10 +5,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print a figure beside its baseline",
-<<<<<<< HEAD
-        subcommands: [BenchKafkaCommand.self, BenchExtractionCommand.self, BenchStoreCommand.self, BenchPipelineCommand.self]
-=======
-        subcommands: [BenchFeedsCommand.self]
->>>>>>> feeds
+        subcommands: [BenchKafkaCommand.self, BenchFeedsCommand.self, BenchExtractionCommand.self, BenchStoreCommand.self,
+                      BenchPipelineCommand.self]
     )
 }
