@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ], exclude: ["README.md"]),
         .executableTarget(name: "feedworker", dependencies: [
             "Pipeline", "Kafka", "Extraction", "Feeds", "Articles", "Fetch", "Telemetry", "Config", "Dedupe", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
