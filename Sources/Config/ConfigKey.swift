@@ -49,6 +49,7 @@ public struct ConfigKey: Sendable {
         string("topics.retry", \.topics.retry, nonEmpty: true),
         string("groups.extract", \.groups.extract, nonEmpty: true),
         string("groups.dedupe", \.groups.dedupe, nonEmpty: true),
+        string("groups.retry", \.groups.retry, nonEmpty: true),
         ConfigKey(name: "worker.roles", kind: .list, apply: { config, value throws(ConfigValueError) in
             guard case .array(let items) = value else { throw ConfigValueError("expected an array of roles, got \(value.typeName)") }
             var roles: [FeedworkerConfig.Role] = []

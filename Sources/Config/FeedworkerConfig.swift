@@ -29,6 +29,9 @@ public struct FeedworkerConfig: Sendable, Hashable {
     public struct Groups: Sendable, Hashable {
         public var extract = "feedworker-extract"
         public var dedupe = "feedworker-dedupe"
+        /// The extract stage's consumer of `topics.retry` (its own group: joining it never
+        /// rebalances the fresh-job consumers).
+        public var retry = "feedworker-extract-retry"
     }
 
     /// `[worker]`: what this process runs and how much at once.

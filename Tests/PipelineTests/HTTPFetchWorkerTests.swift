@@ -39,6 +39,7 @@ private func fetchConfig(_ f: PipelineFixture, server: TinyHTTPServer) -> Feedwo
     config.fetch.maxAttempts = 3
     config.fetch.backoffBase = .seconds(1)
     config.fetch.backoffCap = .seconds(2)
+    config.groups.retry = config.groups.extract + "-retry"
     return config
 }
 
@@ -112,7 +113,9 @@ private func header(_ m: KafkaMessage, _ name: String) -> String? {
         #expect(produced, "no clean events after the retry: \(worker.stats.summary)")
         #expect(worker.stats.retried.load(ordering: .relaxed) == 1)
         #expect(worker.stats.dlq.load(ordering: .relaxed) == 0)
-        #expect(server.requests.count == 2)
+        // At least the failure and the retry (a redelivery after a rebalance would add one more;
+        // dedupe keeps the clean topic exact either way).
+        #expect(server.requests.count >= 2)
 
         let retries = try await f.readAll(f.config.topics.retry)
         try #require(retries.count == 1)

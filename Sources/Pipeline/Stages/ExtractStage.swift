@@ -51,7 +51,7 @@ public final class ExtractStage: Sendable {
 
     /// Creates the stage and its group consumer (not yet subscribed).
     /// - Parameter topic: the topic to consume (`topics.fetch_jobs` when nil; the worker runs a
-    ///   second instance on `topics.retry`, same group, its own in-flight budget and pauses).
+    ///   second instance on `topics.retry`, group `groups.retry`, its own in-flight budget and pauses).
     public init(config: FeedworkerConfig, producer: KafkaProducer, source: any DocumentSource,
                 extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger, topic: String? = nil) throws(KafkaError) {
         self.config = config
@@ -62,7 +62,7 @@ public final class ExtractStage: Sendable {
         self.stats = stats
         self.logger = logger
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: topic == nil ? "extract" : "extract-retry"))
-        props["group.id"] = config.groups.extract
+        props["group.id"] = topic == nil ? config.groups.extract : config.groups.retry
         if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = "16384" }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 32,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
