@@ -40,6 +40,7 @@ public final class ExtractStage: Sendable {
     private let config: FeedworkerConfig
     /// The topic consumed: `topics.fetch_jobs`, or `topics.retry` for the retry instance.
     private let topic: String
+    private let group: String
     private let consumer: KafkaConsumer
     private let producer: KafkaProducer
     private let source: any DocumentSource
@@ -56,13 +57,14 @@ public final class ExtractStage: Sendable {
                 extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger, topic: String? = nil) throws(KafkaError) {
         self.config = config
         self.topic = topic ?? config.topics.fetchJobs
+        self.group = topic == nil ? config.groups.extract : config.groups.retry
         self.producer = producer
         self.source = source
         self.extractor = extractor
         self.stats = stats
         self.logger = logger
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: topic == nil ? "extract" : "extract-retry"))
-        props["group.id"] = topic == nil ? config.groups.extract : config.groups.retry
+        props["group.id"] = group
         if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = "16384" }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 32,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
@@ -76,7 +78,7 @@ public final class ExtractStage: Sendable {
         try consumer.subscribe(topics: [topic])
         let permits = config.worker.parseConcurrency > 0 ? config.worker.parseConcurrency : ProcessInfo.processInfo.activeProcessorCount
         let parseLimit = AsyncSemaphore(permits: permits)
-        logger.info("extract stage started", metadata: ["topic": "\(topic)", "group": "\(config.groups.extract)",
+        logger.info("extract stage started", metadata: ["topic": "\(topic)", "group": "\(group)",
                                                         "max_in_flight_jobs": "\(config.worker.maxInFlightJobs)", "parse_concurrency": "\(permits)"])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
