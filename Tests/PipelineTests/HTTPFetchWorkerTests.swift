@@ -129,6 +129,30 @@ private func header(_ m: KafkaMessage, _ name: String) -> String? {
         #expect(clean.allSatisfy { header($0, "job_id") == "j-retry" })
     }
 
+    /// A host that keeps failing: attempts 1, 2 and 3 (max_attempts = 3) go through the retry topic,
+    /// the third failure goes to the DLQ with the HTTP status, carrying attempt 3.
+    @Test func lastAttemptGoesToTheDLQWithTheStatus() async throws {
+        let server = try TinyHTTPServer { _ in .init(status: 503) }
+        defer { server.stop() }
+        let f = try PipelineFixture(partitions: 2, name: "fetchgiveup")
+        defer { f.broker.stop() }
+        try await f.produce([job("j-down", server.baseURL + "/down.xml")])
+        let worker = try FetchingWorker(config: fetchConfig(f, server: server))
+        let done = await f.eventually(timeout: .seconds(30)) { worker.stats.dlq.load(ordering: .relaxed) >= 1 }
+        try await worker.stop()
+        #expect(done, "\(worker.stats.summary)")
+        #expect(worker.stats.retried.load(ordering: .relaxed) == 2)
+        #expect(server.requests.count == 3)
+        let retries = try await f.readAll(f.config.topics.retry)
+        #expect(try retries.map { try FetchJob.decode($0.value ?? [], maxBodyBytes: 1 << 20).attempt } == [2, 3])
+        let dlq = try await f.readAll(f.config.topics.dlq)
+        try #require(dlq.count == 1)
+        #expect(header(dlq[0], "error.code") == "fetch.http.503")
+        #expect(header(dlq[0], "source.topic") == f.config.topics.retry)
+        #expect(try FetchJob.decode(dlq[0].value ?? [], maxBodyBytes: 1 << 20).attempt == 3)
+        #expect(try await f.readAll(f.config.topics.clean).isEmpty)
+    }
+
     /// A loopback URL on a port that is not allowlisted → DLQ `fetch.refused.loopback`, with no
     /// connection made; a 404 → DLQ `fetch.http.404` (final, no retry).
     @Test func refusalsAndFinalStatusesGoToTheDLQ() async throws {
