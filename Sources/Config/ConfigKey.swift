@@ -49,6 +49,7 @@ public struct ConfigKey: Sendable {
         string("topics.retry", \.topics.retry, nonEmpty: true),
         string("groups.extract", \.groups.extract, nonEmpty: true),
         string("groups.dedupe", \.groups.dedupe, nonEmpty: true),
+        string("groups.retry", \.groups.retry, nonEmpty: true),
         ConfigKey(name: "worker.roles", kind: .list, apply: { config, value throws(ConfigValueError) in
             guard case .array(let items) = value else { throw ConfigValueError("expected an array of roles, got \(value.typeName)") }
             var roles: [FeedworkerConfig.Role] = []
@@ -84,6 +85,35 @@ public struct ConfigKey: Sendable {
             config.log.format = s
         }, current: { .string($0.log.format) }),
         duration("metrics.interval", \.metrics.interval, allowZero: true),
+        ConfigKey(name: "fetch.contact_url", kind: .string, apply: { config, value throws(ConfigValueError) in
+            guard case .string(let s) = value, s.hasPrefix("https://") || s.hasPrefix("http://") || s.hasPrefix("mailto:") else {
+                throw ConfigValueError("expected an http(s) or mailto: URL, got \(value)")
+            }
+            guard !s.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ")" }) else { throw ConfigValueError("must not contain line breaks or ')'") }
+            config.fetch.contactURL = s
+        }, current: { .string($0.fetch.contactURL) }),
+        duration("fetch.connect_timeout", \.fetch.connectTimeout),
+        duration("fetch.total_timeout", \.fetch.totalTimeout),
+        integer("fetch.max_body_bytes", \.fetch.maxBodyBytes, range: 1024...(1 << 30)),
+        integer("fetch.max_redirects", \.fetch.maxRedirects, range: 0...20),
+        integer("fetch.per_host_concurrency", \.fetch.perHostConcurrency, range: 1...256),
+        duration("fetch.per_host_min_delay", \.fetch.perHostMinDelay, allowZero: true),
+        integer("fetch.max_attempts", \.fetch.maxAttempts, range: 1...100),
+        duration("fetch.backoff_base", \.fetch.backoffBase),
+        duration("fetch.backoff_cap", \.fetch.backoffCap),
+        boolean("fetch.guard", \.fetch.guardEnabled),
+        ConfigKey(name: "fetch.allowlist", kind: .list, apply: { config, value throws(ConfigValueError) in
+            guard case .array(let items) = value else { throw ConfigValueError("expected an array of CIDR ranges, got \(value.typeName)") }
+            var rules: [String] = []
+            for item in items {
+                guard case .string(let s) = item, AllowlistSyntax.isValid(s) else {
+                    throw ConfigValueError("\(item) is not a CIDR range (127.0.0.0/8, ::1/128, 10.1.2.3/32:8080, [::1]:8080)")
+                }
+                rules.append(s)
+            }
+            config.fetch.allowlist = rules
+        }, current: { .array($0.fetch.allowlist.map { .string($0) }) }),
+        boolean("fetch.validator_cache", \.fetch.validatorCache),
     ]
 
     static func string(_ name: String, _ path: WritableKeyPath<FeedworkerConfig, String> & Sendable, nonEmpty: Bool) -> ConfigKey {
@@ -92,6 +122,13 @@ public struct ConfigKey: Sendable {
             if nonEmpty && s.isEmpty { throw ConfigValueError("must not be empty") }
             config[keyPath: path] = s
         }, current: { .string($0[keyPath: path]) })
+    }
+
+    static func boolean(_ name: String, _ path: WritableKeyPath<FeedworkerConfig, Bool> & Sendable) -> ConfigKey {
+        ConfigKey(name: name, kind: .boolean, apply: { config, value throws(ConfigValueError) in
+            guard case .boolean(let b) = value else { throw ConfigValueError("expected true or false, got \(value.typeName) \(value)") }
+            config[keyPath: path] = b
+        }, current: { .boolean($0[keyPath: path]) })
     }
 
     static func integer(_ name: String, _ path: WritableKeyPath<FeedworkerConfig, Int> & Sendable, range: ClosedRange<Int>) -> ConfigKey {
@@ -149,3 +186,40 @@ extension String {
         return String(s)
     }
 }
+
+/// The text forms of a guard allowlist entry (the Fetch module's `AllowRule` parses them):
+/// `127.0.0.0/8`, `::1`, `10.1.2.3/32:8080`, `[::1]:8080`, `[::1/128]:8080`.
+enum AllowlistSyntax {
+    static func isValid(_ text: String) -> Bool {
+        var body = Substring(text)
+        if body.hasPrefix("[") {
+            guard let close = body.firstIndex(of: "]") else { return false }
+            let after = body[body.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":"), let port = Int(after.dropFirst()), (1...65535).contains(port) else { return false }
+            }
+            body = body[body.index(after: body.startIndex)..<close]
+            return isRange(body, v6: true)
+        }
+        if body.filter({ $0 == ":" }).count == 1 {
+            let parts = body.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) else { return false }
+            return isRange(parts[0], v6: false)
+        }
+        return isRange(body, v6: body.contains(":"))
+    }
+
+    private static func isRange(_ text: Substring, v6: Bool) -> Bool {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let address = parts.first, !address.isEmpty else { return false }
+        if parts.count == 2 {
+            guard let bits = Int(parts[1]), (0...(v6 ? 128 : 32)).contains(bits) else { return false }
+        }
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return String(address).withCString { inet_pton(v6 ? AF_INET6 : AF_INET, $0, &buffer) } == 1
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -29,6 +29,9 @@ public struct FeedworkerConfig: Sendable, Hashable {
     public struct Groups: Sendable, Hashable {
         public var extract = "feedworker-extract"
         public var dedupe = "feedworker-dedupe"
+        /// The extract stage's consumer of `topics.retry` (its own group: joining it never
+        /// rebalances the fresh-job consumers).
+        public var retry = "feedworker-extract-retry"
     }
 
     /// `[worker]`: what this process runs and how much at once.
@@ -72,6 +75,36 @@ public struct FeedworkerConfig: Sendable, Hashable {
         public var interval: Duration = .seconds(10)
     }
 
+    /// `[fetch]`: the HTTP fetcher used for jobs without an inline body.
+    public struct Fetch: Sendable, Hashable {
+        /// Contact URL in the `User-Agent` (`feedworker/0.1 (+URL)`).
+        public var contactURL = "https://github.com/feedworker/feedworker"
+        /// Time to establish one connection (TCP and TLS).
+        public var connectTimeout: Duration = .seconds(10)
+        /// Time for a whole fetch, redirects included (waiting for the per-host gate excluded).
+        public var totalTimeout: Duration = .seconds(30)
+        /// Largest body accepted (after decompression), enforced while streaming.
+        public var maxBodyBytes = 10 << 20
+        /// Redirects followed at most.
+        public var maxRedirects = 5
+        /// Concurrent requests to one host across the jobs of this worker.
+        public var perHostConcurrency = 2
+        /// Minimum time between the starts of two requests to one host.
+        public var perHostMinDelay: Duration = .milliseconds(250)
+        /// Attempts in total, the first included (1 = never retry).
+        public var maxAttempts = 5
+        /// Retry delay after the first failed attempt (doubled each attempt, jittered).
+        public var backoffBase: Duration = .seconds(30)
+        /// Upper bound of a computed retry delay.
+        public var backoffCap: Duration = .seconds(3600)
+        /// The SSRF guard: refuse loopback, private, link-local, multicast and unspecified addresses.
+        public var guardEnabled = true
+        /// CIDR ranges (optionally `:port`) the guard lets through.
+        public var allowlist: [String] = []
+        /// Keep ETag/Last-Modified per URL in `<store.path>/http-validators.sqlite`.
+        public var validatorCache = true
+    }
+
     public var kafka = Kafka()
     public var topics = Topics()
     public var groups = Groups()
@@ -79,6 +112,7 @@ public struct FeedworkerConfig: Sendable, Hashable {
     public var store = Store()
     public var log = Log()
     public var metrics = Metrics()
+    public var fetch = Fetch()
 
     /// The defaults (what `Config/feedworker.toml` spells out).
     public init() {}

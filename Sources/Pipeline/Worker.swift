@@ -18,7 +18,8 @@ public struct Worker: Service {
     private let logger: Logger
 
     /// - Parameters:
-    ///   - source: where documents come from (inline bodies by default; the HTTP fetcher later).
+    ///   - source: where documents come from (inline bodies by default; ``HTTPDocumentSource`` in
+    ///     `feedworker run`). A source that retries jobs also gets an extract stage on `topics.retry`.
     ///   - extractor: document → candidates (``ArticleCandidateExtractor`` by default).
     public init(config: FeedworkerConfig, source: any DocumentSource = InlineDocumentSource(),
                 extractor: (any CandidateExtractor)? = nil, stats: PipelineStats = PipelineStats(),
@@ -56,6 +57,11 @@ public struct Worker: Service {
                     let stage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
                                                  stats: stats, logger: logger)
                     group.addTask { try await stage.run(stop: stop) }
+                    if source.retriesJobs && config.topics.retry != config.topics.fetchJobs {
+                        let retryStage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
+                                                          stats: stats, logger: logger, topic: config.topics.retry)
+                        group.addTask { try await retryStage.run(stop: stop) }
+                    }
                 }
                 if config.worker.roles.contains(.dedupe) {
                     let stage = try DedupeStage(config: config, producer: producer, stats: stats, logger: logger)

@@ -1,7 +1,7 @@
 import Kafka
 
 /// A DLQ record (DESIGN.md): the original key and bytes, the original headers, then
-/// `error.code`, `error.message`, `error.stage`, `source.topic`, `source.partition`, `source.offset`.
+/// `error.code` (``JobError/reason``), `error.message`, `error.stage`, `source.topic`, `source.partition`, `source.offset`.
 public struct DeadLetter: Sendable, Hashable {
     public var key: [UInt8]?
     public var value: [UInt8]?
@@ -12,7 +12,7 @@ public struct DeadLetter: Sendable, Hashable {
         key = message.key
         value = message.value
         var headers = message.headers.filter { !$0.key.hasPrefix("error.") && !$0.key.hasPrefix("source.") }
-        headers.append(KafkaHeader(key: "error.code", string: error.code.rawValue))
+        headers.append(KafkaHeader(key: "error.code", string: error.reason))
         // Keep the message header short and printable whatever the input was.
         headers.append(KafkaHeader(key: "error.message", string: String(error.message.prefix(1024))))
         headers.append(KafkaHeader(key: "error.stage", string: error.stage))

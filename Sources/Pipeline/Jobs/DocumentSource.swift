@@ -9,12 +9,19 @@ public struct FetchedDocument: Sendable {
     public var url: String
     /// When the document was fetched (the job's `fetched_at`, or the fetch time).
     public var fetchedAt: Timestamp?
+    /// True when the server answered 304 Not Modified: there is no document and the job is done
+    /// with no articles.
+    public var notModified: Bool
+    /// The response's `ETag` and `Last-Modified` (HTTP documents), stored once the job is done.
+    public var etag: String?
+    public var lastModified: String?
 
-    public init(bytes: [UInt8], contentType: String?, url: String, fetchedAt: Timestamp?) {
+    public init(bytes: [UInt8], contentType: String?, url: String, fetchedAt: Timestamp?, notModified: Bool = false) {
         self.bytes = bytes
         self.contentType = contentType
         self.url = url
         self.fetchedAt = fetchedAt
+        self.notModified = notModified
     }
 }
 
@@ -22,6 +29,16 @@ public struct FetchedDocument: Sendable {
 public protocol DocumentSource: Sendable {
     /// The job's document, or a ``JobError`` (stage `fetch`) that sends the job to the DLQ.
     func document(for job: FetchJob) async throws(JobError) -> FetchedDocument
+    /// Called once the job's candidates are acknowledged (a 304 or empty document included).
+    func documentProcessed(_ document: FetchedDocument, for job: FetchJob) async
+    /// Whether failures may ask for a retry (``JobError/retryAfter``): the worker then also runs
+    /// an extract stage on `topics.retry`.
+    var retriesJobs: Bool { get }
+}
+
+extension DocumentSource {
+    public func documentProcessed(_ document: FetchedDocument, for job: FetchJob) async {}
+    public var retriesJobs: Bool { false }
 }
 
 /// Serves the job's inline `body`; a job without one fails with `fetch_not_available`.

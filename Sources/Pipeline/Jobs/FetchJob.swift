@@ -18,6 +18,8 @@ public struct FetchJob: Sendable, Hashable {
     /// Conditional GET validators from `headers`.
     public var etag: String?
     public var lastModified: String?
+    /// A retried job is not fetched before this time (`not_before`, RFC 3339, set on re-produce).
+    public var notBefore: Timestamp?
 
     public init(jobID: String, url: String, kind: DocumentKind = .auto, body: [UInt8]? = nil, contentType: String? = nil,
                 fetchedAt: Timestamp? = nil, source: String? = nil, feedID: String? = nil, attempt: Int = 0,
@@ -40,7 +42,7 @@ public struct FetchJob: Sendable, Hashable {
     /// Required: `job_id` (string), `url` (non-empty string). Optional, each checked for type:
     /// `kind`, `body`, `body_encoding` (`utf8` | `base64`), `content_type`, `fetched_at` (RFC 3339),
     /// `source`, `feed_id` (string or integer), `attempt` (integer), `headers` (object with
-    /// `etag`, `last_modified`), `schema` (1). Unknown fields are ignored; null means absent.
+    /// `etag`, `last_modified`), `not_before` (RFC 3339), `schema` (1). Unknown fields are ignored; null means absent.
     /// - Parameter maxBodyBytes: the largest decoded body accepted (larger → `body_too_large`).
     public static func decode(_ bytes: [UInt8], maxBodyBytes: Int) throws(JobError) -> FetchJob {
         // A message this large cannot hold a body under the cap (base64 is 4/3, JSON escaping
@@ -105,6 +107,12 @@ public struct FetchJob: Sendable, Hashable {
                 throw JobError(.invalidValue, "fetched_at is not an RFC 3339 time: \"\(fetchedAt.prefix(64))\"")
             }
             job.fetchedAt = t
+        }
+        if let notBefore = try optionalString(fields, "not_before") {
+            guard let t = RFC3339Parser.parse(Array(notBefore.utf8)) else {
+                throw JobError(.invalidValue, "not_before is not an RFC 3339 time: \"\(notBefore.prefix(64))\"")
+            }
+            job.notBefore = t
         }
         if let feedID = fields["feed_id"] {
             switch feedID {
@@ -274,6 +282,7 @@ extension FetchJob {
             if let lastModified { w.key("last_modified"); w.string(lastModified) }
             w.endObject()
         }
+        if let notBefore { w.key("not_before"); w.string(Normalization.RFC3339.format(notBefore)) }
         w.endObject()
         return w.bytes
     }

@@ -44,12 +44,20 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// `validate`, `fetch`, `extract` or `dedupe`.
     public var stage: String
+    /// The reason as recorded in the DLQ `error.code` header: ``code``'s raw value, or a more
+    /// precise token (a fetch failure's `fetch.http.404`, `fetch.refused.loopback`...).
+    public var reason: String
+    /// Set when the failure is transient: the job should be re-produced (`attempt + 1`) to the
+    /// retry topic, to be tried again no earlier than this delay from now, instead of the DLQ.
+    public var retryAfter: Duration?
 
-    public init(_ code: Code, _ message: String, stage: String = "validate") {
+    public init(_ code: Code, _ message: String, stage: String = "validate", reason: String? = nil, retryAfter: Duration? = nil) {
         self.code = code
         self.message = message
         self.stage = stage
+        self.reason = reason ?? code.rawValue
+        self.retryAfter = retryAfter
     }
 
-    public var description: String { "\(code.rawValue) (\(stage)): \(message)" }
+    public var description: String { "\(reason) (\(stage)): \(message)" }
 }

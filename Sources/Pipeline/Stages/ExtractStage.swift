@@ -1,3 +1,5 @@
+import Articles
+import Normalization
 import Config
 import Dedupe
 import Foundation
@@ -25,7 +27,20 @@ public final class ExtractStage: Sendable {
         var stopping = false
     }
 
+    /// What became of one job.
+    private enum Outcome {
+        case candidates([Candidate], FetchJob, FetchedDocument)
+        case deadLetter(JobError)
+        /// A transient fetch failure: re-produce the job (`attempt + 1`, `not_before`) to `topics.retry`.
+        case retry(FetchJob, JobError)
+        /// The stage stopped while the job waited for its `not_before`: left uncommitted for the next owner.
+        case abandoned
+    }
+
     private let config: FeedworkerConfig
+    /// The topic consumed: `topics.fetch_jobs`, or `topics.retry` for the retry instance.
+    private let topic: String
+    private let group: String
     private let consumer: KafkaConsumer
     private let producer: KafkaProducer
     private let source: any DocumentSource
@@ -36,16 +51,20 @@ public final class ExtractStage: Sendable {
     private let state = Mutex(State())
 
     /// Creates the stage and its group consumer (not yet subscribed).
+    /// - Parameter topic: the topic to consume (`topics.fetch_jobs` when nil; the worker runs a
+    ///   second instance on `topics.retry`, group `groups.retry`, its own in-flight budget and pauses).
     public init(config: FeedworkerConfig, producer: KafkaProducer, source: any DocumentSource,
-                extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger) throws(KafkaError) {
+                extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger, topic: String? = nil) throws(KafkaError) {
         self.config = config
+        self.topic = topic ?? config.topics.fetchJobs
+        self.group = topic == nil ? config.groups.extract : config.groups.retry
         self.producer = producer
         self.source = source
         self.extractor = extractor
         self.stats = stats
         self.logger = logger
-        var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: "extract"))
-        props["group.id"] = config.groups.extract
+        var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: topic == nil ? "extract" : "extract-retry"))
+        props["group.id"] = group
         if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = "16384" }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 32,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
@@ -56,10 +75,10 @@ public final class ExtractStage: Sendable {
     /// `shutdown_timeout`), commits and leaves the group.
     /// - Throws: a ``KafkaError`` when a produce fails for good (after signalling `stop`).
     public func run(stop: StopSignal) async throws {
-        try consumer.subscribe(topics: [config.topics.fetchJobs])
+        try consumer.subscribe(topics: [topic])
         let permits = config.worker.parseConcurrency > 0 ? config.worker.parseConcurrency : ProcessInfo.processInfo.activeProcessorCount
         let parseLimit = AsyncSemaphore(permits: permits)
-        logger.info("extract stage started", metadata: ["topic": "\(config.topics.fetchJobs)", "group": "\(config.groups.extract)",
+        logger.info("extract stage started", metadata: ["topic": "\(topic)", "group": "\(group)",
                                                         "max_in_flight_jobs": "\(config.worker.maxInFlightJobs)", "parse_concurrency": "\(permits)"])
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
@@ -110,8 +129,13 @@ public final class ExtractStage: Sendable {
 
     private func process(_ message: KafkaMessage, parseLimit: AsyncSemaphore, stop: StopSignal) async throws {
         let started = ContinuousClock.now
-        switch await prepare(message, parseLimit: parseLimit) {
-        case .success(let candidates):
+        switch await prepare(message, parseLimit: parseLimit, stop: stop) {
+        case .abandoned:
+            abandon(message)
+            return
+        case .retry(let job, let jobError):
+            try await retry(message, job, jobError, stop: stop)
+        case .candidates(let candidates, let job, let document):
             let messages = candidates.map { (key: Optional($0.hash.hexBytes), value: Optional($0.value), headers: $0.headers, partition: Int32?.none) }
             do {
                 _ = try await producer.sendAll(topic: config.topics.candidates, messages)
@@ -121,6 +145,7 @@ public final class ExtractStage: Sendable {
                 stop.stop()
                 throw error
             }
+            await source.documentProcessed(document, for: job)
             stats.candidates.add(candidates.count, ordering: .relaxed)
             metrics.candidates.increment(by: candidates.count)
             if candidates.isEmpty {
@@ -130,25 +155,72 @@ public final class ExtractStage: Sendable {
                 stats.jobsWithArticles.add(1, ordering: .relaxed)
                 metrics.jobsWithArticles.increment()
             }
-        case .failure(let jobError):
+        case .deadLetter(let jobError):
             try await deadLetter(message, jobError, stop: stop)
         }
         metrics.extractDuration.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
         finish(message)
     }
 
-    private func prepare(_ message: KafkaMessage, parseLimit: AsyncSemaphore) async -> Result<[Candidate], JobError> {
+    private func prepare(_ message: KafkaMessage, parseLimit: AsyncSemaphore, stop: StopSignal) async -> Outcome {
+        var decoded: FetchJob?
         do throws(JobError) {
             let job = try FetchJob.decode(message.value ?? [], maxBodyBytes: config.worker.maxBodyBytes)
+            decoded = job
+            if let notBefore = job.notBefore, !(await hold(until: notBefore, stop: stop)) { return .abandoned }
             let document = try await source.document(for: job)
+            if document.notModified { return .candidates([], job, document) }
             if document.bytes.count > config.worker.maxBodyBytes {
                 throw JobError(.bodyTooLarge, "document is \(document.bytes.count) bytes, over the cap of \(config.worker.maxBodyBytes)", stage: "fetch")
             }
             await parseLimit.acquire()
             defer { parseLimit.release() }
-            return .success(try extractor.candidates(for: job, document: document))
+            return .candidates(try extractor.candidates(for: job, document: document), job, document)
         } catch {
-            return .failure(error)
+            if error.retryAfter != nil, let job = decoded { return .retry(job, error) }
+            return .deadLetter(error)
+        }
+    }
+
+    /// Waits (in 100 ms steps, so a stop is noticed) until `notBefore`; false if the stage stops first.
+    /// The job keeps its in-flight slot meanwhile: the retry instance's own budget, so fresh jobs
+    /// are never held up by retries.
+    private func hold(until notBefore: Timestamp, stop: StopSignal) async -> Bool {
+        while true {
+            if stop.isStopped || state.withLock({ $0.stopping }) { return false }
+            let remaining = Double(notBefore.secondsSinceEpoch) - Date().timeIntervalSince1970
+            if remaining <= 0 { return true }
+            try? await Task.sleep(for: .milliseconds(Int64(min(remaining, 0.1) * 1000) + 1))
+        }
+    }
+
+    /// Re-produces `job` with `attempt + 1` and `not_before` = now + the policy's delay to
+    /// `topics.retry`; the original offset is committed once the retry is acknowledged.
+    private func retry(_ message: KafkaMessage, _ job: FetchJob, _ error: JobError, stop: StopSignal) async throws {
+        var next = job
+        next.attempt = max(job.attempt, 1) + 1
+        let delay = error.retryAfter ?? .zero
+        let delayMilliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+        // Whole seconds, rounded up: never earlier than the policy asked.
+        next.notBefore = Timestamp(secondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000 + Double(delayMilliseconds) + 999) / 1000))
+        do {
+            _ = try await producer.send(topic: config.topics.retry, key: message.key, value: next.encodeJSON(), headers: message.headers)
+        } catch {
+            logger.critical("retry produce failed; stopping (the job will be redone)", metadata: ["error": "\(error)"])
+            stop.stop()
+            throw error
+        }
+        logger.info("job handed to the retry topic", metadata: ["reason": "\(error.reason)", "attempt": "\(next.attempt)",
+                                                                "delay": "\(delay)", "url": "\(job.url)"])
+        stats.retried.add(1, ordering: .relaxed)
+        metrics.jobsRetried.increment()
+    }
+
+    /// Releases the in-flight slot of a job left uncommitted (the stage is stopping).
+    private func abandon(_ message: KafkaMessage) {
+        state.withLock { s in
+            s.inFlight -= 1
+            stats.inFlight.store(s.inFlight, ordering: .relaxed)
         }
     }
 

@@ -2,7 +2,7 @@ import Metrics
 
 /// The worker's swift-metrics instruments (the Telemetry backend prints them).
 ///
-/// Names: `feedworker_jobs_total{outcome=articles|empty|dlq}`, `feedworker_candidates_total`,
+/// Names: `feedworker_jobs_total{outcome=articles|empty|dlq|retry}`, `feedworker_candidates_total`,
 /// `feedworker_clean_total`, `feedworker_duplicates_total`, `feedworker_dlq_total{reason=<code>}`,
 /// `feedworker_restored_total`, `feedworker_changelog_gaps_total`, gauges
 /// `feedworker_in_flight_jobs`, `feedworker_owned_partitions{stage}`, `feedworker_consumer_lag{stage}`,
@@ -11,6 +11,7 @@ struct PipelineMetrics: Sendable {
     let jobsWithArticles = Counter(label: "feedworker_jobs_total", dimensions: [("outcome", "articles")])
     let jobsEmpty = Counter(label: "feedworker_jobs_total", dimensions: [("outcome", "empty")])
     let jobsDLQ = Counter(label: "feedworker_jobs_total", dimensions: [("outcome", "dlq")])
+    let jobsRetried = Counter(label: "feedworker_jobs_total", dimensions: [("outcome", "retry")])
     let candidates = Counter(label: "feedworker_candidates_total")
     let clean = Counter(label: "feedworker_clean_total")
     let duplicates = Counter(label: "feedworker_duplicates_total")

@@ -19,6 +19,8 @@ public final class PipelineStats: Sendable {
     public let duplicates = Atomic<Int>(0)
     /// DLQ records produced (acknowledged), all stages.
     public let dlq = Atomic<Int>(0)
+    /// Jobs re-produced to the retry topic after a transient fetch failure.
+    public let retried = Atomic<Int>(0)
     /// Clean events applied to stores by restores.
     public let restored = Atomic<Int>(0)
     /// Restores that found the changelog truncated past the store's applied offset.

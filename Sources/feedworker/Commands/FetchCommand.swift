@@ -4,6 +4,7 @@ import Extraction
 import Fetch
 import Foundation
 import Logging
+import Pipeline
 
 /// `feedworker fetch URL`: fetches one URL through the worker's client, limits and address guard,
 /// extracts the articles with `DocumentExtractor`, and prints both (the operator's way to see what the
@@ -40,14 +41,17 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Send If-Modified-Since with this date.")
     var lastModified: String?
 
-    @Option(name: .long, help: "Maximum (decoded) body size in bytes.")
-    var maxBodyBytes: Int = FetchConfiguration().maxBodyBytes
+    @Option(name: .long, help: "Start from the [fetch] section of this TOML configuration (limits, guard, allowlist, User-Agent), as the worker does; the other options override it.")
+    var config: String?
 
-    @Option(name: .long, help: "Total timeout in seconds (all redirect hops).")
-    var timeout: Double = 30
+    @Option(name: .long, help: "Maximum (decoded) body size in bytes (default: fetch.max_body_bytes, 10485760).")
+    var maxBodyBytes: Int?
 
-    @Option(name: .long, help: "Contact URL named in the User-Agent.")
-    var contact: String = FetchConfiguration().contactURL
+    @Option(name: .long, help: "Total timeout in seconds, all redirect hops (default: fetch.total_timeout, 30).")
+    var timeout: Double?
+
+    @Option(name: .long, help: "Contact URL named in the User-Agent (default: fetch.contact_url).")
+    var contact: String?
 
     @Flag(name: .long, help: "Also print the body (as UTF-8, lossy).")
     var body = false
@@ -59,16 +63,23 @@ struct FetchCommand: AsyncParsableCommand {
         for entry in allow where AllowRule(entry) == nil {
             throw ValidationError("--allow \(entry): expected a CIDR range such as 127.0.0.0/8, optionally :port")
         }
-        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if let maxBodyBytes, maxBodyBytes <= 0 { throw ValidationError("--max-body-bytes must be positive") }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
     }
 
     func run() async throws {
         var configuration = FetchConfiguration()
-        configuration.addressGuard = AddressGuard(allowlist: allow.compactMap(AllowRule.init))
-        configuration.maxBodyBytes = maxBodyBytes
-        configuration.totalTimeout = .milliseconds(Int64(timeout * 1000))
-        configuration.contactURL = contact
+        if let config {
+            let settings = try loadConfigOrExit(config)
+            do { configuration = try HTTPDocumentSource.settings(from: settings).0 } catch {
+                FileHandle.standardError.write(Data("feedworker: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        configuration.addressGuard.allowlist += allow.compactMap(AllowRule.init)
+        if let maxBodyBytes { configuration.maxBodyBytes = maxBodyBytes }
+        if let timeout { configuration.totalTimeout = .milliseconds(Int64(timeout * 1000)) }
+        if let contact { configuration.contactURL = contact }
         var logger = Logger(label: "feedworker.fetch")
         logger.logLevel = .warning
         let fetcher = HTTPFetcher(configuration: configuration, logger: logger)

@@ -35,7 +35,12 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "feedworker")
         let watcher = SecondSignalExit(signals: [SIGTERM, SIGINT])
         defer { watcher.cancel() }
-        let worker = Worker(config: settings, logger: logger)
+        let source: HTTPDocumentSource
+        do { source = try HTTPDocumentSource(config: settings) } catch {
+            FileHandle.standardError.write(Data("feedworker: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let worker = Worker(config: settings, source: source, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: worker)],
             gracefulShutdownSignals: [.sigterm, .sigint],
