@@ -116,6 +116,25 @@ private func code(_ bytes: [UInt8], cap: Int = 1 << 20) -> JobError.Code? {
         #expect(p.inFlight == 0)
     }
 
+    @Test func aRewoundOffsetIsRefusedAndTrackingStaysConsistent() {
+        var p = PartitionOffsets()
+        let first = [p.begin(20), p.begin(21), p.begin(22)]
+        #expect(first == [true, true, true])
+        let rewound = [p.begin(21), p.begin(22)]
+        #expect(rewound == [false, false], "redeliveries after a rewind are refused")
+        let next = p.begin(23)
+        #expect(next)
+        var stored = p.finish(20)
+        #expect(stored == 20)
+        stored = p.finish(21)
+        #expect(stored == 21, "21 is found: the refused redelivery did not break the order")
+        stored = p.finish(23)
+        #expect(stored == nil, "22 still in flight")
+        stored = p.finish(22)
+        #expect(stored == 23)
+        #expect(p.inFlight == 0)
+    }
+
     @Test func manyOutOfOrderCompletions() {
         var p = PartitionOffsets()
         for o in 0..<5000 { p.begin(Int64(o)) }

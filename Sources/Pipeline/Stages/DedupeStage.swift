@@ -163,8 +163,11 @@ actor DedupeCore {
 
     func candidate(_ message: KafkaMessage) async throws {
         guard !stopping, var entry = owned[message.partition] else { return }
+        guard entry.offsets.begin(message.offset) else {
+            stats.redeliveriesSkipped.add(1, ordering: .relaxed)
+            return
+        }
         stats.candidatesSeen.add(1, ordering: .relaxed)
-        entry.offsets.begin(message.offset)
         guard let key = message.key, let hash = ContentHash(hex: key) else {
             owned[message.partition] = entry
             let error = JobError(.badCandidate, "candidate key is not a 64-digit hex content hash", stage: "dedupe")

@@ -115,7 +115,10 @@ public final class ExtractStage: Sendable {
     private func begin(_ message: KafkaMessage) -> Bool {
         state.withLock { s in
             if s.stopping { return false }
-            s.partitions[message.partition, default: PartitionOffsets()].begin(message.offset)
+            guard s.partitions[message.partition, default: PartitionOffsets()].begin(message.offset) else {
+                stats.redeliveriesSkipped.add(1, ordering: .relaxed)
+                return false
+            }
             s.inFlight += 1
             if s.inFlight >= config.worker.maxInFlightJobs && !s.paused {
                 s.paused = true

@@ -5,16 +5,24 @@ public struct PartitionOffsets: Sendable {
     private var offsets: [Int64] = []
     private var done: [Bool] = []
     private var head = 0
+    private var lastBegun: Int64 = -1
 
     public init() {}
 
     /// Offsets begun and not yet passed by the committable position.
     public var inFlight: Int { offsets.count - head }
 
-    /// Starts tracking `offset` (offsets of one partition arrive in increasing order).
-    public mutating func begin(_ offset: Int64) {
+    /// Starts tracking `offset`. Offsets of one partition arrive in increasing order; one that does
+    /// not (a redelivery after a consumer rewind: librdkafka 2.0.2 can restart a resumed partition
+    /// from an earlier position, librdkafka#4637) is refused, and the caller skips the message: the
+    /// first delivery of that offset is being, or has been, handled in this assignment.
+    @discardableResult
+    public mutating func begin(_ offset: Int64) -> Bool {
+        guard offset > lastBegun else { return false }
+        lastBegun = offset
         offsets.append(offset)
         done.append(false)
+        return true
     }
 
     /// Marks `offset` done. Returns the highest offset such that it and every offset begun

@@ -25,6 +25,9 @@ public final class PipelineStats: Sendable {
     public let restored = Atomic<Int>(0)
     /// Restores that found the changelog truncated past the store's applied offset.
     public let changelogGaps = Atomic<Int>(0)
+    /// Messages skipped because the consumer delivered an offset again after a rewind
+    /// (a librdkafka pause/resume quirk); each had already been handled in this assignment.
+    public let redeliveriesSkipped = Atomic<Int>(0)
     /// Jobs currently in flight in the extract stage.
     public let inFlight = Atomic<Int>(0)
 
@@ -36,6 +39,7 @@ public final class PipelineStats: Sendable {
             + "jobs_empty=\(jobsEmpty.load(ordering: .relaxed)) candidates=\(candidates.load(ordering: .relaxed)) "
             + "candidates_seen=\(candidatesSeen.load(ordering: .relaxed)) clean=\(clean.load(ordering: .relaxed)) "
             + "duplicates=\(duplicates.load(ordering: .relaxed)) dlq=\(dlq.load(ordering: .relaxed)) "
-            + "restored=\(restored.load(ordering: .relaxed)) changelog_gaps=\(changelogGaps.load(ordering: .relaxed))"
+            + "restored=\(restored.load(ordering: .relaxed)) changelog_gaps=\(changelogGaps.load(ordering: .relaxed)) "
+            + "retried=\(retried.load(ordering: .relaxed)) redeliveries_skipped=\(redeliveriesSkipped.load(ordering: .relaxed))"
     }
 }
