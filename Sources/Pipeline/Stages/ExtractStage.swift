@@ -35,6 +35,9 @@ public final class ExtractStage: Sendable {
     private let metrics = PipelineMetrics()
     private let state = Mutex(State())
 
+    /// Default `queued.max.messages.kbytes` of the job consumer (64 MB), unless `[kafka.properties]` sets it.
+    static let prefetchKilobytes = "65536"
+
     /// Creates the stage and its group consumer (not yet subscribed).
     public init(config: FeedworkerConfig, producer: KafkaProducer, source: any DocumentSource,
                 extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger) throws(KafkaError) {
@@ -46,7 +49,13 @@ public final class ExtractStage: Sendable {
         self.logger = logger
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: "extract"))
         props["group.id"] = config.groups.extract
-        if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = "16384" }
+        // The prefetch queue must hold about a second of jobs: librdkafka 2.0.2 stops fetching a
+        // partition once the queue is over this size and looks at it again only when its broker
+        // thread next wakes up (up to ~1 s later; draining the queue does not wake it), so a queue
+        // that drains in less than that leaves the stage idle. 16 MB (~120 page jobs) capped the
+        // stage near 16 MB/s; 64 MB (librdkafka's own default) covers 400+ page jobs per second.
+        // Memory stays bounded: backpressure pauses the partitions at `max_in_flight_jobs`.
+        if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = Self.prefetchKilobytes }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 32,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
                                      logger: Logger(label: "feedworker.kafka.extract"))
