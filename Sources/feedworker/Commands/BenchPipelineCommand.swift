@@ -139,7 +139,9 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         // A job that is not JSON warms up the DLQ path too: the worker's first produce to a topic
         // waits for that topic's metadata (~0.6–1 s on the mock broker), a one-off cost per process.
         _ = try await producer.send(topic: config.topics.fetchJobs, value: Array("warm-up: not a job".utf8), partition: 0)
-        while stats.clean.load(ordering: .relaxed) == 0 || stats.dlq.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        while stats.clean.load(ordering: .relaxed) == 0 || stats.dlq.load(ordering: .relaxed) == 0 || stats.jobs.load(ordering: .relaxed) < 2 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         let before = (jobs: stats.jobs.load(ordering: .relaxed), seen: stats.candidatesSeen.load(ordering: .relaxed),
                       clean: stats.clean.load(ordering: .relaxed), dup: stats.duplicates.load(ordering: .relaxed), dlq: stats.dlq.load(ordering: .relaxed))
         start = clock.now
