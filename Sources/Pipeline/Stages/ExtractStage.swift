@@ -50,6 +50,9 @@ public final class ExtractStage: Sendable {
     private let metrics = PipelineMetrics()
     private let state = Mutex(State())
 
+    /// Default `queued.max.messages.kbytes` of the job consumer (64 MB), unless `[kafka.properties]` sets it.
+    static let prefetchKilobytes = "65536"
+
     /// Creates the stage and its group consumer (not yet subscribed).
     /// - Parameter topic: the topic to consume (`topics.fetch_jobs` when nil; the worker runs a
     ///   second instance on `topics.retry`, group `groups.retry`, its own in-flight budget and pauses).
@@ -65,7 +68,13 @@ public final class ExtractStage: Sendable {
         self.logger = logger
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: topic == nil ? "extract" : "extract-retry"))
         props["group.id"] = group
-        if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = "16384" }
+        // The prefetch queue must hold about a second of jobs: librdkafka 2.0.2 stops fetching a
+        // partition once the queue is over this size and looks at it again only when its broker
+        // thread next wakes up (up to ~1 s later; draining the queue does not wake it), so a queue
+        // that drains in less than that leaves the stage idle. 16 MB (~120 page jobs) capped the
+        // stage near 16 MB/s; 64 MB (librdkafka's own default) covers 400+ page jobs per second.
+        // Memory stays bounded: backpressure pauses the partitions at `max_in_flight_jobs`.
+        if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = Self.prefetchKilobytes }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 32,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
                                      logger: Logger(label: "feedworker.kafka.extract"))
