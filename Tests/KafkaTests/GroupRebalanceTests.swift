@@ -142,8 +142,11 @@ import TestSupport
         let topic = "ack"
         let broker = try TestBroker(topics: [topic: 4])
         defer { broker.stop() }
+        // A holds its revocation 5 s: the session must outlast that with room for a loaded machine,
+        // or the mock coordinator evicts A mid-rebalance and the group rebalances again and again.
         let config = broker.configuration(["group.id": TestBroker.uniqueName("ack-group"),
-                                           "partition.assignment.strategy": "range"])
+                                           "partition.assignment.strategy": "range",
+                                           "session.timeout.ms": "30000"])
         let order = LineSink()
         let a = try KafkaConsumer(configuration: config, revocationTimeout: .seconds(30))
         try a.subscribe(topics: [topic])
@@ -167,7 +170,7 @@ import TestSupport
                     if case .partitionsRevoked(let revocation) = event { revocation.acknowledge() }
                 }
             }
-            #expect(try await Self.waitUntil(seconds: 30) { order.value.withLock { $0.contains("B assigned") } })
+            #expect(try await Self.waitUntil(seconds: 60) { order.value.withLock { $0.contains("B assigned") } })
             await b.close()
             await a.close()
             try await tasks.waitForAll()
