@@ -1,5 +1,0 @@
-/// The `Config` module. See README.md for what it does; this file is its namespace.
-public enum ConfigModule {
-    /// The module's name, for logs.
-    public static let name = "Config"
-}

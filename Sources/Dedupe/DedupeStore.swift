@@ -1,0 +1,192 @@
+import Foundation
+import Storage
+
+/// The set of content hashes already published for one partition of `articles.candidates`
+/// (= the same partition of `articles.clean`), kept in one SQLite file.
+///
+/// The store is a cache of `articles.clean`: ``appliedOffset`` says up to which clean offset it
+/// has applied the topic, so a worker that is assigned partition p restores the store by reading
+/// clean partition p from ``appliedOffset`` to the high watermark (``record(_:eventTime:cleanOffset:)``
+/// for each event), and a deleted store is rebuilt from offset 0.
+///
+/// **One file per partition** (`<directory>/<topic>-<partition>.sqlite`) rather than one file
+/// with a partition column: ownership moves per partition in a rebalance, so a partition's
+/// state is opened, restored, closed and deleted on its own; two owned partitions never contend
+/// for one write lock; and dropping a partition is a file delete, not a `DELETE` over millions
+/// of rows.
+///
+/// Writes are batched: a transaction stays open and is committed every `batchSize` records and by
+/// ``flush()`` (the worker flushes before committing Kafka offsets). Lookups through the same
+/// connection see the writes not yet committed. A crash loses at most the uncommitted batch,
+/// whose events are still in the topic after ``appliedOffset`` and come back on restore.
+///
+/// Retention: each hash keeps its event time (seconds since the epoch, the clean event's Kafka
+/// timestamp); ``purge(olderThan:)`` forgets the older ones. The purge scans the table (no
+/// secondary index: an index on event time would slow every insert, the hot path, to save a
+/// scan that runs once an hour).
+///
+/// Not thread-safe: one store belongs to one task.
+public final class DedupeStore {
+    /// The SQLite file.
+    public let path: String
+    /// The candidates/clean partition this store holds.
+    public let partition: Int32
+    /// The next `articles.clean` offset to apply (0 for a new store).
+    public private(set) var appliedOffset: Int64
+    /// Records written since the store was opened (including restore).
+    public private(set) var recordedCount = 0
+
+    private let database: SQLiteDatabase
+    private let lookup: SQLiteStatement
+    private let insert: SQLiteStatement
+    private let saveOffset: SQLiteStatement
+    private let batchSize: Int
+    private var pendingWrites = 0
+    private var inTransaction = false
+
+    /// Opens (creating if needed) the store of `partition` in `directory`.
+    /// - Parameters:
+    ///   - name: a prefix for the file name (the candidates topic, so two pipelines sharing a
+    ///     directory do not mix).
+    ///   - batchSize: records per transaction.
+    public init(directory: String, name: String, partition: Int32, batchSize: Int = 512) throws(DedupeError) {
+        let path = DedupeStore.path(directory: directory, name: name, partition: partition)
+        self.path = path
+        self.partition = partition
+        self.batchSize = max(1, batchSize)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DedupeError(path: path, operation: "create directory", message: "\(error)")
+        }
+        do throws(SQLiteError) {
+            let db = try SQLiteDatabase(path: path)
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS seen (
+                    hash BLOB PRIMARY KEY NOT NULL,
+                    event_time INTEGER NOT NULL,
+                    clean_offset INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+            let read = try db.prepare("SELECT value FROM meta WHERE name = 'applied_offset'")
+            appliedOffset = try read.step() == .row ? read.int64(at: 0) : 0
+            database = db
+            lookup = try db.prepare("SELECT 1 FROM seen WHERE hash = ?1")
+            insert = try db.prepare("INSERT OR IGNORE INTO seen (hash, event_time, clean_offset) VALUES (?1, ?2, ?3)")
+            saveOffset = try db.prepare("INSERT INTO meta (name, value) VALUES ('applied_offset', ?1) ON CONFLICT(name) DO UPDATE SET value = excluded.value")
+        } catch {
+            throw DedupeError(path: path, operation: "open", underlying: error)
+        }
+    }
+
+    deinit { close() }
+
+    /// `<directory>/<name>-<partition>.sqlite`, with `/` in `name` replaced.
+    public static func path(directory: String, name: String, partition: Int32) -> String {
+        let safe = String(name.map { $0 == "/" ? "_" : $0 })
+        return (directory.hasSuffix("/") ? directory : directory + "/") + "\(safe)-\(partition).sqlite"
+    }
+
+    /// Deletes the store file of `partition` (and its WAL files). The store must be closed.
+    public static func remove(directory: String, name: String, partition: Int32) {
+        let base = path(directory: directory, name: name, partition: partition)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: base + suffix) }
+    }
+
+    /// True when `hash` was never recorded: the caller may publish it.
+    public func firstSight(_ hash: ContentHash) throws(DedupeError) -> Bool {
+        try !contains(hash)
+    }
+
+    /// True when `hash` was recorded (including in the uncommitted batch).
+    public func contains(_ hash: ContentHash) throws(DedupeError) -> Bool {
+        do throws(SQLiteError) {
+            defer { lookup.reset() }
+            try lookup.bind(1, blob: hash.bytes)
+            return try lookup.step() == .row
+        } catch {
+            throw DedupeError(path: path, operation: "lookup", underlying: error)
+        }
+    }
+
+    /// Records `hash` as published at `cleanOffset` of the clean partition, with its event time,
+    /// and advances ``appliedOffset`` past `cleanOffset`. Recording a known hash again only
+    /// advances the offset. Committed with the batch.
+    public func record(_ hash: ContentHash, eventTime: Int64, cleanOffset: Int64) throws(DedupeError) {
+        do throws(SQLiteError) {
+            try beginIfNeeded()
+            defer { insert.reset() }
+            try insert.bind(1, blob: hash.bytes)
+            try insert.bind(2, eventTime)
+            try insert.bind(3, cleanOffset)
+            try insert.step()
+        } catch {
+            throw DedupeError(path: path, operation: "insert", underlying: error)
+        }
+        recordedCount += 1
+        advance(to: cleanOffset + 1)
+        pendingWrites += 1
+        if pendingWrites >= batchSize { try flush() }
+    }
+
+    /// Moves ``appliedOffset`` forward to `nextOffset` without a record (a restore that read past
+    /// non-event messages, or found a gap). Never moves it back.
+    public func advance(to nextOffset: Int64) {
+        if nextOffset > appliedOffset { appliedOffset = nextOffset }
+    }
+
+    /// Commits the open batch and the applied offset.
+    public func flush() throws(DedupeError) {
+        do throws(SQLiteError) {
+            try beginIfNeeded()
+            defer { saveOffset.reset() }
+            try saveOffset.bind(1, appliedOffset)
+            try saveOffset.step()
+            try database.execute("COMMIT")
+            inTransaction = false
+            pendingWrites = 0
+        } catch {
+            throw DedupeError(path: path, operation: "commit", underlying: error)
+        }
+    }
+
+    /// Forgets hashes whose event time is before `cutoff` (seconds since the epoch).
+    /// Returns how many were removed.
+    @discardableResult
+    public func purge(olderThan cutoff: Int64) throws(DedupeError) -> Int {
+        try flush()
+        do throws(SQLiteError) {
+            let delete = try database.prepare("DELETE FROM seen WHERE event_time < ?1")
+            try delete.bind(1, cutoff)
+            try delete.step()
+            return database.changes
+        } catch {
+            throw DedupeError(path: path, operation: "purge", underlying: error)
+        }
+    }
+
+    /// Number of hashes held (a full count: for metrics and tests, not the hot path).
+    public func count() throws(DedupeError) -> Int {
+        do throws(SQLiteError) {
+            let s = try database.prepare("SELECT count(*) FROM seen")
+            _ = try s.step()
+            return Int(s.int64(at: 0))
+        } catch {
+            throw DedupeError(path: path, operation: "count", underlying: error)
+        }
+    }
+
+    /// Commits what is pending (best effort) and closes the file. Idempotent.
+    public func close() {
+        if inTransaction { try? flush() }
+        database.close()
+    }
+
+    private func beginIfNeeded() throws(SQLiteError) {
+        if !inTransaction {
+            try database.execute("BEGIN IMMEDIATE")
+            inTransaction = true
+        }
+    }
+}

@@ -1,5 +1,0 @@
-/// The `Pipeline` module. See README.md for what it does; this file is its namespace.
-public enum PipelineModule {
-    /// The module's name, for logs.
-    public static let name = "Pipeline"
-}

@@ -1,0 +1,339 @@
+import Config
+import Dedupe
+import Foundation
+import Kafka
+import Logging
+import Synchronization
+
+/// Stage 2 (DESIGN.md): consumer group `groups.dedupe` on `topics.candidates`, publishing each
+/// content hash once to `topics.clean`.
+///
+/// On being assigned candidates partition p, the stage opens p's ``DedupeStore`` and first
+/// **restores** it from `articles.clean` partition p (the changelog) from the store's applied
+/// offset to the high watermark, with a separate assign-mode consumer; only then are p's
+/// candidates processed (the group consumer's events wait meanwhile). First sight of a hash →
+/// produce the candidate to clean partition p (explicit partition), record it after the
+/// acknowledgement; a hash already recorded, or in flight, → counted duplicate. A candidate's
+/// offset is stored after its clean event is acknowledged (or at once for a duplicate), never past
+/// a lower candidate still in flight. If the changelog no longer holds the store's applied offset
+/// (retention ran past it) the restore logs a warning, counts `feedworker_changelog_gaps_total`
+/// and continues from what remains.
+public final class DedupeStage: Sendable {
+    private let config: FeedworkerConfig
+    private let consumer: KafkaConsumer
+    private let restoreConsumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let stats: PipelineStats
+    private let logger: Logger
+    private let core: DedupeCore
+    private let deliveries: AsyncStream<CleanDelivery>
+    private let deliveryContinuation: AsyncStream<CleanDelivery>.Continuation
+
+    public init(config: FeedworkerConfig, producer: KafkaProducer, stats: PipelineStats, logger: Logger) throws(KafkaError) {
+        self.config = config
+        self.producer = producer
+        self.stats = stats
+        self.logger = logger
+        var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: "dedupe"))
+        props["group.id"] = config.groups.dedupe
+        consumer = try KafkaConsumer(configuration: props, bufferCapacity: 1024,
+                                     revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
+                                     logger: Logger(label: "feedworker.kafka.dedupe"))
+        var restoreProps = KafkaConfiguration(config.kafkaProperties(clientSuffix: "restore"))
+        restoreProps["enable.partition.eof"] = "true"
+        restoreConsumer = try KafkaConsumer(configuration: restoreProps, bufferCapacity: 4096,
+                                            logger: Logger(label: "feedworker.kafka.restore"))
+        (deliveries, deliveryContinuation) = AsyncStream.makeStream(of: CleanDelivery.self)
+        core = DedupeCore(config: config, consumer: consumer, restoreConsumer: restoreConsumer, producer: producer,
+                          stats: stats, logger: logger, deliveries: deliveryContinuation)
+    }
+
+    /// Consumes candidates until `stop` is signalled, then waits for the clean events in flight
+    /// (up to `shutdown_timeout`), flushes the stores, commits and leaves the group.
+    public func run(stop: StopSignal) async throws {
+        try consumer.subscribe(topics: [config.topics.candidates])
+        logger.info("dedupe stage started", metadata: ["topic": "\(config.topics.candidates)", "group": "\(config.groups.dedupe)",
+                                                       "store": "\(config.store.path)"])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                await stop.wait()
+                await self.core.shutdown()
+                await self.consumer.close()
+                self.deliveryContinuation.finish()
+            }
+            group.addTask {
+                for await delivery in self.deliveries {
+                    do { try await self.core.delivered(delivery) } catch {
+                        self.logger.critical("clean produce failed; stopping (the candidate will be redone)", metadata: ["error": "\(error)"])
+                        stop.stop()
+                        throw error
+                    }
+                }
+            }
+            group.addTask {
+                let clock = ContinuousClock()
+                var next = clock.now + self.config.store.purgeInterval
+                var nextFlush = clock.now + .seconds(2)
+                while !stop.isStopped {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    if clock.now >= nextFlush {
+                        await self.core.flushStores()
+                        nextFlush = clock.now + .seconds(2)
+                    }
+                    if clock.now >= next && !stop.isStopped {
+                        await self.core.purge()
+                        next = clock.now + self.config.store.purgeInterval
+                    }
+                }
+            }
+            for await event in consumer.events {
+                switch event {
+                case .message(let message):
+                    do { try await core.candidate(message) } catch {
+                        logger.critical("dedupe failed; stopping", metadata: ["error": "\(error)"])
+                        stop.stop()
+                        throw error
+                    }
+                case .partitionsAssigned(let partitions):
+                    do { try await core.assigned(partitions.map(\.partition)) } catch {
+                        logger.critical("restore failed; stopping", metadata: ["error": "\(error)"])
+                        stop.stop()
+                        throw error
+                    }
+                case .partitionsRevoked(let revocation):
+                    await core.revoked(revocation)
+                case .error(let error):
+                    logger.warning("dedupe consumer error", metadata: ["error": "\(error)"])
+                case .endOfPartition:
+                    break
+                }
+            }
+            stop.stop()
+        }
+        await core.closeAll()
+        await restoreConsumer.close()
+        logger.info("dedupe stage stopped", metadata: ["stats": "\(stats.summary)"])
+    }
+}
+
+/// A clean event's acknowledgement, routed back to the stage's actor.
+struct CleanDelivery: Sendable {
+    var partition: Int32
+    var candidateOffset: Int64
+    var hash: ContentHash
+    var result: Result<DeliveryReport, KafkaError>
+}
+
+/// The dedupe stage's state: stores, in-flight hashes and offsets per owned partition.
+actor DedupeCore {
+    private struct Owned {
+        var store: DedupeStore
+        var offsets = PartitionOffsets()
+        var pending: Set<ContentHash> = []
+    }
+
+    private let config: FeedworkerConfig
+    private let consumer: KafkaConsumer
+    private let restoreConsumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let stats: PipelineStats
+    private let logger: Logger
+    private let metrics = PipelineMetrics()
+    private let deliveries: AsyncStream<CleanDelivery>.Continuation
+    private var owned: [Int32: Owned] = [:]
+    private var stopping = false
+
+    init(config: FeedworkerConfig, consumer: KafkaConsumer, restoreConsumer: KafkaConsumer, producer: KafkaProducer,
+         stats: PipelineStats, logger: Logger, deliveries: AsyncStream<CleanDelivery>.Continuation) {
+        self.config = config
+        self.consumer = consumer
+        self.restoreConsumer = restoreConsumer
+        self.producer = producer
+        self.stats = stats
+        self.logger = logger
+        self.deliveries = deliveries
+    }
+
+    // MARK: Candidates
+
+    func candidate(_ message: KafkaMessage) async throws {
+        guard !stopping, var entry = owned[message.partition] else { return }
+        stats.candidatesSeen.add(1, ordering: .relaxed)
+        entry.offsets.begin(message.offset)
+        guard let key = message.key, let hash = ContentHash(hex: key) else {
+            owned[message.partition] = entry
+            let error = JobError(.badCandidate, "candidate key is not a 64-digit hex content hash", stage: "dedupe")
+            let record = DeadLetter(message: message, error: error)
+            _ = try await producer.send(topic: config.topics.dlq, key: record.key, value: record.value, headers: record.headers)
+            stats.dlq.add(1, ordering: .relaxed)
+            metrics.dlq(error.code)
+            finish(partition: message.partition, offset: message.offset)
+            return
+        }
+        let seen = try entry.pending.contains(hash) || !entry.store.firstSight(hash)
+        if seen {
+            owned[message.partition] = entry
+            stats.duplicates.add(1, ordering: .relaxed)
+            metrics.duplicates.increment()
+            finish(partition: message.partition, offset: message.offset)
+            return
+        }
+        entry.pending.insert(hash)
+        owned[message.partition] = entry
+        let partition = message.partition
+        let offset = message.offset
+        let sink = deliveries
+        try await producer.enqueue(topic: config.topics.clean, key: message.key, value: message.value,
+                                   headers: message.headers, partition: partition) { result in
+            sink.yield(CleanDelivery(partition: partition, candidateOffset: offset, hash: hash, result: result))
+        }
+    }
+
+    func delivered(_ delivery: CleanDelivery) throws {
+        let report: DeliveryReport
+        switch delivery.result {
+        case .success(let r): report = r
+        case .failure(let e): throw e
+        }
+        guard var entry = owned[delivery.partition] else {
+            // Revoked while in flight (lost partition): the event is in the topic, the next
+            // owner's restore records it.
+            return
+        }
+        let eventTime = (report.timestamp ?? Int64(Date().timeIntervalSince1970 * 1000)) / 1000
+        try entry.store.record(delivery.hash, eventTime: eventTime, cleanOffset: report.offset)
+        entry.pending.remove(delivery.hash)
+        owned[delivery.partition] = entry
+        stats.clean.add(1, ordering: .relaxed)
+        metrics.clean.increment()
+        finish(partition: delivery.partition, offset: delivery.candidateOffset)
+    }
+
+    private func finish(partition: Int32, offset: Int64) {
+        guard var entry = owned[partition] else { return }
+        let passed = entry.offsets.finish(offset)
+        owned[partition] = entry
+        if let passed {
+            do { try consumer.storeOffset(topic: config.topics.candidates, partition: partition, offset: passed) } catch {
+                logger.debug("candidate offset not stored", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private var inFlight: Int { owned.values.reduce(0) { $0 + $1.pending.count } }
+
+    // MARK: Assignment and restore
+
+    func assigned(_ partitions: [Int32]) async throws {
+        for p in partitions.sorted() where owned[p] == nil {
+            let store = try DedupeStore(directory: config.store.path, name: config.topics.candidates, partition: p,
+                                        batchSize: config.store.batchSize)
+            try await restore(store, partition: p)
+            owned[p] = Owned(store: store)
+        }
+        metrics.dedupePartitions.record(owned.count)
+    }
+
+    /// Applies clean partition p from the store's applied offset up to the high watermark.
+    private func restore(_ store: DedupeStore, partition p: Int32) async throws {
+        let topic = config.topics.clean
+        let started = ContinuousClock.now
+        let marks = try await restoreConsumer.watermarks(topic: topic, partition: p)
+        var from = store.appliedOffset
+        if marks.low > from {
+            let message: Logger.Message = "CHANGELOG GAP: \(topic)[\(p)] no longer holds offsets \(from)..<\(marks.low) that the dedupe store needs; hashes published there may be published again. Give \(topic) a retention at least as long as store.retention_days (or compaction)."
+            logger.warning(message,
+                           metadata: ["partition": "\(p)", "applied_offset": "\(from)", "low_watermark": "\(marks.low)"])
+            stats.changelogGaps.add(1, ordering: .relaxed)
+            metrics.changelogGaps.increment()
+            from = marks.low
+            store.advance(to: from)
+        }
+        var applied = 0
+        if from < marks.high {
+            try restoreConsumer.assign([TopicPartitionOffset(topic: topic, partition: p, offset: from)])
+            defer { try? restoreConsumer.unassign() }
+            var events = restoreConsumer.events.makeAsyncIterator()
+            reading: while let event = await events.next() {
+                switch event {
+                case .message(let m):
+                    guard m.topic == topic, m.partition == p, m.offset >= from else { continue }
+                    if let key = m.key, let hash = ContentHash(hex: key) {
+                        let time = (m.timestamp ?? Int64(Date().timeIntervalSince1970 * 1000)) / 1000
+                        try store.record(hash, eventTime: time, cleanOffset: m.offset)
+                        applied += 1
+                    } else {
+                        store.advance(to: m.offset + 1)
+                    }
+                    if m.offset >= marks.high - 1 { break reading }
+                case .endOfPartition(let at):
+                    if at.topic == topic && at.partition == p && at.offset >= marks.high { break reading }
+                case .error(let e):
+                    logger.warning("restore consumer error", metadata: ["error": "\(e)"])
+                    if e.isFatal { throw e }
+                default:
+                    break
+                }
+            }
+            store.advance(to: marks.high)
+        }
+        try store.flush()
+        stats.restored.add(applied, ordering: .relaxed)
+        metrics.restored.increment(by: applied)
+        logger.info("dedupe store restored", metadata: [
+            "partition": "\(p)", "from": "\(from)", "high_watermark": "\(marks.high)", "applied": "\(applied)",
+            "duration": "\(ContinuousClock.now - started)",
+        ])
+    }
+
+    func revoked(_ revocation: PartitionRevocation) async {
+        let ids = revocation.partitions.map(\.partition)
+        if !revocation.lost {
+            _ = await waitUntil(timeout: config.worker.shutdownTimeout) { ids.allSatisfy { (owned[$0]?.pending.isEmpty ?? true) } }
+            for id in ids { try? owned[id]?.store.flush() }
+            do { try await consumer.commit() } catch { logger.warning("commit on revoke failed", metadata: ["error": "\(error)"]) }
+        }
+        for id in ids {
+            owned[id]?.store.close()
+            owned[id] = nil
+        }
+        logger.info("dedupe partitions revoked", metadata: ["partitions": "\(ids.sorted())", "lost": "\(revocation.lost)"])
+        metrics.dedupePartitions.record(owned.count)
+        revocation.acknowledge()
+    }
+
+    // MARK: Maintenance and shutdown
+
+    func purge() {
+        let cutoff = Int64(Date().timeIntervalSince1970) - Int64(config.store.retentionDays) * 86_400
+        for (p, entry) in owned {
+            do {
+                let removed = try entry.store.purge(olderThan: cutoff)
+                if removed > 0 { logger.info("dedupe store purged", metadata: ["partition": "\(p)", "removed": "\(removed)"]) }
+            } catch {
+                logger.warning("purge failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Commits the stores' open batches (so a quiet worker's store does not lag far behind).
+    func flushStores() {
+        for (p, entry) in owned {
+            do { try entry.store.flush() } catch { logger.warning("store flush failed", metadata: ["partition": "\(p)", "error": "\(error)"]) }
+        }
+    }
+
+    func shutdown() async {
+        stopping = true
+        logger.info("dedupe stage draining", metadata: ["in_flight": "\(inFlight)"])
+        let drained = await waitUntil(timeout: config.worker.shutdownTimeout) { inFlight == 0 }
+        if !drained { logger.warning("shutdown timeout: clean events still in flight; their candidates will be redone") }
+        for entry in owned.values { try? entry.store.flush() }
+        do { try await consumer.commit() } catch { logger.warning("final commit failed", metadata: ["error": "\(error)"]) }
+    }
+
+    func closeAll() {
+        for entry in owned.values { entry.store.close() }
+        owned = [:]
+    }
+}

@@ -1,0 +1,39 @@
+import Synchronization
+
+/// Totals of one worker process since start, readable at any time (tests, benchmarks, the
+/// shutdown log line). The same events are also counted through swift-metrics.
+public final class PipelineStats: Sendable {
+    /// Jobs finished by the extract stage (any outcome).
+    public let jobs = Atomic<Int>(0)
+    /// Jobs that produced at least one candidate.
+    public let jobsWithArticles = Atomic<Int>(0)
+    /// Jobs whose document held no article.
+    public let jobsEmpty = Atomic<Int>(0)
+    /// Candidates produced (acknowledged) by the extract stage.
+    public let candidates = Atomic<Int>(0)
+    /// Candidates read by the dedupe stage.
+    public let candidatesSeen = Atomic<Int>(0)
+    /// Clean events produced (acknowledged).
+    public let clean = Atomic<Int>(0)
+    /// Candidates whose hash was already published.
+    public let duplicates = Atomic<Int>(0)
+    /// DLQ records produced (acknowledged), all stages.
+    public let dlq = Atomic<Int>(0)
+    /// Clean events applied to stores by restores.
+    public let restored = Atomic<Int>(0)
+    /// Restores that found the changelog truncated past the store's applied offset.
+    public let changelogGaps = Atomic<Int>(0)
+    /// Jobs currently in flight in the extract stage.
+    public let inFlight = Atomic<Int>(0)
+
+    public init() {}
+
+    /// One line of `name=value` pairs.
+    public var summary: String {
+        "jobs=\(jobs.load(ordering: .relaxed)) jobs_with_articles=\(jobsWithArticles.load(ordering: .relaxed)) "
+            + "jobs_empty=\(jobsEmpty.load(ordering: .relaxed)) candidates=\(candidates.load(ordering: .relaxed)) "
+            + "candidates_seen=\(candidatesSeen.load(ordering: .relaxed)) clean=\(clean.load(ordering: .relaxed)) "
+            + "duplicates=\(duplicates.load(ordering: .relaxed)) dlq=\(dlq.load(ordering: .relaxed)) "
+            + "restored=\(restored.load(ordering: .relaxed)) changelog_gaps=\(changelogGaps.load(ordering: .relaxed))"
+    }
+}

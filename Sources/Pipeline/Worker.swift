@@ -1,0 +1,79 @@
+import Config
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// One feedworker process: the stages of `worker.roles` sharing one producer, as a
+/// swift-service-lifecycle `Service`.
+///
+/// Graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`) stops intake, lets in-flight work
+/// finish within `worker.shutdown_timeout`, commits, leaves the groups, then flushes and closes
+/// the producer; `run()` then returns and the process exits 0.
+public struct Worker: Service {
+    public let config: FeedworkerConfig
+    /// Totals since start.
+    public let stats: PipelineStats
+    private let source: any DocumentSource
+    private let extractor: any CandidateExtractor
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - source: where documents come from (inline bodies by default; the HTTP fetcher later).
+    ///   - extractor: document → candidates (``ArticleCandidateExtractor`` by default).
+    public init(config: FeedworkerConfig, source: any DocumentSource = InlineDocumentSource(),
+                extractor: (any CandidateExtractor)? = nil, stats: PipelineStats = PipelineStats(),
+                logger: Logger = Logger(label: "feedworker")) {
+        self.config = config
+        self.source = source
+        self.extractor = extractor ?? ArticleCandidateExtractor(maxDocumentBytes: config.worker.maxBodyBytes)
+        self.stats = stats
+        self.logger = logger
+    }
+
+    /// Runs until graceful shutdown (the service-lifecycle entry point).
+    public func run() async throws {
+        let stop = StopSignal()
+        try await withGracefulShutdownHandler {
+            try await run(stop: stop)
+        } onGracefulShutdown: {
+            logger.notice("shutdown requested: stopping intake and draining")
+            stop.stop()
+        }
+    }
+
+    /// Runs until `stop` is signalled (or a stage fails), then drains and closes everything.
+    public func run(stop: StopSignal) async throws {
+        var producerProps = KafkaConfiguration(config.kafkaProperties(clientSuffix: "producer"))
+        if producerProps["message.timeout.ms"] == nil {
+            let ms = config.worker.produceTimeout.components.seconds * 1000 + config.worker.produceTimeout.components.attoseconds / 1_000_000_000_000_000
+            producerProps["message.timeout.ms"] = String(ms)
+        }
+        let producer = try KafkaProducer(configuration: producerProps, logger: Logger(label: "feedworker.kafka.producer"))
+        logger.info("worker starting", metadata: ["roles": "\(config.worker.roles.map(\.rawValue))", "brokers": "\(config.kafka.brokers)"])
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if config.worker.roles.contains(.extract) {
+                    let stage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
+                                                 stats: stats, logger: logger)
+                    group.addTask { try await stage.run(stop: stop) }
+                }
+                if config.worker.roles.contains(.dedupe) {
+                    let stage = try DedupeStage(config: config, producer: producer, stats: stats, logger: logger)
+                    group.addTask { try await stage.run(stop: stop) }
+                }
+                do {
+                    try await group.waitForAll()
+                } catch {
+                    stop.stop()
+                    throw error
+                }
+            }
+        } catch {
+            await producer.close(timeout: .seconds(5))
+            logger.error("worker stopped with an error", metadata: ["error": "\(error)", "stats": "\(stats.summary)"])
+            throw error
+        }
+        await producer.close(timeout: .seconds(10))
+        logger.notice("worker stopped", metadata: ["stats": "\(stats.summary)"])
+    }
+}

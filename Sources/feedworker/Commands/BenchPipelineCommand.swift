@@ -1,0 +1,186 @@
+import ArgumentParser
+import Config
+import Foundation
+import Kafka
+import Logging
+import Articles
+import Pipeline
+import Synchronization
+
+/// `feedworker bench pipeline`: the whole worker on an in-process mock cluster, beside the raw
+/// Kafka consume→produce ceiling on the same job messages.
+struct BenchPipelineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "End-to-end worker throughput (feed jobs → clean articles/s, HTML page jobs → pages/s) beside the Kafka passthrough ceiling.",
+        discussion: """
+        Starts librdkafka's mock cluster in this process and, for each workload:
+          1. produces the jobs: every feed of corpora/feeds/files (or page of corpora/html-articles/pages)
+             inline as a fetch job, --passes times (later passes re-list the same entries: duplicates);
+          2. baseline: a consume→produce loop over the same job messages (assign-mode consumer, each
+             message copied to another topic, counted when acknowledged): the Kafka ceiling;
+          3. runs a Worker (extract + dedupe, one process, parse_concurrency = cores) from the first
+             job read until every job is committed-ready and every candidate decided.
+        Prints jobs/s, articles/s (candidates through dedupe), clean articles/s, and the worker's
+        RSS (current and peak, from /proc/self/status).
+        """
+    )
+
+    @Option(name: .long, help: "The corpora folder (default: $FEEDWORKER_SHARED/corpora or ../shared/corpora).")
+    var corpora: String?
+
+    @Option(name: .long, help: "How many times each document is enqueued.")
+    var passes: Int = 3
+
+    @Option(name: .long, help: "Workloads to run: feeds, pages or both.")
+    var workload: String = "both"
+
+    @Option(name: .long, help: "worker.max_in_flight_jobs.")
+    var maxInFlight: Int = 256
+
+    func run() async throws {
+        let root = corpora ?? (ProcessInfo.processInfo.environment["FEEDWORKER_SHARED"].map { $0 + "/corpora" } ?? "../shared/corpora")
+        var logger = Logger(label: "feedworker.bench.pipeline")
+        logger.logLevel = .error
+        let cluster = try MockKafkaCluster(brokers: 1, logger: logger)
+        defer { cluster.shutdown() }
+        print("feedworker bench pipeline: mock cluster (1 broker, in-process), \(ProcessInfo.processInfo.activeProcessorCount) cores, passes=\(passes)")
+        if workload == "both" || workload == "feeds" {
+            let docs = try loadDocuments(root + "/feeds/files")
+            try await measure(name: "feeds", documents: docs, kind: .feed, cluster: cluster, logger: logger)
+        }
+        if workload == "both" || workload == "pages" {
+            let docs = try loadDocuments(root + "/html-articles/pages")
+            try await measure(name: "pages", documents: docs, kind: .page, cluster: cluster, logger: logger)
+        }
+        print(String(format: "  process RSS now %.0f MB, peak %.0f MB", Double(rss("VmRSS:")) / 1024, Double(rss("VmHWM:")) / 1024))
+    }
+
+    private func loadDocuments(_ dir: String) throws -> [(name: String, bytes: [UInt8])] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }.sorted()
+        let all = try names.map { ($0, [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)))) }
+        // The mock broker refuses messages over ~1 MB (message.max.bytes): leave those documents out.
+        let kept = all.filter { $0.1.count <= 700_000 }
+        if kept.count < all.count { print("  (\(dir): \(all.count - kept.count) of \(all.count) documents over 700 kB left out: mock broker message size limit)") }
+        return kept
+    }
+
+    private func measure(name: String, documents: [(name: String, bytes: [UInt8])], kind: DocumentKind,
+                         cluster: MockKafkaCluster, logger: Logger) async throws {
+        var config = FeedworkerConfig()
+        let prefix = "bench-\(name)"
+        config.topics.fetchJobs = "\(prefix).jobs"
+        config.topics.candidates = "\(prefix).candidates"
+        config.topics.clean = "\(prefix).clean"
+        config.topics.dlq = "\(prefix).dlq"
+        config.groups.extract = "\(prefix)-extract"
+        config.groups.dedupe = "\(prefix)-dedupe"
+        config.kafka.brokers = cluster.bootstrapServers
+        config.kafka.properties = ["log_level": "3", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        config.store.path = NSTemporaryDirectory() + "feedworker-bench-pipeline-\(UUID().uuidString)"
+        config.worker.maxInFlightJobs = maxInFlight
+        defer { try? FileManager.default.removeItem(atPath: config.store.path) }
+
+        let totalBytes = documents.reduce(0) { $0 + $1.bytes.count } * passes
+        let partitions = Int32(max(8, totalBytes / (2 << 20) + 1))
+        for t in [config.topics.fetchJobs, config.topics.candidates, config.topics.clean, "\(prefix).passthrough"] {
+            try cluster.createTopic(t, partitions: partitions)
+        }
+        try cluster.createTopic(config.topics.dlq, partitions: 1)
+
+        // 1. Jobs, produced once to a staging topic for the passthrough baseline.
+        var jobs: [[UInt8]] = []
+        for pass in 0..<passes {
+            for d in documents {
+                jobs.append(FetchJob(jobID: "\(name)-\(pass)-\(d.name)", url: "https://bench.example/\(name)/\(d.name)", kind: kind,
+                                     body: d.bytes, fetchedAt: Timestamp(secondsSinceEpoch: 1_741_132_800)).encodeJSON())
+            }
+        }
+        let staging = "\(prefix).staging"
+        try cluster.createTopic(staging, partitions: partitions)
+        let base = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "log_level": "3"])
+        let producer = try KafkaProducer(configuration: base, logger: logger)
+        for (i, job) in jobs.enumerated() {
+            try await producer.enqueue(topic: staging, key: Array("j\(i)".utf8), value: job, partition: Int32(i) % partitions) { _ in }
+        }
+        try await producer.flush(timeout: .seconds(120))
+        let jobMB = Double(jobs.reduce(0) { $0 + $1.count }) / 1e6
+        print("\n  [\(name)] \(jobs.count) jobs (\(documents.count) documents x \(passes) passes), \(String(format: "%.1f", jobMB)) MB, \(partitions) partitions")
+
+        // 2. Baseline: consume → produce passthrough of the same messages.
+        let consumer = try KafkaConsumer(configuration: base, bufferCapacity: 1024, logger: logger)
+        try consumer.assign((0..<partitions).map { TopicPartitionOffset(topic: staging, partition: $0, offset: KafkaOffset.beginning) })
+        let acked = Atomic<Int>(0)
+        let clock = ContinuousClock()
+        var start = clock.now
+        var read = 0
+        for await event in consumer.events {
+            guard case .message(let m) = event else { continue }
+            if read == 0 { start = clock.now }
+            read += 1
+            try await producer.enqueue(topic: "\(prefix).passthrough", key: m.key, value: m.value, partition: m.partition) { _ in
+                acked.add(1, ordering: .relaxed)
+            }
+            if read == jobs.count { break }
+        }
+        while acked.load(ordering: .relaxed) < jobs.count { try await Task.sleep(for: .milliseconds(1)) }
+        let passthrough = clock.now - start
+        await consumer.close()
+
+        // 3. The worker: started and warmed up (both stages assigned, one job through), then the
+        // jobs are produced while it runs; timed from the first job produced to the last decided.
+        let worker = Worker(config: config, logger: logger)
+        let stats = worker.stats
+        let stop = StopSignal()
+        let task = Task { try await worker.run(stop: stop) }
+        let warmUp = FetchJob(jobID: "warm-up", url: "https://bench.example/warm-up", kind: .page,
+                              body: Array("<html><head><title>Warm-up page for the benchmark</title></head><body><article><h1>Warm-up page for the benchmark</h1><p>This page only makes sure that both stages of the worker have joined their groups and restored their stores before the clock starts, so that the figure is about throughput and not about group membership.</p><p>It is not counted in the results that follow, which start with the first real job.</p></article></body></html>".utf8))
+        _ = try await producer.send(topic: config.topics.fetchJobs, value: warmUp.encodeJSON(), partition: 0)
+        while stats.clean.load(ordering: .relaxed) + stats.dlq.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let before = (jobs: stats.jobs.load(ordering: .relaxed), seen: stats.candidatesSeen.load(ordering: .relaxed),
+                      clean: stats.clean.load(ordering: .relaxed), dup: stats.duplicates.load(ordering: .relaxed), dlq: stats.dlq.load(ordering: .relaxed))
+        start = clock.now
+        for (i, job) in jobs.enumerated() {
+            try await producer.enqueue(topic: config.topics.fetchJobs, key: Array("j\(i)".utf8), value: job, partition: Int32(i) % partitions) { _ in }
+        }
+        var peakRSS = 0
+        var lastSample = clock.now
+        while true {
+            let done = stats.jobs.load(ordering: .relaxed) == jobs.count + before.jobs
+                && stats.candidatesSeen.load(ordering: .relaxed) == stats.candidates.load(ordering: .relaxed)
+                && stats.clean.load(ordering: .relaxed) + stats.duplicates.load(ordering: .relaxed) == stats.candidatesSeen.load(ordering: .relaxed)
+            if done { break }
+            if clock.now - lastSample > .milliseconds(200) { peakRSS = max(peakRSS, rss("VmRSS:")); lastSample = clock.now }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        let elapsed = clock.now - start
+        peakRSS = max(peakRSS, rss("VmRSS:"))
+        stop.stop()
+        try await task.value
+        await producer.close()
+
+        func perSecond(_ n: Int, _ d: Duration) -> Double {
+            Double(n) / (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        }
+        let articles = stats.candidatesSeen.load(ordering: .relaxed) - before.seen
+        let clean = stats.clean.load(ordering: .relaxed) - before.clean
+        print(String(format: "  baseline passthrough (consume→produce)  %9.0f jobs/s  %7.1f MB/s", perSecond(jobs.count, passthrough),
+                     jobMB / (Double(passthrough.components.seconds) + Double(passthrough.components.attoseconds) / 1e18)))
+        print(String(format: "  worker                                  %9.0f jobs/s  (%.1f%% of passthrough)", perSecond(jobs.count, elapsed),
+                     100 * perSecond(jobs.count, elapsed) / perSecond(jobs.count, passthrough)))
+        print(String(format: "  worker articles (candidates deduped)    %9.0f articles/s  [%d articles, %d clean, %d duplicates, %d DLQ]",
+                     perSecond(articles, elapsed), articles, clean, stats.duplicates.load(ordering: .relaxed) - before.dup, stats.dlq.load(ordering: .relaxed) - before.dlq))
+        print(String(format: "  worker clean articles                   %9.0f clean/s", perSecond(clean, elapsed)))
+        print(String(format: "  elapsed %.2f s; RSS during run peak %.0f MB", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                     Double(peakRSS) / 1024))
+    }
+
+    /// A `/proc/self/status` field in KiB (0 where unavailable).
+    private func rss(_ field: String) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(field) {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
+        }
+        return 0
+    }
+}
