@@ -40,8 +40,8 @@ public struct ArticleEvent: Sendable, Hashable {
     public init(article: Article, jobID: String, fetchedAt: Timestamp?, parserVersion: String = ParserVersion.current) {
         let titleBytes = Array(article.title.utf8)
         let bodyBytes = Array(article.text.utf8)
-        let canonicalBody = CanonicalText.normalize(bodyBytes)
-        var canonical = CanonicalText.normalize(titleBytes)
+        let canonicalBody = CanonicalText.normalize(validUTF8: bodyBytes)
+        var canonical = CanonicalText.normalize(validUTF8: titleBytes)
         canonical.append(0x0A); canonical.append(0x0A)
         canonical.append(contentsOf: canonicalBody)
         let hash = SHA256.hex(canonical)
@@ -59,7 +59,10 @@ public struct ArticleEvent: Sendable, Hashable {
         self.language = article.language
         self.summary = article.summary
         self.text = article.text
-        self.wordCount = Self.countWords(bodyBytes)
+        // The canonical body is folded: words are the single-space separated runs.
+        var words = canonicalBody.isEmpty ? 0 : 1
+        for c in canonicalBody where c == 0x20 { words += 1 }
+        self.wordCount = words
         self.categories = article.categories
         self.feedURL = article.feedURL
         self.jobID = jobID
@@ -74,7 +77,9 @@ public struct ArticleEvent: Sendable, Hashable {
         text.withUnsafeBufferPointer { b in
             var i = 0
             while i < b.count {
-                let l = Whitespace.spaceLength(b, at: i)
+                let c = b[i]
+                let l = c < 0x80 ? (Whitespace.isASCIISpace(c) ? 1 : 0)
+                    : (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF) ? Whitespace.spaceLength(b, at: i) : 0
                 if l > 0 { inWord = false; i += l; continue }
                 if !inWord { count += 1; inWord = true }
                 i += 1

@@ -9,9 +9,9 @@ enum ElementKind: UInt8 {
     case mediaContent, mediaThumbnail, enclosure, itunesAuthor, itunesSummary, itunesImage
     case source, image, textinput, contributor
 
-    static let table: [UInt64: ElementKind] = {
-        var t: [UInt64: ElementKind] = [:]
-        func add(_ names: [String], _ k: ElementKind) { for n in names { t[XMLScanner.hash(n)] = k } }
+    static let table: IntegerTable = {
+        var t: [(UInt64, UInt8)] = []
+        func add(_ names: [String], _ k: ElementKind) { for n in names { t.append((XMLScanner.hash(n), k.rawValue)) } }
         let plain: [(String, ElementKind)] = [
             ("rss", .rss), ("rdf", .rdf), ("feed", .feed), ("channel", .channel), ("item", .item), ("entry", .entry),
             ("title", .title), ("link", .link), ("description", .description), ("content", .content),
@@ -40,11 +40,11 @@ enum ElementKind: UInt8 {
         add(["itunes:summary"], .itunesSummary)
         add(["itunes:image"], .itunesImage)
         add(["xhtml:body", "html:body"], .other)
-        return t
+        return IntegerTable(t)
     }()
 
     @inline(__always)
-    static func of(hash: UInt64) -> ElementKind { table[hash] ?? .other }
+    static func of(hash: UInt64) -> ElementKind { table.value(for: hash).flatMap(ElementKind.init(rawValue:)) ?? .other }
 
     /// Elements whose text is captured (leaf fields).
     var isCapture: Bool {
@@ -258,7 +258,7 @@ struct XMLFeedReader {
             var value = XMLScanner.textValue(b, contentStart, contentEnd)
             let isBase64 = mode == "base64" || (format == .atom10 && type.map { t in
                 t.contains("/") && !t.hasPrefix("text/") && !t.contains("xml") } == true)
-            if isBase64, let decoded = Base64.decode(value), mode == "base64" || UTF8Repair.isValid(decoded) { value = decoded }
+            if isBase64, let decoded = Base64.decode(value), mode == "base64" || UTF8Repair.isValid(decoded) { value = UTF8Repair.repair(decoded) }
             let plain = isAtom && (type == nil || type == "text" || type == "text/plain")
             if let base {
                 stack.append(Frame(kind: .other, hash: 0, base: base))
@@ -437,18 +437,18 @@ struct XMLFeedReader {
             if let t = e.title {
                 titleBytes = e.titleIsPlainText
                     ? Whitespace.fold(TextCleaner.removeControlCharacters(UnicodeNormalizer.nfc(UTF8Repair.repair(t))))
-                    : HTMLText.line(t)
+                    : HTMLText.line(validUTF8: t)
             } else { titleBytes = [] }
             let bodySource = e.content ?? e.description ?? e.itunesSummary
             var text: [UInt8] = []
             if let body = bodySource {
                 text = (e.content != nil && e.contentIsPlainText)
                     ? TextCleaner.paragraphs(TextCleaner.removeControlCharacters(UnicodeNormalizer.nfc(UTF8Repair.repair(body))))
-                    : HTMLText.paragraphs(body)
+                    : HTMLText.paragraphs(validUTF8: body)
             }
             var summary: String? = nil
             if e.content != nil, let d = e.description ?? e.itunesSummary {
-                let s = HTMLText.line(d)
+                let s = HTMLText.line(validUTF8: d)
                 if !s.isEmpty { summary = String(decoding: s, as: Unicode.UTF8.self) }
             }
             let guid = e.guid.map { String(decoding: Whitespace.fold(UTF8Repair.repair($0)), as: Unicode.UTF8.self) }

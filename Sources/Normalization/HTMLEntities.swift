@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decodes HTML character references (named, decimal and hexadecimal) in UTF-8 bytes.
 ///
 /// Follows the HTML5 rules closely: the full named table, the legacy semicolon-less names
@@ -35,7 +41,8 @@ public enum HTMLEntities {
         var i = 0
         var runStart = 0
         while i < n {
-            if bytes[i] != UInt8(ascii: "&") { i &+= 1; continue }
+            guard let hit = memchr(bytes.baseAddress! + i, 0x26, n - i) else { break }
+            i = bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             if let (consumed, cp1, cp2) = reference(bytes, at: i) {
                 UTF8Encoding.append(cp1, to: &out)
@@ -92,13 +99,29 @@ public enum HTMLEntities {
         var j = i
         while j < n, j - i < maxNameLength, isAlnum(b[j]) { j += 1 }
         guard j > i else { return nil }
+        // Fast path for the common references.
+        if j < n, b[j] == UInt8(ascii: ";") {
+            let len = j - i
+            let c0 = b[i]
+            if len == 3, c0 == UInt8(ascii: "a"), b[i + 1] == UInt8(ascii: "m"), b[i + 2] == UInt8(ascii: "p") { return (5, 0x26, 0) }
+            if len == 2, b[i + 1] == UInt8(ascii: "t") {
+                if c0 == UInt8(ascii: "l") { return (4, 0x3C, 0) }
+                if c0 == UInt8(ascii: "g") { return (4, 0x3E, 0) }
+            }
+            if len == 4, c0 == UInt8(ascii: "q"), b[i + 1] == UInt8(ascii: "u"), b[i + 2] == UInt8(ascii: "o"), b[i + 3] == UInt8(ascii: "t") {
+                return (6, 0x22, 0)
+            }
+            if len == 4, c0 == UInt8(ascii: "n"), b[i + 1] == UInt8(ascii: "b"), b[i + 2] == UInt8(ascii: "s"), b[i + 3] == UInt8(ascii: "p") {
+                return (6, 0xA0, 0)
+            }
+        }
         let t = table
         if j < n, b[j] == UInt8(ascii: ";") {
             let name = Array(UnsafeBufferPointer(rebasing: b[i...j]))
             if let e = t[name] { return (j + 1 - start, e.first, e.second) }
         }
         // Legacy forms: longest prefix without semicolon.
-        var k = j
+        var k = min(j, i + 6)  // the longest legacy name ("middot", "frac34"...) has 6 letters
         while k > i {
             let name = Array(UnsafeBufferPointer(rebasing: b[i..<k]))
             if let e = t[name] { return (k - start, e.first, e.second) }

@@ -14,41 +14,37 @@ public enum HTMLText {
 
     static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
 
-    static func isBlock(_ name: ArraySlice<UInt8>) -> Bool {
-        switch name.count {
-        case 1: return name.first == UInt8(ascii: "p")
-        case 2:
-            let a = name[name.startIndex], b = name[name.startIndex + 1]
-            if a == UInt8(ascii: "h") && b >= 49 && b <= 54 { return true }
-            switch (a, b) {
-            case (UInt8(ascii: "b"), UInt8(ascii: "r")), (UInt8(ascii: "l"), UInt8(ascii: "i")), (UInt8(ascii: "u"), UInt8(ascii: "l")),
-                 (UInt8(ascii: "o"), UInt8(ascii: "l")), (UInt8(ascii: "t"), UInt8(ascii: "r")), (UInt8(ascii: "h"), UInt8(ascii: "r")),
-                 (UInt8(ascii: "d"), UInt8(ascii: "d")), (UInt8(ascii: "d"), UInt8(ascii: "t")), (UInt8(ascii: "d"), UInt8(ascii: "l")),
-                 (UInt8(ascii: "t"), UInt8(ascii: "d")), (UInt8(ascii: "t"), UInt8(ascii: "h")):
-                return true
-            default: return false
-            }
-        default:
-            let s = String(decoding: name, as: Unicode.UTF8.self)
-            switch s {
-            case "div", "pre", "table", "section", "article", "header", "footer", "figure", "figcaption", "blockquote",
-                 "aside", "nav", "main", "address", "center", "tbody", "thead", "caption", "details", "summary", "form":
-                return true
-            default: return false
-            }
-        }
+    /// Up to 8 lower-cased name bytes packed little-endian (longer names never match a known tag).
+    static func pack(_ s: String) -> UInt64 {
+        var v: UInt64 = 0
+        for (k, c) in s.utf8.enumerated() where k < 8 { v |= UInt64(c) << UInt64(8 * k) }
+        return v
     }
 
-    static func convert(_ html: [UInt8], separator: [UInt8]) -> [UInt8] {
-        let src = UTF8Repair.repair(html)
+    /// Tag classes: 1 = block (ends a paragraph), 2 = skipped with its content, 3 = word separator.
+    static let tagClasses = IntegerTable(
+        ["p", "br", "li", "ul", "ol", "tr", "hr", "dd", "dt", "dl", "h1", "h2", "h3", "h4", "h5", "h6",
+         "div", "pre", "table", "section", "article", "header", "footer", "figure", "figcapti", "blockquo",
+         "aside", "nav", "main", "address", "center", "tbody", "thead", "caption", "details", "summary", "form"]
+            .map { (pack($0), UInt8(1)) }
+        + ["script", "style", "noscript", "template"].map { (pack($0), UInt8(2)) }
+        + ["img", "td", "th"].map { (pack($0), UInt8(3)) })
+
+    /// `paragraphs` for input already known to be valid UTF-8 (skips the validation pass).
+    public static func paragraphs(validUTF8 html: [UInt8]) -> [UInt8] { convert(html, separator: [0x0A, 0x0A], valid: true) }
+
+    /// `line` for input already known to be valid UTF-8.
+    public static func line(validUTF8 html: [UInt8]) -> [UInt8] { convert(html, separator: [0x20], valid: true) }
+
+    static func convert(_ html: [UInt8], separator: [UInt8], valid: Bool = false) -> [UInt8] {
+        let src = valid ? html : UTF8Repair.repair(html)
         var out: [UInt8] = []
         out.reserveCapacity(src.count)
         var para: [UInt8] = []
+        para.reserveCapacity(256)
         func flush() {
             guard !para.isEmpty else { return }
-            var t = HTMLEntities.decode(para)
-            t = TextCleaner.removeControlCharacters(t)
-            t = Whitespace.fold(t)
+            let t = TextSink.cleanFold(para, decodeEntities: true)
             if !t.isEmpty {
                 if !out.isEmpty { out.append(contentsOf: separator) }
                 out.append(contentsOf: t)
@@ -59,17 +55,20 @@ public enum HTMLText {
             let n = b.count
             var i = 0
             while i < n {
-                let c = b[i]
-                if c != UInt8(ascii: "<") { para.append(c); i += 1; continue }
-                guard i + 1 < n else { para.append(c); i += 1; continue }
+                guard let hit = memchr(b.baseAddress! + i, 0x3C, n - i) else {
+                    para.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<n])); break
+                }
+                let lt = b.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if lt > i { para.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<lt])) }
+                i = lt
+                guard i + 1 < n else { para.append(0x3C); i += 1; continue }
                 let d = b[i + 1]
                 if d == UInt8(ascii: "!") {
-                    // comment or doctype
                     if i + 3 < n, b[i + 2] == 45, b[i + 3] == 45 {
                         i = find(b, from: i + 4, "-->") ?? n
                     } else if i + 8 < n, b[i + 2] == UInt8(ascii: "["), b[i + 3] == UInt8(ascii: "C") {
                         let end = find(b, from: i + 9, "]]>").map { $0 - 3 } ?? n
-                        para.append(contentsOf: UnsafeBufferPointer(rebasing: b[(i + 9)..<max(i + 9, end)]))
+                        if end > i + 9 { para.append(contentsOf: UnsafeBufferPointer(rebasing: b[(i + 9)..<end])) }
                         i = min(n, end + 3)
                     } else {
                         i = (find(b, from: i + 2, ">") ?? n)
@@ -79,37 +78,44 @@ public enum HTMLText {
                 let closing = d == UInt8(ascii: "/")
                 let nameStart = closing ? i + 2 : i + 1
                 guard nameStart < n, HTMLEntities.isAlnum(b[nameStart]) || b[nameStart] == UInt8(ascii: "?") else {
-                    para.append(c); i += 1; continue
+                    para.append(0x3C); i += 1; continue
                 }
                 var j = nameStart
-                var name: [UInt8] = []
+                var packed: UInt64 = 0
+                var len = 0
                 while j < n, HTMLEntities.isAlnum(b[j]) || b[j] == UInt8(ascii: ":") || b[j] == UInt8(ascii: "-") {
-                    if name.count < 16 { name.append(lower(b[j])) }
+                    if b[j] == UInt8(ascii: ":") { packed = 0; len = 0 }  // drop a namespace prefix
+                    else { if len < 8 { packed |= UInt64(lower(b[j])) << UInt64(8 * len) }; len += 1 }
                     j += 1
                 }
+                if len > 8 && len != 10 { packed = 0 }  // only figcaption/blockquote (10) are longer known names
                 // end of tag, respecting quotes
                 var k = j
-                var quote: UInt8 = 0
-                while k < n {
-                    let x = b[k]
-                    if quote != 0 { if x == quote { quote = 0 } } else if x == 34 || x == 39 { quote = x } else if x == 62 { break }
-                    k += 1
-                }
+                if let gt = memchr(b.baseAddress! + j, 0x3E, n - j) {
+                    let g = b.baseAddress!.distance(to: gt.assumingMemoryBound(to: UInt8.self))
+                    var quoted = false
+                    var q = j
+                    while q < g { if b[q] == 34 || b[q] == 39 { quoted = true; break }; q += 1 }
+                    if quoted {
+                        var quote: UInt8 = 0
+                        while k < n {
+                            let x = b[k]
+                            if quote != 0 { if x == quote { quote = 0 } } else if x == 34 || x == 39 { quote = x } else if x == 62 { break }
+                            k += 1
+                        }
+                    } else { k = g }
+                } else { k = n }
                 i = min(n, k + 1)
-                if let colon = name.lastIndex(of: UInt8(ascii: ":")) { name = Array(name[(colon + 1)...]) }
-                if !closing, name == Array("script".utf8) || name == Array("style".utf8) || name == Array("noscript".utf8)
-                    || name == Array("template".utf8) {
-                    // skip to the closing tag
-                    let endTag = [UInt8(ascii: "<"), UInt8(ascii: "/")] + name
+                let tagClass = tagClasses.value(for: packed) ?? 0
+                if !closing, tagClass == 2 {
+                    var endTag: [UInt8] = [UInt8(ascii: "<"), UInt8(ascii: "/")]
+                    var x = packed
+                    while x != 0 { endTag.append(UInt8(x & 0xFF)); x >>= 8 }
                     i = findCaseInsensitive(b, from: i, endTag) ?? n
                     if i < n { i = (find(b, from: i, ">") ?? n) }
                     continue
                 }
-                if isBlock(name[...]) { flush() } else if name == Array("img".utf8) || name == Array("td".utf8) {
-                    para.append(0x20)
-                } else {
-                    // inline tags: keep word boundaries only where the markup had them
-                }
+                if tagClass == 1 { flush() } else if tagClass == 3 { para.append(0x20) }
             }
         }
         flush()

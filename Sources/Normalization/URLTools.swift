@@ -11,26 +11,49 @@ public enum URLTools {
 
     /// Splits a reference into its RFC 3986 components (no validation).
     public static func split(_ s: String) -> Parts {
-        var rest = Substring(s)
+        let u = s.utf8
+        var end = u.endIndex
         var fragment: String? = nil
-        if let h = rest.firstIndex(of: "#") { fragment = String(rest[rest.index(after: h)...]); rest = rest[..<h] }
+        if let h = u.firstIndex(of: UInt8(ascii: "#")) { fragment = String(s[u.index(after: h)...]); end = h }
         var query: String? = nil
-        if let q = rest.firstIndex(of: "?") { query = String(rest[rest.index(after: q)...]); rest = rest[..<q] }
+        if let q = u[..<end].firstIndex(of: UInt8(ascii: "?")) { query = String(s[u.index(after: q)..<end]); end = q }
+        var start = u.startIndex
         var scheme: String? = nil
-        if let c = rest.firstIndex(of: ":"), c != rest.startIndex {
-            let cand = rest[..<c]
-            if let f = cand.first, f.isASCII, f.isLetter,
-               cand.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) {
-                scheme = String(cand).lowercased(); rest = rest[rest.index(after: c)...]
+        if let c = u[..<end].firstIndex(of: UInt8(ascii: ":")), c != start {
+            let cand = u[start..<c]
+            if let f = cand.first, (f | 0x20) >= 97, (f | 0x20) <= 122,
+               cand.allSatisfy({ b in (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57) || b == 43 || b == 45 || b == 46 }) {
+                scheme = String(s[start..<c]).lowercased(); start = u.index(after: c)
             }
         }
         var authority: String? = nil
-        if rest.hasPrefix("//") {
-            let a = rest.dropFirst(2)
-            let end = a.firstIndex(of: "/") ?? a.endIndex
-            authority = String(a[..<end]); rest = a[end...]
+        let rest = u[start..<end]
+        if rest.count >= 2, rest.first == UInt8(ascii: "/"), rest[rest.index(after: rest.startIndex)] == UInt8(ascii: "/") {
+            let aStart = u.index(start, offsetBy: 2)
+            let aEnd = u[aStart..<end].firstIndex(of: UInt8(ascii: "/")) ?? end
+            authority = String(s[aStart..<aEnd]); start = aEnd
         }
-        return Parts(scheme: scheme, authority: authority, path: String(rest), query: query, fragment: fragment)
+        return Parts(scheme: scheme, authority: authority, path: String(s[start..<end]), query: query, fragment: fragment)
+    }
+
+    /// True when `s` starts with `http://` or `https://` and has no dot segments, white space or
+    /// backslashes: resolution would return it unchanged.
+    static func isPlainAbsoluteHTTP(_ s: String) -> Bool {
+        var u = s.utf8.makeIterator()
+        let prefix: [UInt8] = Array("http".utf8)
+        for p in prefix { guard let c = u.next(), c | 0x20 == p else { return false } }
+        guard var c = u.next() else { return false }
+        if c | 0x20 == UInt8(ascii: "s") { guard let d = u.next() else { return false }; c = d }
+        guard c == UInt8(ascii: ":"), u.next() == UInt8(ascii: "/"), u.next() == UInt8(ascii: "/") else { return false }
+        var prev: UInt8 = 0
+        var inPath = true
+        while let x = u.next() {
+            if x == UInt8(ascii: "?") || x == UInt8(ascii: "#") { inPath = false }
+            if x <= 0x20 || x == UInt8(ascii: "\\") { return false }
+            if inPath && x == UInt8(ascii: ".") && prev == UInt8(ascii: "/") { return false }
+            prev = x
+        }
+        return true
     }
 
     static func join(_ p: Parts) -> String {
@@ -45,6 +68,14 @@ public enum URLTools {
 
     /// RFC 3986 §5.2.4 remove_dot_segments.
     public static func removeDotSegments(_ path: String) -> String {
+        // Fast path: no segment starts with "." → nothing to remove.
+        var prev: UInt8 = UInt8(ascii: "/")
+        var hasDot = false
+        for c in path.utf8 {
+            if c == UInt8(ascii: ".") && prev == UInt8(ascii: "/") { hasDot = true; break }
+            prev = c
+        }
+        if !hasDot { return path }
         var input = Substring(path)
         var output: [Substring] = []
         var out = ""
@@ -71,6 +102,7 @@ public enum URLTools {
 
     /// Resolves `ref` against `base`; nil when `ref` is relative and `base` is not absolute.
     public static func resolve(_ ref: String, against base: String) -> String? {
+        if isPlainAbsoluteHTTP(ref) { return ref }
         let trimmed = ref.trimmingASCIIWhitespace()
         let r = split(trimmed)
         if r.scheme != nil {

@@ -6,6 +6,10 @@ public enum Whitespace {
         b == 0x20 || (b >= 0x09 && b <= 0x0D)
     }
 
+    /// Same as `isASCIISpace`: true for the single-byte white-space characters.
+    @inline(__always)
+    public static func isSpace(_ b: UInt8) -> Bool { isASCIISpace(b) }
+
     /// Length of the white-space character starting at `i`, or 0 if none.
     /// Recognizes ASCII space, U+0085, U+00A0, U+1680, U+2000–200A, U+2028/2029, U+202F, U+205F, U+3000,
     /// and the zero-width U+200B/U+FEFF (treated as separators).

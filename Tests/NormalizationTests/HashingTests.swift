@@ -65,3 +65,20 @@ extension Substring {
         return nil
     }
 }
+
+@Suite struct SimHashWordTests {
+    /// Word boundaries found 8 bytes at a time must match the byte-by-byte definition: the hash
+    /// depends only on the sequence of words, whatever the white space between them.
+    @Test func sameWordsSameHash() {
+        let words = ["a", "bb", "seven77", "eightchr", "ninechars", "sixteen-chars-xx", "x", "zz", "é", "日本語"]
+        var state: UInt64 = 99
+        func next() -> Int { state = state &* 6364136223846793005 &+ 1; return Int(state >> 33) }
+        for _ in 0..<300 {
+            let seq = (0..<(next() % 40)).map { _ in words[next() % words.count] }
+            let a = seq.joined(separator: " ")
+            let b = "  " + seq.joined(separator: " \n\t ") + "\n"
+            #expect(SimHash.compute(Array(a.utf8)) == SimHash.compute(Array(b.utf8)))
+        }
+        #expect(SimHash.compute(Array("one two three".utf8)) != SimHash.compute(Array("one two four".utf8)))
+    }
+}

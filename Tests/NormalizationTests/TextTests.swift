@@ -39,3 +39,40 @@ import Testing
         #expect(s(CaseFolder.fold(Array("ÉCOLE Ünïcode".utf8))) == "école ünïcode")
     }
 }
+
+@Suite struct TextSinkTests {
+    /// The fused pass must equal the separate passes (decode → remove controls → fold → lower-case).
+    @Test func fusedPassEqualsSeparatePasses() {
+        var state: UInt64 = 12345
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let alphabet = Array("abcXYZ AZaz@[`{ \t\n&amp;&lt;&#65;&nbsp;\u{1}\u{7F}é\u{A0}\u{2003}–".utf8)
+        for _ in 0..<2000 {
+            var s: [UInt8] = []
+            for _ in 0..<Int(next() % 60) {
+                if next() % 3 == 0 { s += Array("Hello World ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8.prefix(Int(next() % 30))) }
+                else { s.append(alphabet[Int(next() % UInt64(alphabet.count))]) }
+            }
+            s = UTF8Repair.repair(s)
+            let reference = CaseFolder.fold(Whitespace.fold(TextCleaner.removeControlCharacters(HTMLEntities.decode(s))))
+            let fused = s.withUnsafeBufferPointer { TextSink.cleanFold($0, decodeEntities: true, lowercaseASCII: true) }
+            #expect(CaseFolder.fold(fused) == reference, "input \(s)")
+            let unlowered = s.withUnsafeBufferPointer { TextSink.cleanFold($0, decodeEntities: false) }
+            #expect(unlowered == Whitespace.fold(TextCleaner.removeControlCharacters(s)))
+        }
+    }
+}
+
+@Suite struct IntegerTableTests {
+    @Test func lookupsAndMisses() {
+        let entries = (1...300).map { (UInt64($0) &* 0x1234_5678_9ABC_DEF1, UInt8($0 % 250)) }
+        let t = IntegerTable(entries)
+        for (k, v) in entries { #expect(t.value(for: k) == v) }
+        #expect(t.value(for: 0) == nil)
+        #expect(t.value(for: 42) == nil)
+    }
+
+    @Test func htmlTextTagClasses() {
+        let html = Array("<DIV>one<span>two</span></div><Script>x()</SCRIPT><p>three<img src=a>four</p>".utf8)
+        #expect(String(decoding: HTMLText.paragraphs(html), as: UTF8.self) == "onetwo\n\nthree four")
+    }
+}

@@ -33,7 +33,7 @@ struct PipelineFixture {
         config.store.path = NSTemporaryDirectory() + "feedworker-pipeline-tests/\(prefix)"
         config.worker.shutdownTimeout = .seconds(15)
         config.worker.maxInFlightJobs = 64
-        config.metrics.interval = .zero
+        config.metrics.interval = .seconds(1) // exercises the lag reporters
         self.config = config
         self.partitions = partitions
     }

@@ -178,3 +178,58 @@ struct WorkerProcessTests {
         }
     }
 }
+
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: SharedCorpora.feedworkerBinary.path),
+                "needs the feedworker binary (swift build)"))
+struct EnqueueCommandTests {
+    private func enqueue(_ f: PipelineFixture, _ args: [String]) throws -> Int32 {
+        let p = Process()
+        p.executableURL = SharedCorpora.feedworkerBinary
+        p.arguments = ["enqueue", "--brokers", f.broker.bootstrapServers, "--topic", f.config.topics.fetchJobs] + args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    /// A directory of documents (text and binary), a URL list and JSON lines become the expected jobs.
+    @Test func enqueuesDocumentsURLsAndJSONLines() async throws {
+        let f = try PipelineFixture(partitions: 1, name: "enq")
+        let dir = NSTemporaryDirectory() + "feedworker-enqueue-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        try Data("<html><title>A</title></html>".utf8).write(to: URL(fileURLWithPath: dir + "/docs/a.html"))
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF]).write(to: URL(fileURLWithPath: dir + "/docs/b.png"))
+        try "https://one.example/feed\n# comment\n\nhttps://two.example/rss\n".write(toFile: dir + "/urls.txt", atomically: true, encoding: .utf8)
+        try "{\"job_id\":\"j1\",\"url\":\"https://x.example\"}\nnot json\n".write(toFile: dir + "/jobs.jsonl", atomically: true, encoding: .utf8)
+
+        #expect(try enqueue(f, ["--documents", dir + "/docs", "--base-url", "https://docs.example/", "--kind", "page",
+                                "--fetched-at", "2025-03-05T00:00:00Z"]) == 0)
+        #expect(try enqueue(f, ["--urls", dir + "/urls.txt"]) == 0)
+        #expect(try enqueue(f, ["--json-lines", dir + "/jobs.jsonl"]) == 0)
+        #expect(try enqueue(f, ["--urls", dir + "/urls.txt", "--documents", dir]) != 0, "two sources at once is refused")
+
+        let messages = try await f.readAll(f.config.topics.fetchJobs)
+        #expect(messages.count == 6)
+        var decoded: [FetchJob] = []
+        var raw: [[UInt8]] = []
+        for m in messages {
+            if let job = try? FetchJob.decode(m.value ?? [], maxBodyBytes: 1 << 20) {
+                decoded.append(job)
+                #expect(m.key == Array(job.jobID.utf8), "keyed by job id")
+            } else {
+                raw.append(m.value ?? [])
+            }
+        }
+        #expect(raw == [Array("not json".utf8)], "JSON lines are produced as they are")
+        let html = decoded.first { $0.url == "https://docs.example/a.html" }
+        #expect(html?.body == Array("<html><title>A</title></html>".utf8))
+        #expect(html?.kind == .page)
+        #expect(html?.fetchedAt?.secondsSinceEpoch == 1_741_132_800)
+        let png = decoded.first { $0.url == "https://docs.example/b.png" }
+        #expect(png?.body == [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF], "binary documents travel as base64 and decode back")
+        #expect(Set(decoded.filter { $0.body == nil }.map(\.url)) == ["https://one.example/feed", "https://two.example/rss", "https://x.example"])
+        #expect(decoded.contains { $0.jobID == "j1" })
+        f.broker.stop()
+    }
+}

@@ -36,11 +36,13 @@ public final class DedupeStage: Sendable {
         self.logger = logger
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: "dedupe"))
         props["group.id"] = config.groups.dedupe
+        if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = "16384" }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 1024,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
                                      logger: Logger(label: "feedworker.kafka.dedupe"))
         var restoreProps = KafkaConfiguration(config.kafkaProperties(clientSuffix: "restore"))
         restoreProps["enable.partition.eof"] = "true"
+        if restoreProps["queued.max.messages.kbytes"] == nil { restoreProps["queued.max.messages.kbytes"] = "16384" }
         restoreConsumer = try KafkaConsumer(configuration: restoreProps, bufferCapacity: 4096,
                                             logger: Logger(label: "feedworker.kafka.restore"))
         (deliveries, deliveryContinuation) = AsyncStream.makeStream(of: CleanDelivery.self)
@@ -60,6 +62,9 @@ public final class DedupeStage: Sendable {
                 await self.core.shutdown()
                 await self.consumer.close()
                 self.deliveryContinuation.finish()
+            }
+            group.addTask {
+                await LagReporter(consumer: self.consumer, stage: "dedupe").run(interval: self.config.metrics.interval, stop: stop)
             }
             group.addTask {
                 for await delivery in self.deliveries {

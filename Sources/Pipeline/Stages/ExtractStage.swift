@@ -66,6 +66,9 @@ public final class ExtractStage: Sendable {
                 await stop.wait()
                 await self.shutdown()
             }
+            group.addTask {
+                await LagReporter(consumer: self.consumer, stage: "extract").run(interval: self.config.metrics.interval, stop: stop)
+            }
             for await event in consumer.events {
                 switch event {
                 case .message(let message):

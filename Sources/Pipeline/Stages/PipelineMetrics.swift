@@ -5,7 +5,7 @@ import Metrics
 /// Names: `feedworker_jobs_total{outcome=articles|empty|dlq}`, `feedworker_candidates_total`,
 /// `feedworker_clean_total`, `feedworker_duplicates_total`, `feedworker_dlq_total{reason=<code>}`,
 /// `feedworker_restored_total`, `feedworker_changelog_gaps_total`, gauges
-/// `feedworker_in_flight_jobs`, `feedworker_owned_partitions{stage}`, `feedworker_restore_lag`,
+/// `feedworker_in_flight_jobs`, `feedworker_owned_partitions{stage}`, `feedworker_consumer_lag{stage}`,
 /// timers `feedworker_stage_duration{stage=extract|dedupe}`.
 struct PipelineMetrics: Sendable {
     let jobsWithArticles = Counter(label: "feedworker_jobs_total", dimensions: [("outcome", "articles")])
