@@ -11,6 +11,6 @@ struct FeedworkerCommand: AsyncParsableCommand {
         `feedworker run --config Config/feedworker.toml` to run a worker against Kafka.
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, EnqueueCommand.self, CheckConfigCommand.self, DevBrokerCommand.self, ExtractCommand.self, BenchCommand.self, DemoCommand.self]
+        subcommands: [RunCommand.self, EnqueueCommand.self, CheckConfigCommand.self, DevBrokerCommand.self, ExtractCommand.self, BenchCommand.self, DemoCommand.self, ReplayCommand.self]
     )
 }

@@ -53,8 +53,10 @@ public struct TopicRangeReader: Sendable {
 
     /// Calls `body` for every message in the windows, in offset order within a partition. Ends once
     /// each partition reached its `end` (or its end of partition, when messages below `end` were
-    /// removed meanwhile).
-    public func read(topic: String, ranges: [Range], _ body: (KafkaMessage) async throws -> Void) async throws {
+    /// removed meanwhile). With `commitGroupOffsets` (and a `group.id` in the configuration) the
+    /// window ends are committed to that group once everything was read.
+    public func read(topic: String, ranges: [Range], commitGroupOffsets: Bool = false,
+                     _ body: (KafkaMessage) async throws -> Void) async throws {
         let pending = ranges.filter { $0.count > 0 }
         if pending.isEmpty { return }
         var props = configuration
@@ -78,6 +80,9 @@ public struct TopicRangeReader: Sendable {
                     break
                 }
                 if done.count == ends.count { break }
+            }
+            if commitGroupOffsets && configuration["group.id"] != nil {
+                try await consumer.commit(pending.map { TopicPartitionOffset(topic: topic, partition: $0.partition, offset: $0.end) })
             }
         } catch {
             await consumer.close()
