@@ -340,7 +340,7 @@ public struct Replay: Sendable {
     }
 
     private func partitionCount(_ topic: String, consumer: KafkaConsumer) async throws -> Int32 {
-        let admin = try KafkaAdmin(configuration: clientConfiguration(group: nil))
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(config.kafkaProperties(clientSuffix: "replay-admin")))
         defer { admin.close() }
         let metadata = try await admin.listTopics(topic)
         guard let t = metadata.first(where: { $0.name == topic }), t.error == nil, !t.partitions.isEmpty else {
