@@ -27,7 +27,6 @@ public final class WorkerHealth: Sendable {
     private struct State {
         var stages: [Stage: StageState] = [:]
         var storeProbe: (@Sendable () async -> String?)?
-        var readyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     /// How long a stage with pending work may go without progress.
@@ -60,24 +59,22 @@ public final class WorkerHealth: Sendable {
 
     /// The stage joined its group (and restored its stores). Idempotent.
     public func markReady(_ stage: Stage) {
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.stages[stage]?.ready = true
-            guard Self.allReady(s) else { return [] }
-            defer { s.readyWaiters = [] }
-            return s.readyWaiters
-        }
-        for w in waiters { w.resume() }
+        state.withLock { $0.stages[stage]?.ready = true }
+    }
+
+    /// Registered stages not ready yet.
+    public var stagesNotReady: [Stage] {
+        state.withLock { s in s.stages.filter { !$0.value.ready }.map(\.key).sorted { $0.rawValue < $1.rawValue } }
     }
 
     /// True once every registered stage is ready.
     public var isReady: Bool { state.withLock { Self.allReady($0) } }
 
-    /// Returns once every registered stage is ready (or the task is cancelled: then it may return
-    /// before). Callers re-check ``isReady``.
+    /// Returns once every registered stage is ready, or when the task is cancelled (callers
+    /// re-check ``isReady``). Polls every 100 ms: simple and cancellation-safe.
     public func waitUntilReady() async {
         while !Task.isCancelled {
             if isReady { return }
-            // Cheap polling keeps the continuation bookkeeping cancellation-safe.
             try? await Task.sleep(for: .milliseconds(100))
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Pipeline
 import Synchronization
+import Telemetry
 
 /// `feedworker replay`: reprocess a window of the fetch-jobs or candidates topic.
 struct ReplayCommand: AsyncParsableCommand {
@@ -49,12 +50,9 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let path = config ?? ProcessInfo.processInfo.environment["FEEDWORKER_CONFIG"] ?? "Config/feedworker.toml"
         let settings = try loadConfigOrExit(path)
-        let level = Logger.Level(rawValue: settings.log.level) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = max(level, .notice)
-            return handler
-        }
+        // Replay talks through its progress and summary; the log shows notices and worse.
+        let level = LoggingSetup.level(configValue: settings.log.level) ?? .info
+        LoggingSetup.bootstrap(format: LineFormat(configValue: settings.log.format) ?? .logfmt, level: max(level, .notice))
         let replay = Replay(config: settings)
         let request = Replay.Request(topic: topic, from: start, to: end, partitions: selected, group: group, republish: republish)
         let display = ProgressDisplay(isTerminal: isatty(2) == 1)
