@@ -79,3 +79,17 @@ struct DemoCommandTests {
         #expect(text.range(of: "msg=metrics")!.lowerBound > text.range(of: "dead letters")!.lowerBound)
     }
 }
+
+struct WorkerHealthRestoreTests {
+    @Test func restoringStageIsNotStalled() async throws {
+        let health = WorkerHealth(stallTimeout: .milliseconds(30))
+        health.register(.dedupe) { 10 } // events wait while the stores restore
+        health.setRestoring(.dedupe, true)
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(await health.check() == .healthy)
+        health.setRestoring(.dedupe, false) // counts as progress
+        #expect(await health.check() == .healthy)
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(await health.check() != .healthy)
+    }
+}

@@ -10,6 +10,7 @@ import Telemetry
 ///   `stallTimeout`: an idle stage (nothing to do) is healthy.
 /// - Store: the dedupe stage registers a probe (an indexed lookup in every open store); a probe
 ///   that fails or throws makes the worker unhealthy.
+/// - Restores: while a stage restores its stores (``setRestoring(_:_:)``) it is not stalled.
 /// - Readiness: each stage calls ``markReady(_:)`` once its group is joined (first assignment)
 ///   and, for dedupe, its stores are restored. The worker is ready when every registered stage is.
 public final class WorkerHealth: Sendable {
@@ -22,6 +23,7 @@ public final class WorkerHealth: Sendable {
         var lastProgress: ContinuousClock.Instant
         var pending: @Sendable () -> Int
         var ready = false
+        var restoring = false
     }
 
     private struct State {
@@ -57,6 +59,16 @@ public final class WorkerHealth: Sendable {
         state.withLock { $0.stages[stage]?.lastProgress = now }
     }
 
+    /// The stage is restoring its stores from the changelog (its poll loop waits meanwhile, which is
+    /// not a stall); `false` when done, which counts as progress.
+    public func setRestoring(_ stage: Stage, _ restoring: Bool) {
+        let now = clock.now
+        state.withLock { s in
+            s.stages[stage]?.restoring = restoring
+            if !restoring { s.stages[stage]?.lastProgress = now }
+        }
+    }
+
     /// The stage joined its group (and restored its stores). Idempotent.
     public func markReady(_ stage: Stage) {
         state.withLock { $0.stages[stage]?.ready = true }
@@ -87,7 +99,7 @@ public final class WorkerHealth: Sendable {
             var stalls: [String] = []
             for (stage, st) in s.stages.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 let idle = now - st.lastProgress
-                if idle > stallTimeout {
+                if idle > stallTimeout && !st.restoring {
                     let pending = st.pending()
                     if pending > 0 {
                         stalls.append("\(stage.rawValue) stage made no progress for \(idle.components.seconds)s with \(pending) pending")
