@@ -48,6 +48,14 @@ public final class WorkerHealth: Sendable {
         state.withLock { $0.stages[stage] = StageState(lastProgress: now, pending: pending) }
     }
 
+    /// Drops `stage`'s closures when it stops (its readiness is kept).
+    public func stageStopped(_ stage: Stage) {
+        state.withLock { s in
+            s.stages[stage]?.pending = { 0 }
+            if stage == .dedupe { s.storeProbe = nil }
+        }
+    }
+
     /// Registers the store probe: returns nil when every store answers, else the reason.
     public func registerStoreProbe(_ probe: @escaping @Sendable () async -> String?) {
         state.withLock { $0.storeProbe = probe }

@@ -34,11 +34,14 @@ public final class ExtractStage: Sendable {
     private let logger: Logger
     private let metrics = PipelineMetrics()
     private let state = Mutex(State())
+    private let health: WorkerHealth?
 
     /// Creates the stage and its group consumer (not yet subscribed).
     public init(config: FeedworkerConfig, producer: KafkaProducer, source: any DocumentSource,
-                extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger) throws(KafkaError) {
+                extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger,
+                health: WorkerHealth? = nil) throws(KafkaError) {
         self.config = config
+        self.health = health
         self.producer = producer
         self.source = source
         self.extractor = extractor
@@ -46,6 +49,7 @@ public final class ExtractStage: Sendable {
         self.logger = logger
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: "extract"))
         props["group.id"] = config.groups.extract
+        if !config.kafka.groupInstanceID.isEmpty { props["group.instance.id"] = config.kafka.groupInstanceID }
         if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = "16384" }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 32,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
@@ -57,6 +61,7 @@ public final class ExtractStage: Sendable {
     /// - Throws: a ``KafkaError`` when a produce fails for good (after signalling `stop`).
     public func run(stop: StopSignal) async throws {
         try consumer.subscribe(topics: [config.topics.fetchJobs])
+        health?.register(.extract) { [self] in self.consumer.bufferedEventCount + self.state.withLock { $0.inFlight } }
         let permits = config.worker.parseConcurrency > 0 ? config.worker.parseConcurrency : ProcessInfo.processInfo.activeProcessorCount
         let parseLimit = AsyncSemaphore(permits: permits)
         logger.info("extract stage started", metadata: ["topic": "\(config.topics.fetchJobs)", "group": "\(config.groups.extract)",
@@ -70,12 +75,14 @@ public final class ExtractStage: Sendable {
                 await LagReporter(consumer: self.consumer, stage: "extract").run(interval: self.config.metrics.interval, stop: stop)
             }
             for await event in consumer.events {
+                health?.progressed(.extract)
                 switch event {
                 case .message(let message):
                     guard begin(message) else { continue }
                     group.addTask { try await self.process(message, parseLimit: parseLimit, stop: stop) }
                 case .partitionsAssigned(let partitions):
                     assigned(partitions)
+                    health?.markReady(.extract)
                 case .partitionsRevoked(let revocation):
                     await revoked(revocation)
                 case .error(let error):
@@ -87,6 +94,7 @@ public final class ExtractStage: Sendable {
             // The consumer closed (shutdown, or a fatal consumer error): make sure the rest stops too.
             stop.stop()
         }
+        health?.stageStopped(.extract)
         logger.info("extract stage stopped", metadata: ["stats": "\(stats.summary)"])
     }
 
@@ -172,6 +180,7 @@ public final class ExtractStage: Sendable {
     /// resumes intake when enough work drained.
     private func finish(_ message: KafkaMessage) {
         stats.jobs.add(1, ordering: .relaxed)
+        health?.progressed(.extract)
         state.withLock { s in
             s.inFlight -= 1
             stats.inFlight.store(s.inFlight, ordering: .relaxed)

@@ -26,20 +26,19 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let path = config ?? ProcessInfo.processInfo.environment["FEEDWORKER_CONFIG"] ?? "Config/feedworker.toml"
         let settings = try loadConfigOrExit(path)
-        let level = Logger.Level(rawValue: settings.log.level) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        // Logging (config [log] format/level), metrics ([metrics] interval), watchdog + heartbeat
+        // file ([health] file), READY=1/STATUS=/STOPPING=1: see WorkerServices for the order.
+        let healthFile = settings.health.file.isEmpty ? nil : settings.health.file
+        let services = try WorkerServices.bootstrap(settings: settings, healthFile: healthFile,
+                                                    prometheusListen: settings.metrics.prometheusListen) { health, logger in
+            Worker(config: settings, logger: logger, health: health)
         }
-        let logger = Logger(label: "feedworker")
         let watcher = SecondSignalExit(signals: [SIGTERM, SIGINT])
         defer { watcher.cancel() }
-        let worker = Worker(config: settings, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: worker)],
+            services: services.services,
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
+            logger: services.logger
         ))
         try await group.run()
     }
