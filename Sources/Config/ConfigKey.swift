@@ -42,6 +42,7 @@ public struct ConfigKey: Sendable {
     public static let all: [ConfigKey] = [
         string("kafka.brokers", \.kafka.brokers, nonEmpty: true),
         string("kafka.client_id", \.kafka.clientID, nonEmpty: true),
+        string("kafka.group_instance_id", \.kafka.groupInstanceID, nonEmpty: false),
         string("topics.fetch_jobs", \.topics.fetchJobs, nonEmpty: true),
         string("topics.candidates", \.topics.candidates, nonEmpty: true),
         string("topics.clean", \.topics.clean, nonEmpty: true),
@@ -114,6 +115,9 @@ public struct ConfigKey: Sendable {
             config.fetch.allowlist = rules
         }, current: { .array($0.fetch.allowlist.map { .string($0) }) }),
         boolean("fetch.validator_cache", \.fetch.validatorCache),
+
+        string("metrics.prometheus_listen", \.metrics.prometheusListen, nonEmpty: false),
+        string("health.file", \.health.file, nonEmpty: false),
     ]
 
     static func string(_ name: String, _ path: WritableKeyPath<FeedworkerConfig, String> & Sendable, nonEmpty: Bool) -> ConfigKey {

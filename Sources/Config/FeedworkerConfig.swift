@@ -14,6 +14,10 @@ public struct FeedworkerConfig: Sendable, Hashable {
         public var clientID = "feedworker"
         /// Any librdkafka property, passed through unchanged (`[kafka.properties]`).
         public var properties: [String: String] = [:]
+        /// `group.instance.id` of the consumer-group members (static membership); empty = dynamic.
+        /// Unique per worker (pod name, `<host>-<instance>`): a restart within the session timeout
+        /// then keeps its partitions without a rebalance.
+        public var groupInstanceID = ""
     }
 
     /// `[topics]`: topic names (DESIGN.md defaults).
@@ -73,6 +77,14 @@ public struct FeedworkerConfig: Sendable, Hashable {
     public struct Metrics: Sendable, Hashable {
         /// One metrics log line per interval (and one at shutdown); 0 turns it off.
         public var interval: Duration = .seconds(10)
+        /// `host:port` of the Prometheus text endpoint (`GET /metrics`); empty = off. Loopback only.
+        public var prometheusListen = ""
+    }
+
+    /// `[health]`.
+    public struct Health: Sendable, Hashable {
+        /// Heartbeat file touched after each passing health check, removed at shutdown; empty = none.
+        public var file = ""
     }
 
     /// `[fetch]`: the HTTP fetcher used for jobs without an inline body.
@@ -113,6 +125,8 @@ public struct FeedworkerConfig: Sendable, Hashable {
     public var log = Log()
     public var metrics = Metrics()
     public var fetch = Fetch()
+
+    public var health = Health()
 
     /// The defaults (what `Config/feedworker.toml` spells out).
     public init() {}

@@ -16,15 +16,19 @@ public struct Worker: Service {
     private let source: any DocumentSource
     private let extractor: any CandidateExtractor
     private let logger: Logger
+    /// Liveness/readiness fed by the stages (the watchdog's health check, `READY=1`).
+    public let health: WorkerHealth?
 
     /// - Parameters:
     ///   - source: where documents come from (inline bodies by default; ``HTTPDocumentSource`` in
     ///     `feedworker run`). A source that retries jobs also gets an extract stage on `topics.retry`.
     ///   - extractor: document → candidates (``ArticleCandidateExtractor`` by default).
+    ///   - health: optional ``WorkerHealth`` the stages report progress and readiness to.
     public init(config: FeedworkerConfig, source: any DocumentSource = InlineDocumentSource(),
                 extractor: (any CandidateExtractor)? = nil, stats: PipelineStats = PipelineStats(),
-                logger: Logger = Logger(label: "feedworker")) {
+                logger: Logger = Logger(label: "feedworker"), health: WorkerHealth? = nil) {
         self.config = config
+        self.health = health
         self.source = source
         self.extractor = extractor ?? ArticleCandidateExtractor(maxDocumentBytes: config.worker.maxBodyBytes)
         self.stats = stats
@@ -55,7 +59,7 @@ public struct Worker: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 if config.worker.roles.contains(.extract) {
                     let stage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
-                                                 stats: stats, logger: logger)
+                                                 stats: stats, logger: logger, health: health)
                     group.addTask { try await stage.run(stop: stop) }
                     if source.retriesJobs && config.topics.retry != config.topics.fetchJobs {
                         let retryStage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
@@ -64,7 +68,7 @@ public struct Worker: Service {
                     }
                 }
                 if config.worker.roles.contains(.dedupe) {
-                    let stage = try DedupeStage(config: config, producer: producer, stats: stats, logger: logger)
+                    let stage = try DedupeStage(config: config, producer: producer, stats: stats, logger: logger, health: health)
                     group.addTask { try await stage.run(stop: stop) }
                 }
                 do {

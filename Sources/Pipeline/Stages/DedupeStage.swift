@@ -3,6 +3,7 @@ import Dedupe
 import Foundation
 import Kafka
 import Logging
+import Metrics
 import Synchronization
 
 /// Stage 2 (DESIGN.md): consumer group `groups.dedupe` on `topics.candidates`, publishing each
@@ -28,14 +29,21 @@ public final class DedupeStage: Sendable {
     private let core: DedupeCore
     private let deliveries: AsyncStream<CleanDelivery>
     private let deliveryContinuation: AsyncStream<CleanDelivery>.Continuation
+    private let health: WorkerHealth?
+    /// `feedworker_stage_duration{stage=dedupe}`: one candidate's decision (lookup, and the clean
+    /// produce queued for a first sight).
+    private let decisionDuration = Metrics.Timer(label: "feedworker_stage_duration", dimensions: [("stage", "dedupe")])
 
-    public init(config: FeedworkerConfig, producer: KafkaProducer, stats: PipelineStats, logger: Logger) throws(KafkaError) {
+    public init(config: FeedworkerConfig, producer: KafkaProducer, stats: PipelineStats, logger: Logger,
+                health: WorkerHealth? = nil) throws(KafkaError) {
         self.config = config
+        self.health = health
         self.producer = producer
         self.stats = stats
         self.logger = logger
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: "dedupe"))
         props["group.id"] = config.groups.dedupe
+        if !config.kafka.groupInstanceID.isEmpty { props["group.instance.id"] = config.kafka.groupInstanceID }
         if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = "16384" }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 1024,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
@@ -54,6 +62,14 @@ public final class DedupeStage: Sendable {
     /// (up to `shutdown_timeout`), flushes the stores, commits and leaves the group.
     public func run(stop: StopSignal) async throws {
         try consumer.subscribe(topics: [config.topics.candidates])
+        if let health {
+            health.register(.dedupe) { [consumer, stats] in
+                let seen = stats.candidatesSeen.load(ordering: .relaxed)
+                let done = stats.clean.load(ordering: .relaxed) + stats.duplicates.load(ordering: .relaxed)
+                return consumer.bufferedEventCount + max(0, seen - done)
+            }
+            health.registerStoreProbe { [core] in await core.probeStores() }
+        }
         logger.info("dedupe stage started", metadata: ["topic": "\(config.topics.candidates)", "group": "\(config.groups.dedupe)",
                                                        "store": "\(config.store.path)"])
         try await withThrowingDiscardingTaskGroup { group in
@@ -92,19 +108,25 @@ public final class DedupeStage: Sendable {
                 }
             }
             for await event in consumer.events {
+                health?.progressed(.dedupe)
                 switch event {
                 case .message(let message):
+                    let started = ContinuousClock.now
+                    defer { decisionDuration.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1))) }
                     do { try await core.candidate(message) } catch {
                         logger.critical("dedupe failed; stopping", metadata: ["error": "\(error)"])
                         stop.stop()
                         throw error
                     }
                 case .partitionsAssigned(let partitions):
+                    health?.setRestoring(.dedupe, true)
+                    defer { health?.setRestoring(.dedupe, false) }
                     do { try await core.assigned(partitions.map(\.partition)) } catch {
                         logger.critical("restore failed; stopping", metadata: ["error": "\(error)"])
                         stop.stop()
                         throw error
                     }
+                    health?.markReady(.dedupe) // group joined and the assigned stores restored
                 case .partitionsRevoked(let revocation):
                     await core.revoked(revocation)
                 case .error(let error):
@@ -117,6 +139,7 @@ public final class DedupeStage: Sendable {
         }
         await core.closeAll()
         await restoreConsumer.close()
+        health?.stageStopped(.dedupe)
         logger.info("dedupe stage stopped", metadata: ["stats": "\(stats.summary)"])
     }
 }
@@ -338,6 +361,16 @@ actor DedupeCore {
         if !drained { logger.warning("shutdown timeout: clean events still in flight; their candidates will be redone") }
         for entry in owned.values { try? entry.store.flush() }
         do { try await consumer.commit() } catch { logger.warning("final commit failed", metadata: ["error": "\(error)"]) }
+    }
+
+    /// The store probe of the health check: one indexed lookup in every open store; nil when all
+    /// answer, else the first failure.
+    func probeStores() -> String? {
+        let probe = ContentHash(w0: 0, w1: 0, w2: 0, w3: 0)
+        for (p, entry) in owned.sorted(by: { $0.key < $1.key }) {
+            do { _ = try entry.store.contains(probe) } catch { return "partition \(p): \(error)" }
+        }
+        return nil
     }
 
     func closeAll() {

@@ -49,6 +49,7 @@ public final class ExtractStage: Sendable {
     private let logger: Logger
     private let metrics = PipelineMetrics()
     private let state = Mutex(State())
+    private let health: WorkerHealth?
 
     /// Default `queued.max.messages.kbytes` of the job consumer (64 MB), unless `[kafka.properties]` sets it.
     static let prefetchKilobytes = "65536"
@@ -57,10 +58,12 @@ public final class ExtractStage: Sendable {
     /// - Parameter topic: the topic to consume (`topics.fetch_jobs` when nil; the worker runs a
     ///   second instance on `topics.retry`, group `groups.retry`, its own in-flight budget and pauses).
     public init(config: FeedworkerConfig, producer: KafkaProducer, source: any DocumentSource,
-                extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger, topic: String? = nil) throws(KafkaError) {
+                extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger, topic: String? = nil,
+                health: WorkerHealth? = nil) throws(KafkaError) {
         self.config = config
         self.topic = topic ?? config.topics.fetchJobs
         self.group = topic == nil ? config.groups.extract : config.groups.retry
+        self.health = health
         self.producer = producer
         self.source = source
         self.extractor = extractor
@@ -68,6 +71,7 @@ public final class ExtractStage: Sendable {
         self.logger = logger
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: topic == nil ? "extract" : "extract-retry"))
         props["group.id"] = group
+        if !config.kafka.groupInstanceID.isEmpty { props["group.instance.id"] = config.kafka.groupInstanceID }
         // The prefetch queue must hold about a second of jobs: librdkafka 2.0.2 stops fetching a
         // partition once the queue is over this size and looks at it again only when its broker
         // thread next wakes up (up to ~1 s later; draining the queue does not wake it), so a queue
@@ -85,6 +89,10 @@ public final class ExtractStage: Sendable {
     /// - Throws: a ``KafkaError`` when a produce fails for good (after signalling `stop`).
     public func run(stop: StopSignal) async throws {
         try consumer.subscribe(topics: [topic])
+        // The watchdog follows the main job stage; the retry stage may legitimately hold jobs for minutes.
+        if topic == config.topics.fetchJobs {
+            health?.register(.extract) { [self] in self.consumer.bufferedEventCount + self.state.withLock { $0.inFlight } }
+        }
         let permits = config.worker.parseConcurrency > 0 ? config.worker.parseConcurrency : ProcessInfo.processInfo.activeProcessorCount
         let parseLimit = AsyncSemaphore(permits: permits)
         logger.info("extract stage started", metadata: ["topic": "\(topic)", "group": "\(group)",
@@ -98,12 +106,14 @@ public final class ExtractStage: Sendable {
                 await LagReporter(consumer: self.consumer, stage: "extract").run(interval: self.config.metrics.interval, stop: stop)
             }
             for await event in consumer.events {
+                health?.progressed(.extract)
                 switch event {
                 case .message(let message):
                     guard begin(message) else { continue }
                     group.addTask { try await self.process(message, parseLimit: parseLimit, stop: stop) }
                 case .partitionsAssigned(let partitions):
                     assigned(partitions)
+                    health?.markReady(.extract)
                 case .partitionsRevoked(let revocation):
                     await revoked(revocation)
                 case .error(let error):
@@ -115,6 +125,7 @@ public final class ExtractStage: Sendable {
             // The consumer closed (shutdown, or a fatal consumer error): make sure the rest stops too.
             stop.stop()
         }
+        health?.stageStopped(.extract)
         logger.info("extract stage stopped", metadata: ["stats": "\(stats.summary)"])
     }
 
@@ -256,6 +267,7 @@ public final class ExtractStage: Sendable {
     /// resumes intake when enough work drained.
     private func finish(_ message: KafkaMessage) {
         stats.jobs.add(1, ordering: .relaxed)
+        health?.progressed(.extract)
         state.withLock { s in
             s.inFlight -= 1
             stats.inFlight.store(s.inFlight, ordering: .relaxed)

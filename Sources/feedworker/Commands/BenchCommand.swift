@@ -4,6 +4,8 @@ import ArgumentParser
 
 /// `feedworker bench ...`: benchmarks that print a figure beside its baseline.
 
+
+/// `feedworker bench ...`: benchmarks that print a figure beside its baseline.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",

@@ -26,25 +26,25 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let path = config ?? ProcessInfo.processInfo.environment["FEEDWORKER_CONFIG"] ?? "Config/feedworker.toml"
         let settings = try loadConfigOrExit(path)
-        let level = Logger.Level(rawValue: settings.log.level) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "feedworker")
-        let watcher = SecondSignalExit(signals: [SIGTERM, SIGINT])
-        defer { watcher.cancel() }
+        // Logging (config [log] format/level), metrics ([metrics] interval), watchdog + heartbeat
+        // file ([health] file), READY=1/STATUS=/STOPPING=1: see WorkerServices for the order.
+        // Jobs without a body are fetched over HTTP with the [fetch] settings.
         let source: HTTPDocumentSource
         do { source = try HTTPDocumentSource(config: settings) } catch {
             FileHandle.standardError.write(Data("feedworker: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let worker = Worker(config: settings, source: source, logger: logger)
+        let healthFile = settings.health.file.isEmpty ? nil : settings.health.file
+        let services = try WorkerServices.bootstrap(settings: settings, healthFile: healthFile,
+                                                    prometheusListen: settings.metrics.prometheusListen) { health, logger in
+            Worker(config: settings, source: source, logger: logger, health: health)
+        }
+        let watcher = SecondSignalExit(signals: [SIGTERM, SIGINT])
+        defer { watcher.cancel() }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: worker)],
+            services: services.services,
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
+            logger: services.logger
         ))
         try await group.run()
     }

@@ -245,7 +245,7 @@ enum DeployTools {
             #expect(readme.contains("| `\(name)` |"), "\(name) is missing from the README's table")
             // The key (last part, lowercased) appears in the example config, commented or not.
             let parts = name.dropFirst("FEEDWORKER_".count).lowercased()
-            let matched = ["kafka_", "store_", "metrics_", "log_", "health_"].contains { section in
+            let matched = ["kafka_", "store_", "metrics_", "log_", "health_", "worker_", "topics_", "groups_"].contains { section in
                 parts.hasPrefix(section) && example.contains("\(parts.dropFirst(section.count)) =")
             } || example.contains("\(parts) =")
             #expect(matched, "\(name) has no key in feedworker.toml.example")

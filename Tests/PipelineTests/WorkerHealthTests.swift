@@ -1,0 +1,95 @@
+import Foundation
+import Pipeline
+import Synchronization
+import Telemetry
+import Testing
+import TestSupport
+
+struct WorkerHealthTests {
+    @Test func stageWithPendingWorkAndNoProgressIsUnhealthyIdleStageIsNot() async throws {
+        let health = WorkerHealth(stallTimeout: .milliseconds(50))
+        let pending = Atomic<Int>(0)
+        health.register(.extract) { pending.load(ordering: .relaxed) }
+        health.register(.dedupe) { 0 }
+        #expect(await health.check() == .healthy)
+        try await Task.sleep(for: .milliseconds(120))
+        // Past the stall timeout but nothing pending: idle, healthy.
+        #expect(await health.check() == .healthy)
+        pending.store(3, ordering: .relaxed)
+        guard case .unhealthy(let reason) = await health.check() else { Issue.record("expected unhealthy"); return }
+        #expect(reason.contains("extract") && reason.contains("3 pending"), "\(reason)")
+        // Progress clears it.
+        health.progressed(.extract)
+        #expect(await health.check() == .healthy)
+    }
+
+    @Test func failingStoreProbeIsUnhealthy() async {
+        let health = WorkerHealth()
+        health.register(.dedupe) { 0 }
+        let broken = Atomic<Bool>(false)
+        health.registerStoreProbe { broken.load(ordering: .relaxed) ? "partition 2: disk I/O error" : nil }
+        #expect(await health.check() == .healthy)
+        broken.store(true, ordering: .relaxed)
+        #expect(await health.check() == .unhealthy(reason: "store: partition 2: disk I/O error"))
+    }
+
+    @Test func readyOnceEveryStageIsReady() async {
+        let health = WorkerHealth()
+        #expect(!health.isReady, "no stage registered yet")
+        health.register(.extract) { 0 }
+        health.register(.dedupe) { 0 }
+        health.markReady(.extract)
+        #expect(!health.isReady)
+        health.markReady(.dedupe)
+        #expect(health.isReady)
+        await health.waitUntilReady() // returns at once
+    }
+}
+
+/// `feedworker demo` as a process: exit 0, the sections, and a final metrics line carrying the
+/// pipeline's metric labels.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: SharedCorpora.feedworkerBinary.path), "needs the feedworker binary (swift build)"))
+struct DemoCommandTests {
+    @Test func demoBinaryPrintsEventsDuplicatesDeadLettersAndMetrics() async throws {
+        let process = Process()
+        process.executableURL = SharedCorpora.feedworkerBinary
+        process.arguments = ["demo"]
+        process.currentDirectoryURL = SharedCorpora.packageRoot
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("clean events ("))
+        #expect(text.contains("duplicates suppressed ("))
+        #expect(text.contains("dead letters (2):"))
+        #expect(text.contains("not_json:") && text.contains("missing_field:"))
+        let metrics = try #require(text.split(separator: "\n").last { $0.contains("msg=metrics") && $0.contains("final=true") })
+        // The labels the pipeline emits (PipelineMetrics) appear in the line.
+        for field in ["feedworker_jobs_total{outcome:articles}.total=", "feedworker_jobs_total{outcome:dlq}.total=2",
+                      "feedworker_dlq_total{reason:not_json}.total=1", "feedworker_dlq_total{reason:missing_field}.total=1",
+                      "feedworker_clean_total.total=", "feedworker_duplicates_total.total=", "feedworker_candidates_total.total=",
+                      "feedworker_owned_partitions{stage:extract}", "feedworker_stage_duration{stage:extract}.p99_ms="] {
+            #expect(metrics.contains(field), "\(field) missing from \(metrics)")
+        }
+        // The metrics line comes after the printed outcome.
+        #expect(text.range(of: "msg=metrics")!.lowerBound > text.range(of: "dead letters")!.lowerBound)
+    }
+}
+
+struct WorkerHealthRestoreTests {
+    @Test func restoringStageIsNotStalled() async throws {
+        let health = WorkerHealth(stallTimeout: .milliseconds(30))
+        health.register(.dedupe) { 10 } // events wait while the stores restore
+        health.setRestoring(.dedupe, true)
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(await health.check() == .healthy)
+        health.setRestoring(.dedupe, false) // counts as progress
+        #expect(await health.check() == .healthy)
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(await health.check() != .healthy)
+    }
+}
