@@ -86,6 +86,7 @@ public struct ConfigKey: Sendable {
             config.log.format = s
         }, current: { .string($0.log.format) }),
         duration("metrics.interval", \.metrics.interval, allowZero: true),
+        string("metrics.prometheus_listen", \.metrics.prometheusListen, nonEmpty: false),
         ConfigKey(name: "fetch.contact_url", kind: .string, apply: { config, value throws(ConfigValueError) in
             guard case .string(let s) = value, s.hasPrefix("https://") || s.hasPrefix("http://") || s.hasPrefix("mailto:") else {
                 throw ConfigValueError("expected an http(s) or mailto: URL, got \(value)")
@@ -115,8 +116,6 @@ public struct ConfigKey: Sendable {
             config.fetch.allowlist = rules
         }, current: { .array($0.fetch.allowlist.map { .string($0) }) }),
         boolean("fetch.validator_cache", \.fetch.validatorCache),
-
-        string("metrics.prometheus_listen", \.metrics.prometheusListen, nonEmpty: false),
         string("health.file", \.health.file, nonEmpty: false),
     ]
 
