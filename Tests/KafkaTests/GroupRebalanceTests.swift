@@ -71,7 +71,7 @@ import TestSupport
             tasks.addTask { try await b.run() }
 
             // 1. Wait for a 3/3 split.
-            let split = try await Self.waitUntil(seconds: 30) {
+            let split = try await Self.waitUntil(seconds: 120) {
                 let pa = Set(try a.consumer.assignment()), pb = Set(try b.consumer.assignment())
                 return pa.count == 3 && pb.count == 3 && pa.isDisjoint(with: pb)
             }
@@ -91,15 +91,15 @@ import TestSupport
             //    committed its own 300 by then. (B commits here rather than only when its partitions are
             //    revoked: librdkafka 2.0.2's mock broker answers OffsetCommit with REBALANCE_IN_PROGRESS
             //    while the group rebalances, where a real broker accepts the current generation's commit.)
-            #expect(try await Self.waitUntil(seconds: 30) { a.processed.withLock { $0.count } == 80 })
-            #expect(try await Self.waitUntil(seconds: 30) { b.processed.withLock { $0.count } == 300 })
+            #expect(try await Self.waitUntil(seconds: 120) { a.processed.withLock { $0.count } == 80 })
+            #expect(try await Self.waitUntil(seconds: 120) { b.processed.withLock { $0.count } == 300 })
             try await b.consumer.commit()
             try await a.consumer.commit()
             let committedByA = try await a.consumer.committed(aPartitions.sorted().map { TopicPartition(topic: topic, partition: $0) })
             await a.consumer.close()
 
             // 4. B gets all six partitions and finishes the topic.
-            let done = try await Self.waitUntil(seconds: 40) {
+            let done = try await Self.waitUntil(seconds: 120) {
                 let all = Set(a.processed.withLock { $0 } + b.processed.withLock { $0 })
                 return all.count == 600
             }
@@ -161,7 +161,7 @@ import TestSupport
                     }
                 }
             }
-            #expect(try await Self.waitUntil(seconds: 30) { try a.assignment().count == 4 })
+            #expect(try await Self.waitUntil(seconds: 120) { try a.assignment().count == 4 })
             let b = try KafkaConsumer(configuration: config)
             try b.subscribe(topics: [topic])
             tasks.addTask {
@@ -170,7 +170,7 @@ import TestSupport
                     if case .partitionsRevoked(let revocation) = event { revocation.acknowledge() }
                 }
             }
-            #expect(try await Self.waitUntil(seconds: 60) { order.value.withLock { $0.contains("B assigned") } })
+            #expect(try await Self.waitUntil(seconds: 120) { order.value.withLock { $0.contains("B assigned") } })
             await b.close()
             await a.close()
             try await tasks.waitForAll()

@@ -67,16 +67,16 @@ private func header(_ m: KafkaMessage, _ name: String) -> String? {
         let url = server.baseURL + "/feed.xml"
         try await f.produce([job("j-1", url)])
         let worker = try FetchingWorker(config: fetchConfig(f, server: server))
-        let fetched = await f.eventually(timeout: .seconds(20)) { worker.stats.clean.load(ordering: .relaxed) >= 3 }
+        let fetched = await f.eventually(timeout: .seconds(120)) { worker.stats.clean.load(ordering: .relaxed) >= 3 }
         #expect(fetched, "no clean events: \(worker.stats.summary)")
 
         try await f.produce([job("j-2", url, etag: "\"v1\"")])
-        let notModified = await f.eventually(timeout: .seconds(20)) { worker.source.stats.notModified.load(ordering: .relaxed) >= 1 }
+        let notModified = await f.eventually(timeout: .seconds(120)) { worker.source.stats.notModified.load(ordering: .relaxed) >= 1 }
         #expect(notModified)
         try await f.produce([job("j-3", url)])
-        let cached = await f.eventually(timeout: .seconds(20)) { worker.source.stats.notModified.load(ordering: .relaxed) >= 2 }
+        let cached = await f.eventually(timeout: .seconds(120)) { worker.source.stats.notModified.load(ordering: .relaxed) >= 2 }
         #expect(cached, "the validator cache did not supply the ETag")
-        let jobsDone = await f.eventually(timeout: .seconds(10)) { worker.stats.jobs.load(ordering: .relaxed) >= 3 }
+        let jobsDone = await f.eventually(timeout: .seconds(120)) { worker.stats.jobs.load(ordering: .relaxed) >= 3 }
         #expect(jobsDone)
         try await worker.stop()
 
@@ -108,7 +108,7 @@ private func header(_ m: KafkaMessage, _ name: String) -> String? {
         defer { f.broker.stop() }
         try await f.produce([job("j-retry", server.baseURL + "/flaky.xml")])
         let worker = try FetchingWorker(config: fetchConfig(f, server: server))
-        let produced = await f.eventually(timeout: .seconds(30)) { worker.stats.clean.load(ordering: .relaxed) >= 2 }
+        let produced = await f.eventually(timeout: .seconds(120)) { worker.stats.clean.load(ordering: .relaxed) >= 2 }
         try await worker.stop()
         #expect(produced, "no clean events after the retry: \(worker.stats.summary)")
         #expect(worker.stats.retried.load(ordering: .relaxed) == 1)
@@ -138,7 +138,7 @@ private func header(_ m: KafkaMessage, _ name: String) -> String? {
         defer { f.broker.stop() }
         try await f.produce([job("j-down", server.baseURL + "/down.xml")])
         let worker = try FetchingWorker(config: fetchConfig(f, server: server))
-        let done = await f.eventually(timeout: .seconds(30)) { worker.stats.dlq.load(ordering: .relaxed) >= 1 }
+        let done = await f.eventually(timeout: .seconds(120)) { worker.stats.dlq.load(ordering: .relaxed) >= 1 }
         try await worker.stop()
         #expect(done, "\(worker.stats.summary)")
         #expect(worker.stats.retried.load(ordering: .relaxed) == 2)
@@ -164,7 +164,7 @@ private func header(_ m: KafkaMessage, _ name: String) -> String? {
         try await f.produce([job("j-forbidden", "http://127.0.0.1:\(forbiddenPort)/feed.xml"),
                              job("j-missing", server.baseURL + "/gone.xml")])
         let worker = try FetchingWorker(config: fetchConfig(f, server: server))
-        let done = await f.eventually(timeout: .seconds(20)) { worker.stats.dlq.load(ordering: .relaxed) >= 2 }
+        let done = await f.eventually(timeout: .seconds(120)) { worker.stats.dlq.load(ordering: .relaxed) >= 2 }
         try await worker.stop()
         #expect(done, "\(worker.stats.summary)")
         #expect(worker.stats.retried.load(ordering: .relaxed) == 0)
