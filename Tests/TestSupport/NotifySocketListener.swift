@@ -1,15 +1,15 @@
-// A copy of Tests/TelemetryTests/Systemd/NotifySocketListener.swift (test targets cannot share files).
 import Glibc
 
-/// An AF_UNIX datagram socket standing in for systemd's notification socket.
-final class NotifySocketListener: @unchecked Sendable {
-    let fd: Int32
+/// An AF_UNIX datagram socket standing in for systemd's notification socket (shared by the
+/// Telemetry and Pipeline tests).
+public final class NotifySocketListener: @unchecked Sendable {
+    public let fd: Int32
     /// The `$NOTIFY_SOCKET` value that reaches this listener.
-    let address: String
+    public let address: String
     private let path: String?
 
     /// Binds a path socket in a fresh temporary directory, or an abstract socket when `abstract` is true.
-    init(abstract: Bool = false) throws {
+    public init(abstract: Bool = false) throws {
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ListenerError.system("socket", errno) }
         let name: [UInt8]
@@ -45,7 +45,7 @@ final class NotifySocketListener: @unchecked Sendable {
     }
 
     /// Waits up to `timeoutMilliseconds` for one datagram.
-    func receive(timeoutMilliseconds: Int32 = 5_000) -> String? {
+    public func receive(timeoutMilliseconds: Int32 = 5_000) -> String? {
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         guard poll(&pfd, 1, timeoutMilliseconds) == 1 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -55,13 +55,13 @@ final class NotifySocketListener: @unchecked Sendable {
     }
 
     /// Every datagram already queued.
-    func drain() -> [String] {
+    public func drain() -> [String] {
         var messages: [String] = []
         while let message = receive(timeoutMilliseconds: 0) { messages.append(message) }
         return messages
     }
 }
 
-enum ListenerError: Error {
+public enum ListenerError: Error {
     case system(String, Int32)
 }
