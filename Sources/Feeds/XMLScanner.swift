@@ -5,24 +5,10 @@ import Glibc
 
 /// Byte-level helpers for the tolerant XML scanner.
 enum XMLScanner {
-    /// Index just past the first occurrence of `needle` at or after `from`, or nil.
+    /// Index just past the first occurrence of `needle` at or after `from` (``ByteSearch/find(_:from:_:)``).
     @inline(__always)
     static func find(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ needle: StaticString) -> Int? {
-        let m = needle.utf8CodeUnitCount
-        let p = needle.utf8Start
-        var i = from
-        let n = b.count
-        while i + m <= n {
-            guard let hit = memchr(b.baseAddress! + i, Int32(p[0]), n - i) else { return nil }
-            let h = b.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if h + m > n { return nil }
-            var ok = true
-            var k = 1
-            while k < m { if b[h + k] != p[k] { ok = false; break }; k += 1 }
-            if ok { return h + m }
-            i = h + 1
-        }
-        return nil
+        ByteSearch.find(b, from: from, needle)
     }
 
     /// Index of the next `byte` at or after `from`, or nil.

@@ -122,22 +122,10 @@ public enum HTMLText {
         return UnicodeNormalizer.nfc(out)
     }
 
-    /// Index just past the first occurrence of `needle` at or after `from`.
+    /// Index just past the first occurrence of `needle` at or after `from` (``ByteSearch/find(_:from:_:)``).
+    @inline(__always)
     static func find(_ b: UnsafeBufferPointer<UInt8>, from: Int, _ needle: StaticString) -> Int? {
-        let m = needle.utf8CodeUnitCount
-        let p = needle.utf8Start
-        var i = from
-        let n = b.count
-        while i + m <= n {
-            guard let hit = memchr(b.baseAddress! + i, Int32(p[0]), n - i) else { return nil }
-            let h = b.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if h + m > n { return nil }
-            var ok = true
-            for k in 1..<m where b[h + k] != p[k] { ok = false; break }
-            if ok { return h + m }
-            i = h + 1
-        }
-        return nil
+        ByteSearch.find(b, from: from, needle)
     }
 
     /// Index of the first case-insensitive occurrence of `needle` (ASCII, lower-case) at or after `from`.
