@@ -131,6 +131,22 @@ public struct FeedworkerConfig: Sendable, Hashable {
     /// The defaults (what `Config/feedworker.toml` spells out).
     public init() {}
 
+    /// A copy whose topics and group ids all live under `prefix` (`<prefix>.jobs`,
+    /// `<prefix>.candidates`, `<prefix>-extract`...), so that several isolated pipelines (the demo,
+    /// tests, benchmarks) share one broker.
+    public func namespaced(_ prefix: String) -> FeedworkerConfig {
+        var config = self
+        config.topics.fetchJobs = "\(prefix).jobs"
+        config.topics.candidates = "\(prefix).candidates"
+        config.topics.clean = "\(prefix).clean"
+        config.topics.dlq = "\(prefix).dlq"
+        config.topics.retry = "\(prefix).retry"
+        config.groups.extract = "\(prefix)-extract"
+        config.groups.dedupe = "\(prefix)-dedupe"
+        config.groups.retry = "\(prefix)-extract-retry"
+        return config
+    }
+
     /// Loads `path` (nil: defaults only) and applies `environment` overrides.
     public static func load(path: String?, environment: [String: String]) throws(ConfigError) -> FeedworkerConfig {
         guard let path else { return try parse("", path: "<defaults>", environment: environment) }

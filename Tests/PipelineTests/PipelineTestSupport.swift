@@ -13,14 +13,7 @@ struct PipelineFixture {
 
     init(partitions: Int32 = 4, name: String = "pl") throws {
         let prefix = TestBroker.uniqueName(name)
-        var config = FeedworkerConfig()
-        config.topics.fetchJobs = "\(prefix).jobs"
-        config.topics.candidates = "\(prefix).candidates"
-        config.topics.clean = "\(prefix).clean"
-        config.topics.dlq = "\(prefix).dlq"
-        config.topics.retry = "\(prefix).retry"
-        config.groups.extract = "\(prefix)-extract"
-        config.groups.dedupe = "\(prefix)-dedupe"
+        var config = FeedworkerConfig().namespaced(prefix)
         broker = try TestBroker(brokers: 1, topics: [
             config.topics.fetchJobs: partitions, config.topics.candidates: partitions, config.topics.clean: partitions,
             config.topics.dlq: 1, config.topics.retry: 1,

@@ -131,14 +131,7 @@ public struct EmbeddedDemo: Sendable {
         let started = clock.now
         let cluster = try MockKafkaCluster(brokers: 1, logger: logger)
         defer { cluster.shutdown() }
-        var config = FeedworkerConfig()
-        config.topics.fetchJobs = "demo.fetch-jobs"
-        config.topics.candidates = "demo.candidates"
-        config.topics.clean = "demo.clean"
-        config.topics.dlq = "demo.fetch-jobs.dlq"
-        config.topics.retry = "demo.fetch-jobs.retry"
-        config.groups.extract = "demo-extract"
-        config.groups.dedupe = "demo-dedupe"
+        var config = FeedworkerConfig().namespaced("demo")
         for topic in [config.topics.fetchJobs, config.topics.candidates, config.topics.clean] {
             try cluster.createTopic(topic, partitions: partitions)
         }

@@ -67,14 +67,8 @@ struct BenchPipelineCommand: AsyncParsableCommand {
 
     private func measure(name: String, documents: [(name: String, bytes: [UInt8])], kind: DocumentKind,
                          cluster: MockKafkaCluster, logger: Logger) async throws {
-        var config = FeedworkerConfig()
         let prefix = "bench-\(name)"
-        config.topics.fetchJobs = "\(prefix).jobs"
-        config.topics.candidates = "\(prefix).candidates"
-        config.topics.clean = "\(prefix).clean"
-        config.topics.dlq = "\(prefix).dlq"
-        config.groups.extract = "\(prefix)-extract"
-        config.groups.dedupe = "\(prefix)-dedupe"
+        var config = FeedworkerConfig().namespaced(prefix)
         config.kafka.brokers = cluster.bootstrapServers
         config.kafka.properties = ["log_level": "3", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
         config.store.path = NSTemporaryDirectory() + "feedworker-bench-pipeline-\(UUID().uuidString)"
