@@ -317,11 +317,20 @@ actor DedupeCore {
         ])
     }
 
+    /// Flushes partition `id`'s store; a failure is logged, not fatal: the store is a cache of
+    /// the clean topic, and the next restore re-applies what the flush did not write.
+    private func flushStore(_ id: Int32) {
+        do { try owned[id]?.store.flush() } catch {
+            logger.warning("dedupe store flush failed; the next restore re-applies it",
+                           metadata: ["partition": "\(id)", "error": "\(error)"])
+        }
+    }
+
     func revoked(_ revocation: PartitionRevocation) async {
         let ids = revocation.partitions.map(\.partition)
         if !revocation.lost {
             _ = await waitUntil(timeout: config.worker.shutdownTimeout) { ids.allSatisfy { (owned[$0]?.pending.isEmpty ?? true) } }
-            for id in ids { try? owned[id]?.store.flush() }
+            for id in ids { flushStore(id) }
             do { try await consumer.commit() } catch { logger.warning("commit on revoke failed", metadata: ["error": "\(error)"]) }
         }
         for id in ids {
@@ -359,7 +368,7 @@ actor DedupeCore {
         logger.info("dedupe stage draining", metadata: ["in_flight": "\(inFlight)"])
         let drained = await waitUntil(timeout: config.worker.shutdownTimeout) { inFlight == 0 }
         if !drained { logger.warning("shutdown timeout: clean events still in flight; their candidates will be redone") }
-        for entry in owned.values { try? entry.store.flush() }
+        for id in owned.keys { flushStore(id) }
         do { try await consumer.commit() } catch { logger.warning("final commit failed", metadata: ["error": "\(error)"]) }
     }
 

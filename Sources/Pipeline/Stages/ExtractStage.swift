@@ -293,20 +293,30 @@ public final class ExtractStage: Sendable {
     }
 
     private func pauseAll() {
-        let parts = currentAssignment()
-        if !parts.isEmpty { try? consumer.pause(parts) }
+        setPaused(currentAssignment(), true)
     }
 
     private func resumeAll() {
-        let parts = currentAssignment()
-        if !parts.isEmpty { try? consumer.resume(parts) }
+        setPaused(currentAssignment(), false)
+    }
+
+    /// Pauses or resumes `partitions`; a failure is logged (a pause that did not take means
+    /// backpressure is off for those partitions until the next pause).
+    private func setPaused(_ partitions: [TopicPartition], _ pause: Bool) {
+        guard !partitions.isEmpty else { return }
+        do {
+            if pause { try consumer.pause(partitions) } else { try consumer.resume(partitions) }
+        } catch {
+            logger.warning(pause ? "pausing partitions failed" : "resuming partitions failed",
+                           metadata: ["partitions": "\(partitions.map(\.partition))", "error": "\(error)"])
+        }
     }
 
     private func assigned(_ partitions: [TopicPartition]) {
         logger.info("extract partitions assigned", metadata: ["partitions": "\(partitions.map(\.partition))"])
         state.withLock { s in
             for p in partitions where s.partitions[p.partition] == nil { s.partitions[p.partition] = PartitionOffsets() }
-            if s.paused || s.stopping { try? consumer.pause(partitions) }
+            if s.paused || s.stopping { setPaused(partitions, true) }
         }
         metrics.extractPartitions.record(currentAssignment().count)
     }
