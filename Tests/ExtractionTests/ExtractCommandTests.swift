@@ -32,4 +32,28 @@ import TestSupport
         #expect(stderr.contains("a-image.png"))
         #expect(stderr.contains("c-empty.html"))
     }
+
+    /// Keys are the file name without its last extension only: names with dots in them
+    /// (`die-partei.net.luebeck.html`) must not collide.
+    @Test(.enabled(if: ExtractCommandTests.binaryExists, "feedworker binary not built: CLI test skipped"))
+    func corpusKeysKeepDotsInFileNames() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fw-extract-keys-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = Data(HTMLArticleExtractorTests.page().utf8)
+        for name in ["site.example.one.html", "site.example.two.html", "plain.htm"] {
+            try page.write(to: dir.appendingPathComponent(name))
+        }
+        let p = Process()
+        p.executableURL = SharedCorpora.feedworkerBinary
+        p.arguments = ["extract", dir.path, "--format", "corpus"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let json = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
+        #expect(Set(json.keys) == ["site.example.one", "site.example.two", "plain"])
+    }
 }

@@ -32,7 +32,7 @@ struct ExtractCommand: ParsableCommand {
         var all: [[String: Any]] = []
         var failures = 0
         for file in files {
-            let id = (file as NSString).lastPathComponent.split(separator: ".", maxSplits: 1).first.map(String.init) ?? file
+            let id = ExtractCommand.corpusKey(file)
             guard let data = FileManager.default.contents(atPath: file) else {
                 FileHandle.standardError.write(Data("\(file): cannot read\n".utf8)); failures += 1; continue
             }
@@ -72,6 +72,14 @@ struct ExtractCommand: ParsableCommand {
         if !isDir.boolValue { return [path] }
         let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
         return names.map { (path as NSString).appendingPathComponent($0) }
+    }
+
+    /// The predictions key of a file: its name without the last extension only
+    /// (`die-partei.net.luebeck.html` → `die-partei.net.luebeck`), as the scorers read it.
+    static func corpusKey(_ file: String) -> String {
+        let name = (file as NSString).lastPathComponent
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
     }
 
     static func parseTime(_ s: String) throws -> Timestamp {
