@@ -256,6 +256,7 @@ struct ContentExtractor {
                 }
             }
             prepArticle(content)
+            pruneBoilerplate(content, core: topCandidate)
             let (text, len) = renderText(content)
             return Result(doc: doc, root: content, text: text, textLength: len, byline: byline, linkDensity: linkDensity(content))
         }
@@ -267,7 +268,7 @@ struct ContentExtractor {
             var n = doc.firstChild[0]
             while n >= 0 {
                 switch doc.tag[Int(n)] {
-                case .script, .style, .noscript, .template, .svg, .head, .select, .textarea, .iframe, .object, .embed, .button, .input, .canvas, .dialog, .frameset:
+                case .script, .style, .noscript, .template, .svg, .head, .select, .textarea, .iframe, .object, .embed, .button, .input, .canvas, .dialog, .frameset, .rt, .rp:
                     if doc.tag[Int(n)] == .head { n = doc.following(n, within: 0, skipChildren: true); continue }
                     let next = doc.following(n, within: 0, skipChildren: true)
                     doc.remove(n)

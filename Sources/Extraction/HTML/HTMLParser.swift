@@ -188,8 +188,11 @@ private struct TreeBuilder {
             if t.isRawText { return skipRawText(buf, i, t).resume }
             return i
         }
+        // Inside <svg>/<math> (foreign content) no element is raw text: `<title/>` in an icon must
+        // not swallow the rest of the page.
+        let rawText = t.isRawText && !(stackTags.contains(.svg) || stackTags.contains(.math))
         let node = open(t, selfClosing: selfClosing)
-        if t.isRawText {
+        if rawText {
             let (contentEnd, resume) = skipRawText(buf, i, t)
             if contentEnd > i, let node {
                 let txt = doc.appendNode(.text, lo: Int32(i), hi: Int32(contentEnd))
@@ -306,7 +309,6 @@ private struct TreeBuilder {
         if t.isVoid || (selfClosing && (inForeign || t == .svg || t == .math || t == .other)) { return n }
         if stack.count >= maxDepth {
             if !depthWarned { depthWarned = true; doc.warnings.append("nesting deeper than \(maxDepth) elements flattened") }
-            if t.isRawText { return n }
             return n
         }
         stack.append(n); stackTags.append(t)

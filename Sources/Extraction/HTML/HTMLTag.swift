@@ -13,6 +13,7 @@ public enum HTMLTag: UInt8, Sendable, CaseIterable {
     case article, section, main, nav, aside, header, footer
     case form, fieldset, legend, button, select, option, optgroup
     case frameset, frame
+    case ruby, rt, rp
 
     /// Looks a lower-cased ASCII tag name up.
     static func lookup(_ name: UnsafeBufferPointer<UInt8>) -> HTMLTag {
@@ -67,6 +68,14 @@ public enum HTMLTag: UInt8, Sendable, CaseIterable {
              .figcaption, .figure, .footer, .form, .h1, .h2, .h3, .h4, .h5, .h6, .header, .hgroup, .hr, .main,
              .menu, .nav, .ol, .p, .pre, .section, .table, .ul, .li, .dd, .dt, .summary:
             return true
+        default: return false
+        }
+    }
+
+    /// Parts of a table (the table itself, its sections, rows and cells).
+    var isTablePart: Bool {
+        switch self {
+        case .table, .thead, .tbody, .tfoot, .tr, .td, .th, .caption, .colgroup: return true
         default: return false
         }
     }

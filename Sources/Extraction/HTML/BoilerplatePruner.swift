@@ -1,0 +1,277 @@
+/// Precision pass over the chosen content, after the readability-style selection and cleaning:
+/// removes what a reader would not count as the article even though it sits inside the article's
+/// container.
+///
+/// 1. **Hinted furniture**: elements whose class/id carries a `BoilerplateHints` token (comment
+///    threads, related posts, share bars, tag lines, author boxes, newsletter prompts), photo
+///    credits, schema.org comments, `role=complementary|navigation|contentinfo`, `<aside>`, `<nav>`.
+/// 2. **Link blocks**: leaf blocks whose text is mostly link text ("Read more: <a>…</a>", teaser
+///    titles, tag lists) and containers of three or more links that are mostly link text.
+/// 3. **Teaser cards**: runs of three or more sibling cards (date, linked title, dek).
+/// 4. **Edges**: blocks after the last paragraph of prose (tag lines, "Related" headings, share
+///    prompts, dates, "Print"), link blocks before the first one, and ad labels.
+///
+/// Each removal takes with it the heading or label that introduced the removed block.
+/// The core node (the top candidate) is never removed whole; its descendants can be.
+extension ContentExtractor.Pass {
+    /// Prunes the subtree of `content` in place; `core` is the top candidate.
+    mutating func pruneBoilerplate(_ content: Int32, core: Int32) {
+        removeHintedFurniture(content, core: core)
+        removeLinkBlocks(content, core: core)
+        removeTeaserCards(content, core: core)
+        trimEdges(content)
+    }
+
+    // MARK: 1. Hints
+
+    mutating func removeHintedFurniture(_ content: Int32, core: Int32) {
+        let lengths = subtreeLengths(content)
+        let total = max(1, lengths.text[Int(content)])
+        var doomed: [Int32] = []
+        var k = doc.firstChild[Int(content)]
+        while k >= 0 {
+            let t = doc.tag[Int(k)]
+            if t == .text || k == core { k = doc.following(k, within: content); continue }
+            let share = Float(lengths.text[Int(k)]) / Float(total)
+            if isFurniture(k, t, share: share) {
+                doomed.append(k)
+                k = doc.following(k, within: content, skipChildren: true)
+                continue
+            }
+            k = doc.following(k, within: content)
+        }
+        removeWithIntroductions(doomed)
+    }
+
+    /// Is `n` page furniture, given the share of the content's text it holds?
+    func isFurniture(_ n: Int32, _ t: HTMLTag, share: Float) -> Bool {
+        switch t {
+        case .aside, .nav: return share < 0.5
+        case .figcaption: return share < 0.5 && isCredit(n)
+        default: break
+        }
+        guard t.isBlock else { return false }
+        if let r = doc.attributeRange(n, .role) {
+            let role = Array(doc.source[r]).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+            for bad in ContentExtractor.Pass.furnitureRoles where role == bad { return share < 0.8 }
+        }
+        if let r = doc.attributeRange(n, .itemtype), Keywords.hasToken(Array(doc.source[r]), "Comment") { return share < 0.8 }
+        let match = matchString(n)
+        if BoilerplateHints.isCaption(match) { return share < 0.5 && isCredit(n) }
+        switch BoilerplateHints.strength(match) {
+        case .strong: return share < 0.8
+        case .weak: return share < 0.25 && !t.isHeading
+        case .none: return false
+        }
+    }
+
+    /// A caption or credit of a picture (up to a few sentences), not a section of text of its own.
+    /// Captions are not article text here: two sites carrying one story caption different photos.
+    func isCredit(_ n: Int32) -> Bool {
+        let text = innerTextBytes(n)
+        return weightedLength(text) < 80 && sentenceEnds(text) == 0
+    }
+
+    static let furnitureRoles: [[UInt8]] = ["complementary", "navigation", "contentinfo", "banner", "menu", "menubar"].map { Array($0.utf8) }
+
+    // MARK: 2. Link blocks
+
+    mutating func removeLinkBlocks(_ content: Int32, core: Int32) {
+        let lengths = subtreeLengths(content)
+        var doomed: [Int32] = []
+        var k = doc.firstChild[Int(content)]
+        while k >= 0 {
+            let i = Int(k)
+            let t = doc.tag[i]
+            guard t != .text, k != core, t.isBlock, lengths.text[i] > 0 else { k = doc.following(k, within: content); continue }
+            let density = lengths.link[i] / Float(lengths.text[i])
+            var drop = false
+            if density >= 0.5, !t.isTablePart, !t.isHeading {
+                if !hasBlockDescendant(k) {
+                    // Leaf blocks: a few-character link ("link", "PDF") and linked prose (sentences,
+                    // long list items) stay; some sites link whole paragraphs.
+                    let length = lengths.text[i]
+                    let short = t == .li ? length < 50 : length < 200 || density >= 0.8
+                    drop = length >= 15 && short && sentenceEnds(innerTextBytes(k)) == 0
+                } else if t != .li, count(.a, under: k) >= 3 {
+                    drop = true
+                }
+            }
+            if drop {
+                doomed.append(k)
+                k = doc.following(k, within: content, skipChildren: true)
+            } else {
+                k = doc.following(k, within: content)
+            }
+        }
+        removeWithIntroductions(doomed)
+    }
+
+    /// Removes `nodes` and, for each, the heading or short label right before it that introduces
+    /// it ("Related articles", "Mehr zum Thema", "Tags:"): with its block gone, it introduces nothing.
+    mutating func removeWithIntroductions(_ nodes: [Int32]) {
+        var intros: [Int32] = []
+        for n in nodes {
+            var p = doc.previousSibling[Int(n)]
+            while p >= 0, doc.tag[Int(p)] == .text, isBlank(p) { p = doc.previousSibling[Int(p)] }
+            if p >= 0, isIntroduction(p) { intros.append(p) }
+        }
+        for n in nodes { doc.remove(n) }
+        for n in intros where doc.parent[Int(n)] >= 0 { doc.remove(n) }
+    }
+
+    /// A heading, or a short block without a sentence end (a label), of at most 80 characters.
+    func isIntroduction(_ n: Int32) -> Bool {
+        let t = doc.tag[Int(n)]
+        guard t.isHeading || t == .p || t == .div || t == .strong || t == .b || t == .span else { return false }
+        if !t.isHeading, hasBlockDescendant(n) { return false }
+        let text = innerTextBytes(n)
+        let length = weightedLength(text)
+        return length > 0 && length <= 80 && sentenceEnds(text) == 0
+    }
+
+    func hasBlockDescendant(_ n: Int32) -> Bool {
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            let t = doc.tag[Int(k)]
+            if t != .text, t != .br, t.isBlock { return true }
+            k = doc.following(k, within: n)
+        }
+        return false
+    }
+
+    // MARK: 2b. Teaser cards
+
+    /// Removes runs of three or more sibling "cards": elements of one tag and class that each hold
+    /// blocks of their own, a link, and little text (a date, a title, a dek). Articles are not
+    /// made of such runs; recent-post, related and "more from" lists are.
+    mutating func removeTeaserCards(_ content: Int32, core: Int32) {
+        var doomed: [Int32] = []
+        var parents: [Int32] = [content]
+        var k = doc.firstChild[Int(content)]
+        while k >= 0 {
+            if doc.tag[Int(k)] != .text, doc.firstChild[Int(k)] >= 0 { parents.append(k) }
+            k = doc.following(k, within: content)
+        }
+        var removed = Set<Int32>()
+        for p in parents {
+            if isInside(p, removed) { continue }
+            var groups: [[UInt8]: [Int32]] = [:]
+            for c in doc.children(p) where doc.tag[Int(c)] != .text && c != core {
+                var key: [UInt8] = [doc.tag[Int(c)].rawValue]
+                if let r = doc.attributeRange(c, .class) { key.append(contentsOf: doc.source[r]) }
+                groups[key, default: []].append(c)
+            }
+            for (_, members) in groups where members.count >= 3 && members.allSatisfy(isTeaserCard) {
+                doomed.append(contentsOf: members)
+                removed.formUnion(members)
+            }
+        }
+        removeWithIntroductions(doomed)
+    }
+
+    func isInside(_ n: Int32, _ set: Set<Int32>) -> Bool {
+        if set.isEmpty { return false }
+        var p = n
+        while p > 0 { if set.contains(p) { return true }; p = doc.parent[Int(p)] }
+        return false
+    }
+
+    /// A short element with blocks of its own and a link.
+    func isTeaserCard(_ n: Int32) -> Bool {
+        guard hasBlockDescendant(n), count(.a, under: n) >= 1 else { return false }
+        let length = textLength(n)
+        return length > 0 && length <= 350 && linkDensity(n) >= 0.2
+    }
+
+    // MARK: 3. Edges
+
+    /// A leaf block of the content and what the edge trimming needs to know of it.
+    struct Block {
+        var node: Int32
+        var length: Int
+        var linkDensity: Float
+        var sentences: Int
+        var isHeading: Bool
+        var isListItem: Bool
+        var isCell: Bool
+        var isProse: Bool { linkDensity < 0.3 && ((length >= 50 && sentences >= 1) || length >= 150) }
+    }
+
+    mutating func trimEdges(_ content: Int32) {
+        let blocks = leafBlocks(content)
+        guard let last = blocks.lastIndex(where: { $0.isProse }), let first = blocks.firstIndex(where: { $0.isProse }) else { return }
+        var doomed: [Int32] = []
+        // After the article: link blocks and short fragments ("Tags", "Print", "4 min read"); a heading
+        // goes when nothing after it stays. List items stay (articles end with lists).
+        var keptAfter = false
+        for b in blocks[(last + 1)...].reversed() {
+            let junk = (b.linkDensity >= 0.3 && !(b.sentences >= 1 && b.length >= 100))
+                || (!b.isCell && ((b.isHeading && !keptAfter) || (!b.isHeading && !b.isListItem && b.length < 40 && b.sentences == 0)))
+            if junk { doomed.append(b.node) } else { keptAfter = true }
+        }
+        for b in blocks[..<first] where b.linkDensity >= 0.3 { doomed.append(b.node) }
+        // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
+        for b in blocks where b.length < 30 && BoilerplateHints.isAdLabel(innerTextBytes(b.node)) { doomed.append(b.node) }
+        for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
+    }
+
+    /// Leaf blocks (block elements with no block inside) in document order, with their measures.
+    func leafBlocks(_ content: Int32) -> [Block] {
+        let lengths = subtreeLengths(content)
+        var out: [Block] = []
+        var k = doc.firstChild[Int(content)]
+        while k >= 0 {
+            let i = Int(k)
+            let t = doc.tag[i]
+            if t != .text, t != .br, t != .hr, t.isBlock, lengths.text[i] > 0, !hasBlockDescendant(k) {
+                let text = innerTextBytes(k)
+                out.append(Block(
+                    node: k, length: weightedLength(text), linkDensity: lengths.link[i] / Float(lengths.text[i]),
+                    sentences: sentenceEnds(text), isHeading: t.isHeading, isListItem: t == .li || t == .dd || t == .dt, isCell: t == .td || t == .th
+                ))
+                k = doc.following(k, within: content, skipChildren: true)
+                continue
+            }
+            k = doc.following(k, within: content)
+        }
+        return out
+    }
+
+    /// Characters of `text`, ideographs counted twice (a CJK word is one or two characters).
+    func weightedLength(_ text: [UInt8]) -> Int {
+        var n = 0
+        var i = 0
+        while i < text.count {
+            let b = text[i]
+            if b & 0xC0 != 0x80 { n += (b >= 0xE3 && b <= 0xED) ? 2 : 1 }
+            i += 1
+        }
+        return n
+    }
+
+    /// Sentence-ending punctuation followed by a space or the end: `.` `!` `?` `…` and `。！？`.
+    func sentenceEnds(_ t: [UInt8]) -> Int {
+        var n = 0
+        var i = 0
+        let c = t.count
+        while i < c {
+            let b = t[i]
+            if b == 0x2E || b == 0x21 || b == 0x3F {
+                var j = i + 1
+                while j < c, t[j] == 0x22 || t[j] == 0x27 || t[j] == 0x29 { j += 1 }   // closing quote or paren
+                if j == c || t[j] == 32 { n += 1 }
+                // Closing curly quotes (U+201D, U+2019) after the punctuation.
+                else if j + 2 < c, t[j] == 0xE2, t[j + 1] == 0x80, t[j + 2] == 0x9D || t[j + 2] == 0x99 { n += 1 }
+            } else if b == 0xE3, i + 2 < c, t[i + 1] == 0x80, t[i + 2] == 0x82 {
+                n += 1   // 。
+            } else if b == 0xEF, i + 2 < c, t[i + 1] == 0xBC, t[i + 2] == 0x81 || t[i + 2] == 0x9F {
+                n += 1   // ！ ？
+            } else if b == 0xE2, i + 2 < c, t[i + 1] == 0x80, t[i + 2] == 0xA6 {
+                n += 1   // …
+            }
+            i += 1
+        }
+        return n
+    }
+}
