@@ -77,7 +77,7 @@ extension ContentExtractor.Pass {
     // MARK: 2. Link blocks
 
     mutating func removeLinkBlocks(_ content: Int32, core: Int32) {
-        let lengths = subtreeLengths(content)
+        let lengths = shape(content)
         var doomed: [Int32] = []
         var k = doc.firstChild[Int(content)]
         while k >= 0 {
@@ -87,13 +87,13 @@ extension ContentExtractor.Pass {
             let density = lengths.link[i] / Float(lengths.text[i])
             var drop = false
             if density >= 0.5, !t.isTablePart, !t.isHeading {
-                if !hasBlockDescendant(k) {
+                if !lengths.hasBlock[i] {
                     // Leaf blocks: a few-character link ("link", "PDF") and linked prose (sentences,
                     // long list items) stay; some sites link whole paragraphs.
                     let length = lengths.text[i]
                     let short = t == .li ? length < 50 : length < 200 || density >= 0.8
                     drop = length >= 15 && short && sentenceEnds(innerTextBytes(k)) == 0
-                } else if t != .li, count(.a, under: k) >= 3 {
+                } else if t != .li, lengths.links[i] >= 3 {
                     drop = true
                 }
             }
@@ -130,6 +130,37 @@ extension ContentExtractor.Pass {
         return length > 0 && length <= 80 && sentenceEnds(text) == 0
     }
 
+    /// Per-node facts of a subtree, from one post-order pass (so no rule walks a subtree per node).
+    struct Shape {
+        var text: [Int]
+        var link: [Float]
+        /// Does the node have a block element (other than `<br>`) below it?
+        var hasBlock: [Bool]
+        /// Links (`<a>`) below the node.
+        var links: [Int32]
+
+        func density(_ n: Int32) -> Float { text[Int(n)] > 0 ? link[Int(n)] / Float(text[Int(n)]) : 0 }
+    }
+
+    func shape(_ root: Int32) -> Shape {
+        let lengths = subtreeLengths(root)
+        var hasBlock = [Bool](repeating: false, count: doc.count)
+        var links = [Int32](repeating: 0, count: doc.count)
+        var order: [Int32] = []
+        var k = doc.firstChild[Int(root)]
+        while k >= 0 { order.append(k); k = doc.following(k, within: root) }
+        for n in order.reversed() {
+            let i = Int(n)
+            let t = doc.tag[i]
+            let p = Int(doc.parent[i])
+            guard p >= 0 else { continue }
+            if t == .a { links[i] += 1 }
+            links[p] += links[i]
+            if hasBlock[i] || (t != .text && t != .br && t.isBlock) { hasBlock[p] = true }
+        }
+        return Shape(text: lengths.text, link: lengths.link, hasBlock: hasBlock, links: links)
+    }
+
     func hasBlockDescendant(_ n: Int32) -> Bool {
         var k = doc.firstChild[Int(n)]
         while k >= 0 {
@@ -146,6 +177,7 @@ extension ContentExtractor.Pass {
     /// blocks of their own, a link, and little text (a date, a title, a dek). Articles are not
     /// made of such runs; recent-post, related and "more from" lists are.
     mutating func removeTeaserCards(_ content: Int32, core: Int32) {
+        let facts = shape(content)
         var doomed: [Int32] = []
         var parents: [Int32] = [content]
         var k = doc.firstChild[Int(content)]
@@ -162,7 +194,7 @@ extension ContentExtractor.Pass {
                 if let r = doc.attributeRange(c, .class) { key.append(contentsOf: doc.source[r]) }
                 groups[key, default: []].append(c)
             }
-            for (_, members) in groups where members.count >= 3 && members.allSatisfy(isTeaserCard) {
+            for (_, members) in groups where members.count >= 3 && members.allSatisfy({ isTeaserCard($0, facts) }) {
                 doomed.append(contentsOf: members)
                 removed.formUnion(members)
             }
@@ -178,10 +210,11 @@ extension ContentExtractor.Pass {
     }
 
     /// A short element with blocks of its own and a link.
-    func isTeaserCard(_ n: Int32) -> Bool {
-        guard hasBlockDescendant(n), count(.a, under: n) >= 1 else { return false }
-        let length = textLength(n)
-        return length > 0 && length <= 350 && linkDensity(n) >= 0.2
+    func isTeaserCard(_ n: Int32, _ facts: Shape) -> Bool {
+        let i = Int(n)
+        guard facts.hasBlock[i], facts.links[i] >= 1 else { return false }
+        let length = facts.text[i]
+        return length > 0 && length <= 350 && facts.density(n) >= 0.2
     }
 
     // MARK: 3. Edges
@@ -218,13 +251,13 @@ extension ContentExtractor.Pass {
 
     /// Leaf blocks (block elements with no block inside) in document order, with their measures.
     func leafBlocks(_ content: Int32) -> [Block] {
-        let lengths = subtreeLengths(content)
+        let lengths = shape(content)
         var out: [Block] = []
         var k = doc.firstChild[Int(content)]
         while k >= 0 {
             let i = Int(k)
             let t = doc.tag[i]
-            if t != .text, t != .br, t != .hr, t.isBlock, lengths.text[i] > 0, !hasBlockDescendant(k) {
+            if t != .text, t != .br, t != .hr, t.isBlock, lengths.text[i] > 0, !lengths.hasBlock[i] {
                 let text = innerTextBytes(k)
                 out.append(Block(
                     node: k, length: weightedLength(text), linkDensity: lengths.link[i] / Float(lengths.text[i]),

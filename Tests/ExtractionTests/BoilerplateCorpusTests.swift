@@ -1,0 +1,57 @@
+import Articles
+import Extraction
+import Foundation
+import Testing
+import TestSupport
+
+/// Scores boilerplate removal on ../shared/corpora/boilerplate (495 multilingual pages with
+/// snippets that must and must not be in the body) with ../shared/tools/score-snippets.
+@Suite struct BoilerplateCorpusTests {
+    @Test(.enabled(if: SharedCorpora.root != nil, "../shared not found beside the checkout (set FEEDWORKER_SHARED): corpus test skipped"))
+    func boilerplateCorpus() throws {
+        let root = try #require(SharedCorpora.root)
+        let dir = root.appendingPathComponent("corpora/boilerplate")
+        let pages = dir.appendingPathComponent("pages")
+        let names = try FileManager.default.contentsOfDirectory(atPath: pages.path).filter { $0.hasSuffix(".html") }.sorted()
+        #expect(names.count == 495)
+        var predictions: [String: Any] = [:]
+        var failures = 0
+        for name in names {
+            let key = String(name.dropLast(5))   // the file name without its last extension (names contain dots)
+            let bytes = [UInt8](try Data(contentsOf: pages.appendingPathComponent(name)))
+            do {
+                let doc = try DocumentExtractor().extract(bytes, context: ExtractionContext(url: "https://example.test/\(key)"))
+                predictions[key] = ["articleBody": doc.articles.first?.text ?? ""]
+            } catch {
+                failures += 1
+                predictions[key] = ["articleBody": ""]
+            }
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("feedworker-boilerplate-\(getpid()).json")
+        try JSONSerialization.data(withJSONObject: predictions).write(to: out)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", root.appendingPathComponent("tools/score-snippets").path, dir.appendingPathComponent("evaldata.json").path, out.path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let text = String(decoding: data, as: UTF8.self)
+        let summary = String(text.split(separator: "\n").last ?? "")
+        print("boilerplate score: \(summary) (\(failures) pages without an article)")
+        var scores: [String: Double] = [:]
+        for field in summary.split(separator: " ") {
+            let kv = field.split(separator: "=")
+            if kv.count == 2, let v = Double(kv[1]) { scores[String(kv[0])] = v }
+        }
+        let f1 = try #require(scores["f1"]), precision = try #require(scores["precision"]), recall = try #require(scores["recall"])
+        // Measured 2026-11-30: F1 0.905, P 0.890, R 0.922 (before the pruning: 0.862 / 0.812 / 0.919).
+        // Issue 10 asks F1 >= 0.93 with P >= 0.92; these floors guard what is reached.
+        #expect(f1 >= 0.90)
+        #expect(precision >= 0.88)
+        #expect(recall >= 0.91)
+    }
+}
