@@ -47,8 +47,28 @@ struct TextBuilder {
         while lo < hi, isWS(raw[lo]) { lo += 1 }
         while hi > lo, isWS(raw[hi - 1]) { hi -= 1 }
         let slice = raw[lo..<hi]
-        if !slice.contains(0x26) { return String(decoding: slice, as: UTF8.self) }
-        return EntityDecoding.decode(slice)
+        let text = slice.contains(0x26) ? EntityDecoding.decode(slice) : String(decoding: slice, as: UTF8.self)
+        return removingSoftHyphens(text)
+    }
+
+    /// Drops soft hyphens (U+00AD, `&shy;`): invisible break hints that would split words
+    /// ("Mit­tel­al­ter") for search, scoring and the content hash.
+    static func removingSoftHyphens(_ s: String) -> String {
+        var utf8 = s.utf8.makeIterator()
+        var previous: UInt8 = 0
+        var found = false
+        while let b = utf8.next() {
+            if previous == 0xC2 && b == 0xAD { found = true; break }
+            previous = b
+        }
+        guard found else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            if b == 0xAD, out.last == 0xC2 { out.removeLast(); continue }
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always) static func isWS(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 || b == 12 }
