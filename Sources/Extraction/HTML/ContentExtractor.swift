@@ -45,7 +45,7 @@ struct ContentExtractor {
         for step in 0..<4 {
             var pass = Pass(doc: original, flags: flags, title: articleTitle, owner: self)
             if let r = pass.run() {
-                if r.textLength >= charThreshold { return r }
+                if r.textLength >= charThreshold { return withLead(r, original) }
                 attempts.append(r)
             }
             switch step {
@@ -57,7 +57,17 @@ struct ContentExtractor {
         }
         let best = attempts.max { $0.textLength < $1.textLength }
         guard let best, best.textLength > 0 else { return nil }
-        return best
+        return withLead(best, original)
+    }
+
+    /// Puts the article's lead in front of the body when the page prints it outside the body's
+    /// container (see `LeadParagraph`).
+    func withLead(_ r: Result, _ original: HTMLDocument) -> Result {
+        guard let lead = LeadParagraph.find(in: original, before: r.doc, content: r.root, owner: self) else { return r }
+        var out = r
+        out.text = lead.text + "\n\n" + r.text
+        out.textLength += lead.length + 2
+        return out
     }
 
     /// One pass of the algorithm over a private copy of the tree.
