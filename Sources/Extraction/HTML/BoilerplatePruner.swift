@@ -1,3 +1,11 @@
+import Glibc
+extension ContentExtractor.Pass {
+    func debugDrop(_ why: String, _ n: Int32) {
+        guard getenv("FW_DEBUG") != nil else { return }
+        let line = "DROP[\(why)] <\(doc.tag[Int(n)])> .\(String(decoding: matchString(n), as: UTF8.self)) | \(String(decoding: innerTextBytes(n).prefix(100), as: UTF8.self))\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+}
 /// Precision pass over the chosen content, after the readability-style selection and cleaning:
 /// removes what a reader would not count as the article even though it sits inside the article's
 /// container.
@@ -66,10 +74,10 @@ extension ContentExtractor.Pass {
     }
 
     /// A caption or credit of a picture (up to a few sentences), not a section of text of its own.
-    /// Captions are not article text here: two sites carrying one story caption different photos.
+    /// Captions are not article text here: two sites carrying one story caption different photos,
+    /// so a caption in the body would split one story into two content hashes.
     func isCredit(_ n: Int32) -> Bool {
-        let text = innerTextBytes(n)
-        return weightedLength(text) < 80 && sentenceEnds(text) == 0
+        weightedLength(innerTextBytes(n)) < 300
     }
 
     static let furnitureRoles: [[UInt8]] = ["complementary", "navigation", "contentinfo", "banner", "menu", "menubar"].map { Array($0.utf8) }
@@ -116,8 +124,8 @@ extension ContentExtractor.Pass {
             while p >= 0, doc.tag[Int(p)] == .text, isBlank(p) { p = doc.previousSibling[Int(p)] }
             if p >= 0, isIntroduction(p) { intros.append(p) }
         }
-        for n in nodes { doc.remove(n) }
-        for n in intros where doc.parent[Int(n)] >= 0 { doc.remove(n) }
+        for n in nodes { debugDrop("rm", n); doc.remove(n) }
+        for n in intros where doc.parent[Int(n)] >= 0 { debugDrop("intro", n); doc.remove(n) }
     }
 
     /// A heading, or a short block without a sentence end (a label), of at most 80 characters.
@@ -246,7 +254,7 @@ extension ContentExtractor.Pass {
         for b in blocks[..<first] where b.linkDensity >= 0.3 { doomed.append(b.node) }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
         for b in blocks where b.length < 30 && BoilerplateHints.isAdLabel(innerTextBytes(b.node)) { doomed.append(b.node) }
-        for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
+        for n in doomed where doc.parent[Int(n)] >= 0 { debugDrop("edge", n); doc.remove(n) }
     }
 
     /// Leaf blocks (block elements with no block inside) in document order, with their measures.
