@@ -11,7 +11,7 @@ enum BoilerplateHints {
     /// can be longer than the article); a weak one only when the node is a small part of the content.
     enum Strength { case none, weak, strong }
 
-    static let strongTokens: Set<[UInt8]> = tokenSet("""
+    static let strongTokens: Set<UInt64> = tokenSet("""
         comments commentlist commentform comentarios kommentare respond replies disqus \
         related relatedposts recirculation recommended recommendations outbrain taboola \
         sharedaddy sharing sharebar socialshare \
@@ -23,40 +23,43 @@ enum BoilerplateHints {
         sronly screenreader visuallyhidden
         """)
 
-    static let weakTokens: Set<[UInt8]> = tokenSet("""
+    static let weakTokens: Set<UInt64> = tokenSet("""
         share social meta metadata copyright \
         sidebar footer nav navigation menu toolbar tools actions utility \
         rating ratings backlink promo promotion advert advertisement ad ads adv sponsor sponsored \
         readmore popular trending mostread latest more teasers banner modal popup overlay comment paywall
         """)
 
-    /// Adjacent token pairs that only together mean furniture (`author-bio`, `read-more`, `sr-only`).
-    static let strongPairs: [([UInt8], [UInt8])] = [
+    /// Adjacent token pairs that only together mean furniture (`author-bio`, `sr-only`).
+    static let strongPairs: Set<UInt64> = Set([
         ("author", "bio"), ("author", "box"), ("author", "info"), ("author", "description"), ("about", "author"),
-        ("entry", "author"), ("author", "details"), ("comment", "list"), ("comment", "respond"), ("comments", "area"), ("sr", "only"), ("screen", "reader"), ("visually", "hidden"),
+        ("entry", "author"), ("author", "details"), ("comment", "list"), ("comment", "respond"), ("comments", "area"),
+        ("sr", "only"), ("screen", "reader"), ("visually", "hidden"),
         ("more", "stories"), ("most", "read"), ("post", "navigation"), ("nav", "links"),
         ("wp", "caption"), ("img", "metadata"), ("news", "backlink"), ("post", "meta"), ("entry", "meta"),
         ("entry", "footer"), ("article", "footer"), ("post", "footer"), ("rp4wp", "related"), ("wp", "rp"),
         ("jp", "relatedposts"), ("yarpp", "related"), ("crp", "related"),
-    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+    ].map { pair(hash($0.0.utf8), hash($0.1.utf8)) })
 
-    static let captionTokens: Set<[UInt8]> = tokenSet("caption captions credit credits")
-
-    /// Does the class/id name a caption or credit (`wp-caption`, `caption`, `photo-credit`)?
-    static func isCaption(_ match: [UInt8]) -> Bool {
-        var i = 0
-        let n = match.count
-        while i < n {
-            while i < n, isSeparator(match[i]) { i += 1 }
-            let start = i
-            while i < n, !isSeparator(match[i]) { i += 1 }
-            if i > start, captionTokens.contains(Array(match[start..<i])) { return true }
-        }
-        return false
-    }
+    static let negations: Set<UInt64> = tokenSet("non no not")
+    static let captionTokens: Set<UInt64> = tokenSet("caption captions credit credits")
 
     /// The word for "advertisement" in the main languages of the web, as a label of its own.
-    static let adLabels: Set<[UInt8]> = tokenSet("advertisement advertising ad anzeige werbung publicidad publicite publicité reklama pubblicita pubblicità reclame annonse mainos sponsored")
+    static let adLabels: Set<UInt64> = tokenSet("advertisement advertising ad anzeige werbung publicidad publicite publicité reklama pubblicita pubblicità reclame annonse mainos sponsored")
+
+    /// FNV-1a over the ASCII-lower-cased bytes: tokens are compared by this hash (a collision can
+    /// only misread one class name, never crash), so no token is copied.
+    @inline(__always) static func hash<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b >= 65 && b <= 90 ? b | 0x20 : b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    @inline(__always) static func pair(_ a: UInt64, _ b: UInt64) -> UInt64 { a ^ (b &* 0x9E37_79B9_7F4A_7C15) }
+
+    static func tokenSet(_ s: String) -> Set<UInt64> {
+        Set(s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\\" }).map { hash($0.utf8) })
+    }
 
     /// Is the block's whole text an ad label, give or take punctuation and case?
     static func isAdLabel(_ text: [UInt8]) -> Bool {
@@ -65,43 +68,52 @@ enum BoilerplateHints {
         while lo < hi, !isLetter(text[lo]) { lo += 1 }
         while hi > lo, !isLetter(text[hi - 1]) { hi -= 1 }
         guard hi > lo else { return false }
-        let word = text[lo..<hi].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-        return adLabels.contains(word)
+        return adLabels.contains(hash(text[lo..<hi]))
     }
 
-    static func tokenSet(_ s: String) -> Set<[UInt8]> {
-        Set(s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\\" }).map { Array($0.utf8) })
+    /// Does the class/id name a caption or credit (`wp-caption`, `caption`, `photo-credit`)?
+    static func isCaption(_ match: [UInt8]) -> Bool {
+        var found = false
+        forEachName(match) { tokens in
+            if tokens.contains(where: { captionTokens.contains($0) }) { found = true }
+        }
+        return found
+    }
+
+    /// Calls `body` with the token hashes of each white-space separated name of `match`.
+    static func forEachName(_ match: [UInt8], _ body: ([UInt64]) -> Void) {
+        var tokens: [UInt64] = []
+        var i = 0
+        let n = match.count
+        while i < n {
+            while i < n, match[i] == 32 { i += 1 }
+            tokens.removeAll(keepingCapacity: true)
+            while i < n, match[i] != 32 {
+                while i < n, match[i] != 32, isSeparator(match[i]) { i += 1 }
+                let start = i
+                while i < n, !isSeparator(match[i]) { i += 1 }
+                if i > start { tokens.append(hash(match[start..<i])) }
+            }
+            if !tokens.isEmpty { body(tokens) }
+        }
     }
 
     /// The strength of the hint carried by a lower-cased `class id` string.
     static func strength(_ match: [UInt8]) -> Strength {
         guard !match.isEmpty else { return .none }
-        // Tokens of each class name; a name of five or more tokens is a slug made from a heading
-        // or a BEM path ("sharing-with-a-single-developer"), not a hint.
-        var tokens: [ArraySlice<UInt8>] = []
-        var slugTokens: Set<Int> = []
-        var i = 0
-        let n = match.count
-        while i < n {
-            while i < n, match[i] == 32 { i += 1 }
-            let nameStart = tokens.count
-            while i < n, match[i] != 32 {
-                while i < n, match[i] != 32, isSeparator(match[i]) { i += 1 }
-                let start = i
-                while i < n, !isSeparator(match[i]) { i += 1 }
-                if i > start { tokens.append(match[start..<i]) }
-            }
-            if tokens.count - nameStart >= 5 { for k in nameStart..<tokens.count { slugTokens.insert(k) } }
-        }
         var result = Strength.none
-        for (k, t) in tokens.enumerated() where !slugTokens.contains(k) {
-            // "non-paywall", "no-comments": a negated hint says the opposite.
-            if k > 0, tokens[k - 1].elementsEqual("non".utf8) || tokens[k - 1].elementsEqual("no".utf8) || tokens[k - 1].elementsEqual("not".utf8) { continue }
-            if strongTokens.contains(Array(t)) { return .strong }
-            if k + 1 < tokens.count {
-                for (a, b) in strongPairs where t.elementsEqual(a) && tokens[k + 1].elementsEqual(b) { return .strong }
+        forEachName(match) { tokens in
+            // A name of five or more tokens is a slug made from a heading or a BEM path
+            // ("sharing-with-a-single-developer"), not a hint.
+            guard result != .strong, tokens.count < 5 else { return }
+            for (k, t) in tokens.enumerated() {
+                // "non-paywall", "no-comments": a negated hint says the opposite.
+                if k > 0, negations.contains(tokens[k - 1]) { continue }
+                if strongTokens.contains(t) || (k + 1 < tokens.count && strongPairs.contains(pair(t, tokens[k + 1]))) {
+                    result = .strong; return
+                }
+                if result == .none, weakTokens.contains(t) { result = .weak }
             }
-            if result == .none, weakTokens.contains(Array(t)) { result = .weak }
         }
         return result
     }

@@ -24,16 +24,19 @@ extension ContentExtractor.Pass {
 extension ContentExtractor.Pass {
     /// Prunes the subtree of `content` in place; `core` is the top candidate.
     mutating func pruneBoilerplate(_ content: Int32, core: Int32) {
-        removeHintedFurniture(content, core: core)
-        removeLinkBlocks(content, core: core)
-        removeTeaserCards(content, core: core)
-        trimEdges(content)
+        // The per-node facts are computed again only after a step removed something.
+        var facts = Shape()
+        fill(&facts, content)
+        if removeHintedFurniture(content, core: core, facts) { fill(&facts, content) }
+        if removeLinkBlocks(content, core: core, facts) { fill(&facts, content) }
+        if removeTeaserCards(content, core: core, facts) { fill(&facts, content) }
+        trimEdges(content, facts)
     }
 
     // MARK: 1. Hints
 
-    mutating func removeHintedFurniture(_ content: Int32, core: Int32) {
-        let lengths = subtreeLengths(content)
+    @discardableResult
+    mutating func removeHintedFurniture(_ content: Int32, core: Int32, _ lengths: Shape) -> Bool {
         let total = max(1, lengths.text[Int(content)])
         var doomed: [Int32] = []
         var k = doc.firstChild[Int(content)]
@@ -49,6 +52,7 @@ extension ContentExtractor.Pass {
             k = doc.following(k, within: content)
         }
         removeWithIntroductions(doomed)
+        return !doomed.isEmpty
     }
 
     /// Is `n` page furniture, given the share of the content's text it holds?
@@ -59,11 +63,14 @@ extension ContentExtractor.Pass {
         default: break
         }
         guard t.isBlock else { return false }
-        if let r = doc.attributeRange(n, .role) {
+        let cls = doc.attributeRange(n, .class), id = doc.attributeRange(n, .id)
+        let role = doc.attributeRange(n, .role), itemtype = doc.attributeRange(n, .itemtype)
+        if cls == nil && id == nil && role == nil && itemtype == nil { return false }
+        if let r = role {
             let role = Array(doc.source[r]).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
             for bad in ContentExtractor.Pass.furnitureRoles where role == bad { return share < 0.8 }
         }
-        if let r = doc.attributeRange(n, .itemtype), Keywords.hasToken(Array(doc.source[r]), "Comment") { return share < 0.8 }
+        if let r = itemtype, Keywords.hasToken(Array(doc.source[r]), "Comment") { return share < 0.8 }
         let match = matchString(n)
         if BoilerplateHints.isCaption(match) { return share < 0.5 && isCredit(n) }
         switch BoilerplateHints.strength(match) {
@@ -84,8 +91,8 @@ extension ContentExtractor.Pass {
 
     // MARK: 2. Link blocks
 
-    mutating func removeLinkBlocks(_ content: Int32, core: Int32) {
-        let lengths = shape(content)
+    @discardableResult
+    mutating func removeLinkBlocks(_ content: Int32, core: Int32, _ lengths: Shape) -> Bool {
         var doomed: [Int32] = []
         var k = doc.firstChild[Int(content)]
         while k >= 0 {
@@ -113,6 +120,7 @@ extension ContentExtractor.Pass {
             }
         }
         removeWithIntroductions(doomed)
+        return !doomed.isEmpty
     }
 
     /// Removes `nodes` and, for each, the heading or short label right before it that introduces
@@ -138,35 +146,61 @@ extension ContentExtractor.Pass {
         return length > 0 && length <= 80 && sentenceEnds(text) == 0
     }
 
-    /// Per-node facts of a subtree, from one post-order pass (so no rule walks a subtree per node).
+    /// Per-node facts of the content subtree, from one post-order pass (so no rule walks a subtree
+    /// per node). Indexed by node number; only entries of the last filled subtree are meaningful.
     struct Shape {
-        var text: [Int]
-        var link: [Float]
+        /// Folded text length of the subtree (plus one per text node, as `subtreeLengths`).
+        var text: [Int] = []
+        /// Link text length (`#` links weighted 0.3).
+        var link: [Float] = []
         /// Does the node have a block element (other than `<br>`) below it?
-        var hasBlock: [Bool]
+        var hasBlock: [Bool] = []
         /// Links (`<a>`) below the node.
-        var links: [Int32]
+        var links: [Int32] = []
+        /// Scratch: the subtree in pre-order.
+        var order: [Int32] = []
+        /// Folded length of each text node, once known (-1 before): text nodes never change.
+        var ownText: [Int] = []
 
         func density(_ n: Int32) -> Float { text[Int(n)] > 0 ? link[Int(n)] / Float(text[Int(n)]) : 0 }
     }
 
-    func shape(_ root: Int32) -> Shape {
-        let lengths = subtreeLengths(root)
-        var hasBlock = [Bool](repeating: false, count: doc.count)
-        var links = [Int32](repeating: 0, count: doc.count)
-        var order: [Int32] = []
-        var k = doc.firstChild[Int(root)]
-        while k >= 0 { order.append(k); k = doc.following(k, within: root) }
-        for n in order.reversed() {
+    /// Fills `facts` for the subtree of `root`, reusing its storage.
+    func fill(_ facts: inout Shape, _ root: Int32) {
+        if facts.text.count < doc.count {
+            let extra = doc.count - facts.text.count
+            facts.text.append(contentsOf: repeatElement(0, count: extra))
+            facts.link.append(contentsOf: repeatElement(0, count: extra))
+            facts.hasBlock.append(contentsOf: repeatElement(false, count: extra))
+            facts.links.append(contentsOf: repeatElement(0, count: extra))
+            facts.ownText.append(contentsOf: repeatElement(-1, count: extra))
+        }
+        facts.order.removeAll(keepingCapacity: true)
+        var k = root
+        while k >= 0 {
+            let i = Int(k)
+            facts.text[i] = 0; facts.link[i] = 0; facts.hasBlock[i] = false; facts.links[i] = 0
+            facts.order.append(k)
+            k = doc.following(k, within: root)
+        }
+        for n in facts.order.reversed() where n != root {
             let i = Int(n)
             let t = doc.tag[i]
+            if t == .text {
+                if facts.ownText[i] < 0 { var c = FoldCounter(); c.add(doc, n); facts.ownText[i] = c.count + (c.count > 0 ? 1 : 0) }
+                facts.text[i] = facts.ownText[i]
+            } else if t == .a {
+                var coeff: Float = 1
+                if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
+                facts.link[i] = Float(facts.text[i]) * coeff
+                facts.links[i] += 1
+            }
             let p = Int(doc.parent[i])
-            guard p >= 0 else { continue }
-            if t == .a { links[i] += 1 }
-            links[p] += links[i]
-            if hasBlock[i] || (t != .text && t != .br && t.isBlock) { hasBlock[p] = true }
+            facts.text[p] += facts.text[i]
+            facts.link[p] += facts.link[i]
+            facts.links[p] += facts.links[i]
+            if facts.hasBlock[i] || (t != .text && t != .br && t.isBlock) { facts.hasBlock[p] = true }
         }
-        return Shape(text: lengths.text, link: lengths.link, hasBlock: hasBlock, links: links)
     }
 
     func hasBlockDescendant(_ n: Int32) -> Bool {
@@ -184,22 +218,23 @@ extension ContentExtractor.Pass {
     /// Removes runs of three or more sibling "cards": elements of one tag and class that each hold
     /// blocks of their own, a link, and little text (a date, a title, a dek). Articles are not
     /// made of such runs; recent-post, related and "more from" lists are.
-    mutating func removeTeaserCards(_ content: Int32, core: Int32) {
-        let facts = shape(content)
+    @discardableResult
+    mutating func removeTeaserCards(_ content: Int32, core: Int32, _ facts: Shape) -> Bool {
         var doomed: [Int32] = []
-        var parents: [Int32] = [content]
-        var k = doc.firstChild[Int(content)]
-        while k >= 0 {
-            if doc.tag[Int(k)] != .text, doc.firstChild[Int(k)] >= 0 { parents.append(k) }
-            k = doc.following(k, within: content)
-        }
         var removed = Set<Int32>()
-        for p in parents {
-            if isInside(p, removed) { continue }
-            var groups: [[UInt8]: [Int32]] = [:]
+        var groups: [UInt64: [Int32]] = [:]
+        var p = content
+        while p >= 0 {
+            defer { p = doc.following(p, within: content) }
+            guard doc.tag[Int(p)] != .text, facts.hasBlock[Int(p)] else { continue }
+            // Cards are runs of siblings: only parents with three or more card-like children.
+            var cards = 0
+            for c in doc.children(p) where c != core && isTeaserCard(c, facts) { cards += 1 }
+            guard cards >= 3, !isInside(p, removed) else { continue }
+            groups.removeAll(keepingCapacity: true)
             for c in doc.children(p) where doc.tag[Int(c)] != .text && c != core {
-                var key: [UInt8] = [doc.tag[Int(c)].rawValue]
-                if let r = doc.attributeRange(c, .class) { key.append(contentsOf: doc.source[r]) }
+                var key = UInt64(doc.tag[Int(c)].rawValue)
+                if let r = doc.attributeRange(c, .class) { key = BoilerplateHints.pair(key, BoilerplateHints.hash(doc.source[r])) }
                 groups[key, default: []].append(c)
             }
             for (_, members) in groups where members.count >= 3 && members.allSatisfy({ isTeaserCard($0, facts) }) {
@@ -208,6 +243,7 @@ extension ContentExtractor.Pass {
             }
         }
         removeWithIntroductions(doomed)
+        return !doomed.isEmpty
     }
 
     func isInside(_ n: Int32, _ set: Set<Int32>) -> Bool {
@@ -220,7 +256,7 @@ extension ContentExtractor.Pass {
     /// A short element with blocks of its own and a link.
     func isTeaserCard(_ n: Int32, _ facts: Shape) -> Bool {
         let i = Int(n)
-        guard facts.hasBlock[i], facts.links[i] >= 1 else { return false }
+        guard doc.tag[i] != .text, facts.hasBlock[i], facts.links[i] >= 1 else { return false }
         let length = facts.text[i]
         return length > 0 && length <= 350 && facts.density(n) >= 0.2
     }
@@ -239,8 +275,8 @@ extension ContentExtractor.Pass {
         var isProse: Bool { linkDensity < 0.3 && ((length >= 50 && sentences >= 1) || length >= 150) }
     }
 
-    mutating func trimEdges(_ content: Int32) {
-        let blocks = leafBlocks(content)
+    mutating func trimEdges(_ content: Int32, _ facts: Shape) {
+        let blocks = leafBlocks(content, facts)
         guard let last = blocks.lastIndex(where: { $0.isProse }), let first = blocks.firstIndex(where: { $0.isProse }) else { return }
         var doomed: [Int32] = []
         // After the article: link blocks and short fragments ("Tags", "Print", "4 min read"); a heading
@@ -258,18 +294,17 @@ extension ContentExtractor.Pass {
     }
 
     /// Leaf blocks (block elements with no block inside) in document order, with their measures.
-    func leafBlocks(_ content: Int32) -> [Block] {
-        let lengths = shape(content)
+    func leafBlocks(_ content: Int32, _ lengths: Shape) -> [Block] {
         var out: [Block] = []
         var k = doc.firstChild[Int(content)]
         while k >= 0 {
             let i = Int(k)
             let t = doc.tag[i]
             if t != .text, t != .br, t != .hr, t.isBlock, lengths.text[i] > 0, !lengths.hasBlock[i] {
-                let text = innerTextBytes(k)
+                let (length, sentences) = measure(k)
                 out.append(Block(
-                    node: k, length: weightedLength(text), linkDensity: lengths.link[i] / Float(lengths.text[i]),
-                    sentences: sentenceEnds(text), isHeading: t.isHeading, isListItem: t == .li || t == .dd || t == .dt, isCell: t == .td || t == .th
+                    node: k, length: length, linkDensity: lengths.link[i] / Float(lengths.text[i]),
+                    sentences: sentences, isHeading: t.isHeading, isListItem: t == .li || t == .dd || t == .dt, isCell: t == .td || t == .th
                 ))
                 k = doc.following(k, within: content, skipChildren: true)
                 continue
@@ -277,6 +312,53 @@ extension ContentExtractor.Pass {
             k = doc.following(k, within: content)
         }
         return out
+    }
+
+    /// `weightedLength` and `sentenceEnds` of the subtree's folded text, without building it.
+    func measure(_ n: Int32) -> (length: Int, sentences: Int) {
+        var length = 0, sentences = 0
+        var pending = false   // after . ! ? waiting for a space or the end (closing quotes wait too)
+        var tail = 0          // continuation bytes still expected after a closing quote's lead byte
+        var space = false     // a folded space is due before the next character
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            if doc.tag[Int(k)] == .text {
+                let i = Int(k)
+                var j = Int(doc.lo[i])
+                let hi = Int(doc.hi[i])
+                while j < hi {
+                    let b = doc.source[j]
+                    if TextBuilder.isWS(b) {
+                        if pending { sentences += 1; pending = false }
+                        space = length > 0
+                    } else {
+                        if space { length += 1; space = false }
+                        if b & 0xC0 != 0x80 { length += (b >= 0xE3 && b <= 0xED) ? 2 : 1 }
+                        if b == 0x2E || b == 0x21 || b == 0x3F {
+                            pending = true
+                        } else if pending, b == 0x22 || b == 0x27 || b == 0x29 {
+                            // closing quote or paren: still pending
+                        } else if pending, b == 0xE2, j + 2 < hi, doc.source[j + 1] == 0x80, doc.source[j + 2] == 0x9D || doc.source[j + 2] == 0x99 {
+                            tail = 2
+                        } else if tail > 0, b & 0xC0 == 0x80 {
+                            tail -= 1
+                        } else if b == 0xE3, j + 2 < hi, doc.source[j + 1] == 0x80, doc.source[j + 2] == 0x82 {
+                            sentences += 1; pending = false   // 。
+                        } else if b == 0xEF, j + 2 < hi, doc.source[j + 1] == 0xBC, doc.source[j + 2] == 0x81 || doc.source[j + 2] == 0x9F {
+                            sentences += 1; pending = false   // ！ ？
+                        } else if b == 0xE2, j + 2 < hi, doc.source[j + 1] == 0x80, doc.source[j + 2] == 0xA6 {
+                            sentences += 1; pending = false   // …
+                        } else if b & 0xC0 != 0x80 || tail == 0 {
+                            pending = false
+                        }
+                    }
+                    j += 1
+                }
+            }
+            k = doc.following(k, within: n)
+        }
+        if pending { sentences += 1 }
+        return (length, sentences)
     }
 
     /// Characters of `text`, ideographs counted twice (a CJK word is one or two characters).

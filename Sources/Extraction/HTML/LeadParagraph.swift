@@ -12,9 +12,9 @@ enum LeadParagraph {
         var length: Int
     }
 
-    static let hintTokens: Set<[UInt8]> = BoilerplateHints.tokenSet("""
+    static let hintTokens: Set<UInt64> = BoilerplateHints.tokenSet("""
         lead lede leadin intro introduction teaser excerpt standfirst summary subtitle subheadline subline \
-        subhead dek deck abstract chapo chapeau sapo leader description descr kicker-text
+        subhead dek deck abstract chapo chapeau sapo leader description descr
         """)
 
     /// - Parameters:
@@ -42,7 +42,7 @@ enum LeadParagraph {
                 n = original.following(n, within: 0, skipChildren: true); continue
             }
             if t == .h1 { heading = n; n = original.following(n, within: 0, skipChildren: true); continue }
-            if heading >= 0, t != .text, !startAncestors.contains(n), isLeadTag(t), hasLeadHint(reader.matchString(n)) {
+            if heading >= 0, t != .text, !startAncestors.contains(n), isLeadTag(t), hasClassOrID(original, n), hasLeadHint(reader.matchString(n)) {
                 if let found = accept(n, heading: heading, startAncestors: startAncestors, reader: reader) { return found }
                 n = original.following(n, within: 0, skipChildren: true); continue
             }
@@ -59,15 +59,15 @@ enum LeadParagraph {
     }
 
     static func hasLeadHint(_ match: [UInt8]) -> Bool {
-        var i = 0
-        let n = match.count
-        while i < n {
-            while i < n, BoilerplateHints.isSeparator(match[i]) { i += 1 }
-            let s = i
-            while i < n, !BoilerplateHints.isSeparator(match[i]) { i += 1 }
-            if i > s, hintTokens.contains(Array(match[s..<i])) { return true }
+        var found = false
+        BoilerplateHints.forEachName(match) { tokens in
+            if tokens.contains(where: { hintTokens.contains($0) }) { found = true }
         }
-        return false
+        return found
+    }
+
+    static func hasClassOrID(_ doc: HTMLDocument, _ n: Int32) -> Bool {
+        doc.attributeRange(n, .class) != nil || doc.attributeRange(n, .id) != nil
     }
 
     static func accept(_ n: Int32, heading: Int32, startAncestors: Set<Int32>, reader: ContentExtractor.Pass) -> Found? {

@@ -54,12 +54,15 @@ struct TextBuilder {
     /// Drops soft hyphens (U+00AD, `&shy;`): invisible break hints that would split words
     /// ("Mit­tel­al­ter") for search, scoring and the content hash.
     static func removingSoftHyphens(_ s: String) -> String {
-        var utf8 = s.utf8.makeIterator()
-        var previous: UInt8 = 0
-        var found = false
-        while let b = utf8.next() {
-            if previous == 0xC2 && b == 0xAD { found = true; break }
-            previous = b
+        var text = s
+        let found = text.withUTF8 { buf -> Bool in
+            // 0xAD after 0xC2 is U+00AD and nothing else in valid UTF-8.
+            var i = 1
+            while i < buf.count {
+                if buf[i] == 0xAD && buf[i - 1] == 0xC2 { return true }
+                i += 1
+            }
+            return false
         }
         guard found else { return s }
         var out: [UInt8] = []
