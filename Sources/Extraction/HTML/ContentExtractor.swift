@@ -163,7 +163,9 @@ struct ContentExtractor {
                 if len < 25 { continue }
                 let ancestors = ancestorsOf(el, maxDepth: 5)
                 if ancestors.isEmpty { continue }
-                let contentScore: Float = 1 + Float(commas) + Float(min(len / 100, 3))
+                // Commas count up to ten: a cell or list of names ("A, Univ. X, B, Univ. Y, …")
+                // otherwise outscores the prose it follows (measured 5–20 alike).
+                let contentScore: Float = 1 + Float(min(commas, 10)) + Float(min(len / 100, 3))
                 for (level, a) in ancestors.enumerated() {
                     if doc.parent[Int(a)] < 0 && a != 0 { break }
                     if !initialized[Int(a)] { initializeNode(a); candidates.append(a) }
