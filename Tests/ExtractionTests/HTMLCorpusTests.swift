@@ -50,10 +50,10 @@ import TestSupport
         }
         let f1 = try #require(result["body_f1"] as? Double)
         let meta = try #require(result["metadata_exact"] as? [String: Double])
-        // Issue 4 asked >= 0.93; 0.974 before the boilerplate pruning of issue 10, 0.965 after:
+        // Issue 4 asked >= 0.93; 0.974 before the boilerplate pruning of issue 10, 0.964 after:
         // this corpus's reference (Readability's output) keeps picture captions, "Related: …"
         // lines and link lists that the product drops from bodies on purpose.
-        #expect(f1 >= 0.96)
+        #expect(f1 >= 0.955)
         #expect((meta["title"] ?? 0) >= 0.85)
         #expect((meta["byline"] ?? 0) >= 0.70)
         #expect((meta["publishedTime"] ?? 0) >= 0.80)

@@ -17,7 +17,7 @@ extension ContentExtractor.Pass {
 ///    titles, tag lists) and containers of three or more links that are mostly link text.
 /// 3. **Teaser cards**: runs of three or more sibling cards (date, linked title, dek).
 /// 4. **Edges**: blocks after the last paragraph of prose (tag lines, "Related" headings, share
-///    prompts, dates, "Print"), link blocks before the first one, and ad labels.
+///    prompts, dates, "Print"), link blocks and short fragments before the first one, and ad labels.
 ///
 /// Each removal takes with it the heading or label that introduced the removed block.
 /// The core node (the top candidate) is never removed whole; its descendants can be.
@@ -287,7 +287,10 @@ extension ContentExtractor.Pass {
                 || (!b.isCell && ((b.isHeading && !keptAfter) || (!b.isHeading && !b.isListItem && b.length < 40 && b.sentences == 0)))
             if junk { doomed.append(b.node) } else { keptAfter = true }
         }
-        for b in blocks[..<first] where b.linkDensity >= 0.3 { doomed.append(b.node) }
+        // Before the article: link blocks and short fragments (dates, "4 min read", "Photo:").
+        for b in blocks[..<first] where b.linkDensity >= 0.3 || (!b.isHeading && !b.isListItem && !b.isCell && b.length < 40 && b.sentences == 0) {
+            doomed.append(b.node)
+        }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
         for b in blocks where b.length < 30 && BoilerplateHints.isAdLabel(innerTextBytes(b.node)) { doomed.append(b.node) }
         for n in doomed where doc.parent[Int(n)] >= 0 { debugDrop("edge", n); doc.remove(n) }
