@@ -1,0 +1,232 @@
+import Articles
+
+/// What one line of a text dump is.
+enum LineKind: Sendable, Equatable {
+    case text
+    /// "Japan Today2 days ago": the source (if any) and the relative-time phrase.
+    case sourceTime(String?, String)
+    case time(String)
+    /// "• The Mainichi"
+    case source(String)
+    case byline([String])
+    case caption
+    /// Boilerplate to drop without ending the story ("logo", "Advertisement").
+    case skip
+    /// Boilerplate that ends the body it follows (copyright, promotions, comments, section headers).
+    case stop
+    /// A dateline ("Nov 18, 2019 at 9:24 pm ET", "Published: 3 Jan 2019", "2 min read"): its date phrase, if any.
+    case dateline(String?)
+
+    /// Lines that describe a story (source, time, byline, dateline) rather than tell it.
+    var isMeta: Bool {
+        switch self {
+        case .sourceTime, .time, .source, .byline, .dateline: return true
+        default: return false
+        }
+    }
+}
+
+/// Recognises the kinds of dump lines that words alone give away: bylines, datelines,
+/// "source + relative time" lines, captions and credits, and boilerplate phrases.
+enum LineClassifier {
+    static let skipLines: Set<String> = [
+        "logo", "advertisement", "orange background", "background", "share", "share this", "share this article", "tweet",
+        "email", "print", "menu", "search", "close", "skip to content", "skip to main content", "image", "photo", "video",
+        "listen", "listen to this article", "save", "story continues below", "scroll to continue", "sponsored", "ad",
+        "app-storeplay-store", "app store", "google play", "play store", "follow us",
+    ]
+    static let stopLines: Set<String> = [
+        "comments", "comment", "no comments yet...", "no comments yet", "leave a comment", "add a comment", "post a comment",
+        "related articles", "related stories", "related", "more stories", "more from", "read more", "read next",
+        "you may also like", "recommended", "recommended for you", "trending", "most read", "most popular", "latest news",
+        "download the app", "get the app", "try our ai features", "sign up", "subscribe", "newsletter",
+        "sign up for our newsletter", "more on this story", "top stories", "popular now", "what to read next",
+    ]
+
+    static func classify(_ line: String) -> LineKind {
+        let lower = line.lowercased()
+        let trimmedLower = lower.trimmingCharacters(in: ":.!")
+        if skipLines.contains(trimmedLower) || lower.hasSuffix(" logo") || lower.hasPrefix("logo ") { return .skip }
+        if stopLines.contains(trimmedLower) { return .stop }
+        if lower.hasPrefix("©") || lower.hasPrefix("(c) ") || lower.hasPrefix("copyright") || lower.contains("all rights reserved") { return .stop }
+        if isPromo(lower) { return .stop }
+        if lower.hasPrefix("comments (") || (lower.hasPrefix("comments") && line.count < 16) { return .stop }
+        if let names = byline(line) { return .byline(names) }
+        if let (src, phrase) = sourceAndRelativeTime(line) {
+            if let src { return .sourceTime(src, phrase) }
+            return .time(phrase)
+        }
+        if let s = bulletSource(line) { return .source(s) }
+        if isCaption(line) { return .caption }
+        if let d = dateline(line) { return .dateline(d) }
+        return .text
+    }
+
+    /// The kind of line `i` of a dump: long lines are only checked for the patterns that can be long
+    /// (copyright notices, captions), the rest go through `classify`.
+    static func classify(_ lines: DumpLines, _ i: Int) -> LineKind {
+        let b = lines[i]
+        if b.count <= 240 { return classify(lines.string(i)) }
+        if b.last == 0x29 /* ) */ && isCaption(lines.string(i)) { return .caption }
+        if b.starts(with: [0xC2, 0xA9]) || b.prefix(9).map({ $0 | 0x20 }).elementsEqual(Array("copyright".utf8)) { return .stop }
+        return .text
+    }
+
+    static let dateWords: Set<String> = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "am", "pm", "a.m.", "p.m.", "at", "on", "et", "est", "edt", "pt", "pst", "pdt", "gmt", "utc", "bst", "cet", "cest", "ist",
+        "published", "updated", "posted", "last", "modified", "date", "min", "mins", "read", "minute", "minutes", "reading", "time", "|", "·", "•", "-",
+        "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "uhr", "veröffentlicht", "aktualisiert", "um",
+        "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "le", "publié",
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "de",
+    ]
+
+    /// A line made of a date and its labels ("Published: 3 Jan 2019", "Nov 18, 2019 at 9:24 pm ET",
+    /// "2 min read"): returns the date phrase without its label (nil for a reading time), or nil
+    /// when the line is something else.
+    static func dateline(_ line: String) -> String?? {
+        guard line.utf8.count <= 100, line.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let words = line.lowercased().split(separator: " ")
+        guard words.count <= 16 else { return nil }
+        var dateish = 0
+        for w in words {
+            let t = String(w).trimmingCharacters(in: ",.:;()[]")
+            if t.isEmpty || t.contains(where: { $0.isNumber }) || dateWords.contains(t) { dateish += 1 }
+        }
+        guard dateish * 4 >= words.count * 3 else { return nil }
+        if words.contains("read") { return .some(nil) }
+        var phrase = Substring(line)
+        for label in ["published:", "published", "updated:", "updated", "posted:", "posted", "date:", "on"] {
+            if phrase.lowercased().hasPrefix(label + " ") || phrase.lowercased() == label { phrase = phrase.dropFirst(label.count).drop(while: { $0 == " " }) }
+        }
+        return .some(String(phrase))
+    }
+
+    static func isPromo(_ lower: String) -> Bool {
+        let words = lower.split(separator: " ").count
+        guard words <= 30 else { return false }
+        let app = (lower.contains("download") || lower.contains("get ") || lower.contains("install")) && (lower.contains(" app") || lower.contains("app store") || lower.contains("google play"))
+        let ai = lower.contains(" ai ") && (lower.contains("explore what") || lower.contains("try our") || lower.contains("features"))
+        let signup = (lower.hasPrefix("sign up") || lower.hasPrefix("subscribe")) && words <= 15
+        return app || ai || signup || lower.hasPrefix("explore what ") || lower.hasPrefix("get started now")
+    }
+
+    /// A short line of capitalised words ("The Mainichi", "Yomiuri Shimbun").
+    static func isShortName(_ s: String) -> Bool {
+        let words = s.split(separator: " ")
+        guard !words.isEmpty, words.count <= 5, s.count <= 40 else { return false }
+        if s.hasSuffix(".") || s.hasSuffix("?") || s.hasSuffix("!") { return false }
+        return words.allSatisfy { w in w.first.map { $0.isUppercase || $0.isNumber } ?? false || ["of", "the", "de", "and", "&"].contains(String(w)) }
+    }
+
+    static func bulletSource(_ line: String) -> String? {
+        guard let f = line.first, f == "•" || f == "·" else { return nil }
+        let rest = String(line.dropFirst()).trimmingSpaces
+        return isShortName(rest) ? rest : nil
+    }
+
+    static let bylinePrefixes = ["by ", "written by ", "words by ", "reporting by ", "posted by ", "author: ", "authors: ", "story by ", "text by "]
+
+    /// Author names of a byline line, or nil when the line is not a byline.
+    static func byline(_ line: String) -> [String]? {
+        let lower = line.lowercased()
+        guard let prefix = bylinePrefixes.first(where: { lower.hasPrefix($0) }) else { return nil }
+        var rest = String(line.dropFirst(prefix.count)).trimmingSpaces
+        // "By Jane Doe, Staff Writer" / "By Jane Doe | Reuters": keep the names before a role.
+        if let bar = rest.firstIndex(where: { $0 == "|" || $0 == "•" || $0 == "·" }) { rest = String(rest[..<bar]).trimmingSpaces }
+        let words = rest.split(separator: " ")
+        guard !words.isEmpty, words.count <= 12, !rest.hasSuffix(".") || words.count <= 4 else { return nil }
+        var names: [String] = []
+        for chunk in rest.split(separator: ",") {
+            for piece in chunk.replacingAnd().split(separator: "\u{1}") {
+                let name = String(piece).trimmingSpaces
+                guard !name.isEmpty else { continue }
+                let nameWords = name.split(separator: " ")
+                // A role after a comma ("Staff Writer", "in Tokyo") is not a name.
+                guard nameWords.allSatisfy({ $0.first?.isUppercase ?? false }) || nameWords.count == 1 && names.isEmpty else { continue }
+                if ["staff writer", "reporter", "editor", "correspondent", "associated press", "reuters", "afp"].contains(name.lowercased()) && !names.isEmpty { continue }
+                names.append(titleCaseIfShouting(name))
+            }
+        }
+        return names.isEmpty ? nil : names
+    }
+
+    /// "KIM TONG-HYUNG" → "Kim Tong-Hyung"; mixed-case names are kept.
+    static func titleCaseIfShouting(_ name: String) -> String {
+        guard name.contains(where: { $0.isLetter }), !name.contains(where: { $0.isLowercase }) else { return name }
+        var out = ""
+        var startOfWord = true
+        for ch in name {
+            if ch.isLetter {
+                out += startOfWord ? String(ch).uppercased() : String(ch).lowercased()
+                startOfWord = false
+            } else {
+                out.append(ch)
+                startOfWord = ch == " " || ch == "-" || ch == "'" || ch == "’"
+            }
+        }
+        return out
+    }
+
+    static let units = ["second", "sec", "minute", "min", "hour", "hr", "day", "week", "month", "year"]
+
+    /// Splits "Japan Today2 days ago" into ("Japan Today", "2 days ago"); ("time24 minutes ago") into (nil, "24 minutes ago").
+    static func sourceAndRelativeTime(_ line: String) -> (String?, String)? {
+        let lower = line.lowercased()
+        guard line.count <= 80 else { return nil }
+        if lower == "yesterday" || lower == "just now" { return (nil, lower) }
+        guard lower.hasSuffix(" ago") else { return nil }
+        let chars = Array(line)
+        let lchars = Array(lower)
+        var end = chars.count - 4 // before " ago"
+        // unit word
+        var u = end
+        while u > 0, lchars[u - 1].isLetter { u -= 1 }
+        let unit = String(lchars[u..<end])
+        guard units.contains(where: { unit == $0 || unit == $0 + "s" }) else { return nil }
+        var q = u
+        while q > 0, lchars[q - 1] == " " { q -= 1 }
+        // quantity: digits, or a/an/one
+        var n = q
+        while n > 0, lchars[n - 1].isNumber { n -= 1 }
+        if n == q {
+            for word in ["an", "a", "one"] {
+                let w = Array(word)
+                if q >= w.count, Array(lchars[(q - w.count)..<q]) == w, q == w.count || !lchars[q - w.count - 1].isLetter || (q - w.count >= 4 && String(lchars[(q - w.count - 4)..<(q - w.count)]) == "time") {
+                    n = q - w.count
+                    break
+                }
+            }
+            if n == q { return nil }
+        }
+        end = chars.count
+        let phrase = String(chars[n..<end]).trimmingSpaces
+        var prefix = String(chars[0..<n]).trimmingSpaces
+        while let l = prefix.last, l == "·" || l == "|" || l == "-" || l == "•" || l == "–" || l == "," { prefix.removeLast(); prefix = prefix.trimmingSpaces }
+        let p = prefix.lowercased()
+        if p.isEmpty || ["time", "updated", "posted", "published", "clock", "icon"].contains(p) { return (nil, phrase) }
+        if p.hasSuffix(" time") { prefix = String(prefix.dropLast(5)).trimmingSpaces }
+        return (prefix, phrase)
+    }
+
+    /// A photo caption: ends in a credit such as "(AP Photo/...)", "(Photo: ...)", "(Getty Images)", "Photo: ...".
+    static func isCaption(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        if lower.hasPrefix("photo:") || lower.hasPrefix("image:") || lower.hasPrefix("photo by ") || lower.hasPrefix("credit:") { return true }
+        guard lower.hasSuffix(")"), let open = lower.lastIndex(of: "(") else { return false }
+        let credit = lower[open...]
+        return ["photo", "image", "getty", "reuters", "afp", "ap/", "/ap", "epa", "shutterstock", "credit", "pool"].contains { credit.contains($0) }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}
+
