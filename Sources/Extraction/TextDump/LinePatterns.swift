@@ -12,8 +12,11 @@ enum LineKind: Sendable, Equatable {
     case caption
     /// Boilerplate to drop without ending the story ("logo", "Advertisement").
     case skip
-    /// Boilerplate that ends the body it follows (copyright, promotions, comments, section headers).
+    /// Boilerplate that ends the story it follows (copyright notices, the comments block).
     case stop
+    /// Boilerplate boxes that end a story or sit inside one (section headers such as "Related
+    /// articles", newsletter and app promotions).
+    case promo
     /// A dateline ("Nov 18, 2019 at 9:24 pm ET", "Published: 3 Jan 2019", "2 min read"): its date phrase, if any.
     case dateline(String?)
 
@@ -35,8 +38,11 @@ enum LineClassifier {
         "listen", "listen to this article", "save", "story continues below", "scroll to continue", "sponsored", "ad",
         "app-storeplay-store", "app store", "google play", "play store", "follow us",
     ]
-    static let stopLines: Set<String> = [
+    static let endLines: Set<String> = [
         "comments", "comment", "no comments yet...", "no comments yet", "leave a comment", "add a comment", "post a comment",
+        "leave a reply", "post a reply", "join the discussion", "show comments", "view comments", "kommentare", "commentaires", "comentarios",
+    ]
+    static let stopLines: Set<String> = [
         "related articles", "related stories", "related", "more stories", "more from", "read more", "read next",
         "you may also like", "recommended", "recommended for you", "trending", "most read", "most popular", "latest news",
         "download the app", "get the app", "try our ai features", "sign up", "subscribe", "newsletter",
@@ -47,9 +53,10 @@ enum LineClassifier {
         let lower = line.lowercased()
         let trimmedLower = lower.trimmingCharacters(in: ":.!")
         if skipLines.contains(trimmedLower) || lower.hasSuffix(" logo") || lower.hasPrefix("logo ") { return .skip }
-        if stopLines.contains(trimmedLower) { return .stop }
+        if endLines.contains(trimmedLower) { return .stop }
+        if stopLines.contains(trimmedLower) { return .promo }
         if lower.hasPrefix("©") || lower.hasPrefix("(c) ") || lower.hasPrefix("copyright") || lower.contains("all rights reserved") { return .stop }
-        if isPromo(lower) { return .stop }
+        if isPromo(lower) { return .promo }
         if lower.hasPrefix("comments (") || (lower.hasPrefix("comments") && line.count < 16) { return .stop }
         if let names = byline(line) { return .byline(names) }
         if let (src, phrase) = sourceAndRelativeTime(line) {

@@ -19,7 +19,7 @@ struct LineQualityClassifier: Sendable {
     /// The context-free class of one line.
     func classify(_ f: LineFeatures, kind: LineKind, repeated: Bool, hasStopwords: Bool) -> LineQuality {
         switch kind {
-        case .skip, .stop, .caption: return .bad
+        case .skip, .stop, .promo, .caption: return .bad
         case .sourceTime, .time, .source, .byline, .dateline: return .short
         case .text: break
         }

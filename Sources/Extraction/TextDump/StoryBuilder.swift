@@ -42,7 +42,7 @@ struct StoryBuilder: Sendable {
                 if authors.isEmpty { authors = names }
             case .dateline(let d):
                 if dated == nil, let d { dated = d }
-            case .caption, .skip, .stop:
+            case .caption, .skip, .stop, .promo:
                 continue
             case .text:
                 if a.lines[i].elementsEqual(titleBytes) { continue }

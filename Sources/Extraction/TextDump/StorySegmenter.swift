@@ -17,6 +17,8 @@ struct StorySegmenter: Sendable {
     var minScore = 80
     /// Fixed cost of a boilerplate line.
     var badLineCost = 25
+    /// Cost of a promotion or section-header line (a box inside or after a story).
+    var promoCost = 150
     /// How far (in lines) a heading may sit before its run.
     var headingWindow = 10
 
@@ -27,6 +29,7 @@ struct StorySegmenter: Sendable {
         for i in features.indices {
             if kinds[i] == .stop { w.append(nil); continue }
             if kinds[i].isMeta { w.append(0); continue }
+            if kinds[i] == .promo { w.append(-promoCost); continue }
             let len = features[i].weight
             w.append(quality[i] == .good ? len : -(min(len, 200) / 2 + badLineCost))
         }
@@ -78,7 +81,7 @@ struct StorySegmenter: Sendable {
         while k >= max(floor, start - headingWindow) {
             defer { k -= 1 }
             switch kinds[k] {
-            case .stop: return nil
+            case .stop, .promo: return nil
             case .skip, .caption, .sourceTime, .time, .source, .byline, .dateline: continue
             case .text: break
             }

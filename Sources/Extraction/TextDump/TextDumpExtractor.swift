@@ -26,7 +26,7 @@ public struct TextDumpExtractor: Sendable {
         let segmenter = StorySegmenter()
         let builder = StoryBuilder()
         let segs = segmenter.segments(segmenter.weights(a.features, a.kinds, a.quality))
-        let title = PageTitle.fromFirstLine(a.lines, a.kinds) ?? Self.repeatedHeadline(a, segmenter)
+        let title = PageTitle.fromFirstLine(a.lines, a.kinds) ?? Self.headlineFirstLine(a) ?? Self.repeatedHeadline(a, segmenter)
         guard let mainIndex = segmenter.mainSegment(segs, titleLines: title?.occurrences ?? []) else {
             throw .noArticle(reason: "no prose in the dump")
         }
@@ -35,7 +35,7 @@ public struct TextDumpExtractor: Sendable {
         let anchor = title?.occurrences.last { $0 < main.range.lowerBound && main.range.lowerBound - $0 <= segmenter.headingWindow * 2 }
         let floor = mainIndex > 0 ? segs[mainIndex - 1].range.upperBound : 0
         let heading = anchor ?? segmenter.heading(before: main.range.lowerBound, a.lines, a.features, a.kinds, a.quality, floor: floor)
-        let mainTitle = title?.text ?? heading.map { a.lines.string($0) } ?? ""
+        let mainTitle = title?.text ?? heading.map { a.lines.string($0) } ?? Self.firstLine(a) ?? ""
         var articles: [Article] = []
         if let m = builder.build(a, title: mainTitle, heading: heading, run: main.range, isMain: true, context: context) {
             articles.append(m)
@@ -98,6 +98,23 @@ public struct TextDumpExtractor: Sendable {
             if !again.isEmpty { return PageTitle(text: a.lines.string(i), occurrences: [i] + again) }
         }
         return nil
+    }
+
+    /// The first line that is not boilerplate, when it is short enough to be a title.
+    static func firstLine(_ a: DumpAnalysis) -> String? {
+        guard let i = a.kinds.firstIndex(where: { $0 == .text }), a.features[i].words <= 40 else { return nil }
+        return a.lines.string(i)
+    }
+
+    /// The first line as the page title when it reads like a headline: three words or more (or a
+    /// CJK line), no sentence end, and not a menu or site name (capitalised words without stopwords).
+    static func headlineFirstLine(_ a: DumpAnalysis) -> PageTitle? {
+        guard let i = a.kinds.firstIndex(where: { $0 != .skip }), a.kinds[i] == .text else { return nil }
+        let f = a.features[i]
+        guard f.words >= 3 || f.cjk >= 6, f.words <= 40, a.lines[i].count <= 300, !f.endsSentence || a.lines[i].last == 0x3F else { return nil }
+        if f.cjk < 6, f.stopwords == 0, f.capitalized * 10 >= f.words * 8 { return nil }
+        let occ = (i + 1..<a.lines.count).filter { a.lines.equal($0, i) }
+        return PageTitle(text: a.lines.string(i), occurrences: occ)
     }
 
     static func stripBullet(_ s: String) -> String {
