@@ -44,7 +44,7 @@ struct LineQualityClassifier: Sendable {
 
     /// Resolves `.short` and `.nearGood` lines from their neighbours; the result holds only `.good` and `.bad`.
     /// `barrier[i]` lines (boilerplate that ends a story) count as bad neighbours.
-    func smooth(_ q: [LineQuality]) -> [LineQuality] {
+    func smooth(_ q: [LineQuality], _ features: [LineFeatures]) -> [LineQuality] {
         let n = q.count
         // Nearest non-short neighbour class on each side, ignoring near-good lines or not.
         func prev(_ i: Int, ignoreNearGood: Bool) -> LineQuality {
@@ -71,6 +71,8 @@ struct LineQualityClassifier: Sendable {
             if p == .good && x == .good { out[i] = .good }
             else if p == .bad && x == .bad { out[i] = .bad }
             else if (p == .bad && prev(i, ignoreNearGood: false) == .nearGood) || (x == .bad && next(i, ignoreNearGood: false) == .nearGood) { out[i] = .good }
+            // A short full sentence next to prose ("Reporting by ... contributed.") reads with it.
+            else if (p == .good || x == .good) && features[i].endsSentence && features[i].words >= 3 && features[i].separators == 0 && isNextTo(q, i, .good) { out[i] = .good }
             else { out[i] = .bad }
         }
         for i in 0..<n where q[i] == .nearGood {
@@ -82,6 +84,11 @@ struct LineQualityClassifier: Sendable {
 }
 
 extension LineQualityClassifier {
+    /// Whether the line just before or after `i` has class `c`.
+    func isNextTo(_ q: [LineQuality], _ i: Int, _ c: LineQuality) -> Bool {
+        (i > 0 && q[i - 1] == c) || (i + 1 < q.count && q[i + 1] == c)
+    }
+
     /// Near-good lines next to another near-good or good line (short lines between them ignored)
     /// become good: a run of medium paragraphs is prose as a block even when no line is long.
     func promoteNearGoodRuns(_ q: [LineQuality]) -> [LineQuality] {

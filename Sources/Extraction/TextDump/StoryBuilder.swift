@@ -19,6 +19,13 @@ struct DumpAnalysis: Sendable {
 struct StoryBuilder: Sendable {
     /// Bodies shorter than this (in characters) make no story.
     var minBodyChars = 80
+    /// Keep every plain-text line of the run, prose or not (for dumps without prose runs).
+    var keepAllText = false
+
+    /// A long non-prose line inside a run (code, a table row, a list): kept with the body.
+    func isInlineBlock(_ f: LineFeatures) -> Bool {
+        f.words >= 6 && f.separators == 0 && f.urls == 0
+    }
 
     func build(_ a: DumpAnalysis, title: String, heading: Int?, run: Range<Int>, isMain: Bool, context: ExtractionContext) -> Article? {
         let headerStart = heading.map { $0 + 1 } ?? run.lowerBound
@@ -46,7 +53,7 @@ struct StoryBuilder: Sendable {
                 continue
             case .text:
                 if a.lines[i].elementsEqual(titleBytes) { continue }
-                if i < run.lowerBound || a.quality[i] != .good {
+                if i < run.lowerBound || !(keepAllText || a.quality[i] == .good || isInlineBlock(a.features[i])) {
                     // A short capitalised line right before a time line is the source ("The Mainichi" / "time24 minutes ago").
                     if source == nil, i + 1 < a.kinds.count, a.features[i].words <= 5, a.lines[i].count <= 40 {
                         switch a.kinds[i + 1] {
@@ -60,7 +67,7 @@ struct StoryBuilder: Sendable {
             }
         }
         // Trailing lines too short to be prose after the last sentence (a lone "Share").
-        while let last = body.last, last.unicodeScalars.count < 25, !last.hasSuffix(".") { body.removeLast() }
+        while !keepAllText, let last = body.last, last.unicodeScalars.count < 25, !last.hasSuffix(".") { body.removeLast() }
         let text = body.joined(separator: "\n\n")
         guard text.unicodeScalars.count >= minBodyChars else { return nil }
         let published = relative.flatMap { DateAdapter.parse($0, reference: context.fetchedAt) }

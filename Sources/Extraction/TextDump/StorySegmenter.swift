@@ -23,17 +23,35 @@ struct StorySegmenter: Sendable {
     var headingWindow = 10
 
     /// The weight of each line; nil for a barrier.
-    func weights(_ features: [LineFeatures], _ kinds: [LineKind], _ quality: [LineQuality]) -> [Int?] {
+    func weights(_ lines: DumpLines, _ features: [LineFeatures], _ kinds: [LineKind], _ quality: [LineQuality]) -> [Int?] {
+        let storyStart = storyHeaders(lines, features, kinds)
         var w: [Int?] = []
         w.reserveCapacity(features.count)
         for i in features.indices {
-            if kinds[i] == .stop { w.append(nil); continue }
+            if kinds[i] == .stop || storyStart[i] { w.append(nil); continue }
             if kinds[i].isMeta { w.append(0); continue }
             if kinds[i] == .promo { w.append(-promoCost); continue }
             let len = features[i].weight
-            w.append(quality[i] == .good ? len : -(min(len, 200) / 2 + badLineCost))
+            if quality[i] == .good { w.append(len); continue }
+            // Menus and link lists pay for their length; other long non-prose lines (code, tables,
+            // lists inside an article) only the fixed cost.
+            let f = features[i]
+            let linky = f.separators > 0 || f.urls > 0 || f.words <= 4
+            w.append(-(linky ? min(len, 200) / 2 + badLineCost : badLineCost))
         }
         return w
+    }
+
+    /// Lines that open a story card: a headline printed again within the next few lines with a
+    /// source, time or byline line among or right after its prints. Runs do not cross them.
+    func storyHeaders(_ lines: DumpLines, _ features: [LineFeatures], _ kinds: [LineKind]) -> [Bool] {
+        var out = [Bool](repeating: false, count: lines.count)
+        for i in 0..<lines.count where kinds[i] == .text && !features[i].endsSentence && isTitleLike(features[i], lines[i]) {
+            let hi = min(lines.count, i + 9)
+            guard let last = (i + 1..<hi).last(where: { lines.equal($0, i) }) else { continue }
+            if (i + 1..<min(lines.count, last + 3)).contains(where: { kinds[$0].isMeta }) { out[i] = true }
+        }
+        return out
     }
 
     /// All maximal-sum runs scoring at least `minScore`, by position.
@@ -98,3 +116,4 @@ struct StorySegmenter: Sendable {
         (f.words >= 3 || f.cjk >= 6) && f.words <= 35 && b.count <= 250 && b.last != 0x2E && f.separators == 0
     }
 }
+

@@ -25,10 +25,10 @@ public struct TextDumpExtractor: Sendable {
         guard !a.lines.isEmpty else { throw .noArticle(reason: "empty text dump") }
         let segmenter = StorySegmenter()
         let builder = StoryBuilder()
-        let segs = segmenter.segments(segmenter.weights(a.features, a.kinds, a.quality))
+        let segs = segmenter.segments(segmenter.weights(a.lines, a.features, a.kinds, a.quality))
         let title = PageTitle.fromFirstLine(a.lines, a.kinds) ?? Self.headlineFirstLine(a) ?? Self.repeatedHeadline(a, segmenter)
         guard let mainIndex = segmenter.mainSegment(segs, titleLines: title?.occurrences ?? []) else {
-            throw .noArticle(reason: "no prose in the dump")
+            return [try Self.wholeText(a, title: title, builder: builder, context: context)]
         }
         let main = segs[mainIndex]
         // The main heading: the last recurrence of the page title above the run, else the nearest heading.
@@ -43,8 +43,10 @@ public struct TextDumpExtractor: Sendable {
         guard !articles.isEmpty else { throw .noArticle(reason: "no story with its own text in the dump") }
         for (k, s) in segs.enumerated() where k != mainIndex {
             let floor = k > 0 ? segs[k - 1].range.upperBound : 0
-            guard let h = segmenter.heading(before: s.range.lowerBound, a.lines, a.features, a.kinds, a.quality, floor: floor) else { continue }
-            let isCard = (h + 1..<s.range.lowerBound).contains { a.kinds[$0].isMeta || a.lines.equal($0, h) }
+            guard let last = segmenter.heading(before: s.range.lowerBound, a.lines, a.features, a.kinds, a.quality, floor: floor) else { continue }
+            // A story card prints its headline more than once: the header starts at the first print.
+            let h = (max(floor, last - segmenter.headingWindow)..<last).first { a.lines.equal($0, last) } ?? last
+            let isCard = h != last || (h + 1..<s.range.lowerBound).contains { a.kinds[$0].isMeta }
             let prose = s.range.reduce(0) { $0 + (a.quality[$1] == .good && a.kinds[$1] == .text ? a.features[$1].chars : 0) }
             let sentences = s.range.reduce(0) { $0 + a.features[$1].sentenceEnds }
             guard sentences > 0, prose >= (isCard ? Self.cardMinChars : Self.relatedMinChars) else { continue }
@@ -87,7 +89,7 @@ public struct TextDumpExtractor: Sendable {
         let qc = LineQualityClassifier()
         var q = (0..<lines.count).map { qc.classify(features[$0], kind: kinds[$0], repeated: seen[features[$0].hash]! > 1, hasStopwords: lang >= 0) }
         q = qc.promoteNearGoodRuns(q)
-        return DumpAnalysis(lines: lines, features: features, kinds: kinds, quality: qc.smooth(q), language: language)
+        return DumpAnalysis(lines: lines, features: features, kinds: kinds, quality: qc.smooth(q, features), language: language)
     }
 
     /// The first title-like line printed again within the next few lines (hero + `<h1>` + card).
@@ -98,6 +100,24 @@ public struct TextDumpExtractor: Sendable {
             if !again.isEmpty { return PageTitle(text: a.lines.string(i), occurrences: [i] + again) }
         }
         return nil
+    }
+
+    /// A dump without a prose run (a short or unstructured text): one story of all its text lines
+    /// after the title line.
+    static func wholeText(_ a: DumpAnalysis, title: PageTitle?, builder: StoryBuilder, context: ExtractionContext) throws(ExtractionError) -> Article {
+        var b = builder
+        b.minBodyChars = 1
+        b.keepAllText = true
+        let first = a.kinds.firstIndex(where: { $0 == .text })
+        let start = first.map { $0 + 1 < a.lines.count ? $0 + 1 : $0 } ?? 0
+        let t = title?.text ?? first.map { a.lines.string($0) } ?? ""
+        // A one-line dump is its own title and body.
+        let single = first == start
+        guard var article = b.build(a, title: single ? "" : t, heading: nil, run: start..<a.lines.count, isMain: true, context: context) else {
+            throw .noArticle(reason: "no text in the dump")
+        }
+        if single { article.title = t }
+        return article
     }
 
     /// The first line that is not boilerplate, when it is short enough to be a title.
