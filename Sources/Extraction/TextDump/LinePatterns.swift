@@ -69,14 +69,55 @@ enum LineClassifier {
         return .text
     }
 
-    /// The kind of line `i` of a dump: long lines are only checked for the patterns that can be long
-    /// (copyright notices, captions), the rest go through `classify`.
+    /// The kind of line `i` of a dump. The string rules of `classify(_:)` run only when a byte-level
+    /// pre-check says one of them can fire (most lines are plain text and never become strings);
+    /// long lines are only checked for the patterns that can be long (copyright notices, captions).
     static func classify(_ lines: DumpLines, _ i: Int) -> LineKind {
         let b = lines[i]
-        if b.count <= 240 { return classify(lines.string(i)) }
-        if b.last == 0x29 /* ) */ && isCaption(lines.string(i)) { return .caption }
-        if b.starts(with: [0xC2, 0xA9]) || b.prefix(9).map({ $0 | 0x20 }).elementsEqual(Array("copyright".utf8)) { return .stop }
-        return .text
+        if b.count > 240 {
+            if b.last == 0x29 /* ) */ && isCaption(lines.string(i)) { return .caption }
+            if b.starts(with: [0xC2, 0xA9]) || b.prefix(9).map({ $0 | 0x20 }).elementsEqual(copyrightBytes) { return .stop }
+            return .text
+        }
+        return mayHavePattern(b) ? classify(lines.string(i)) : .text
+    }
+
+    static let copyrightBytes = Array("copyright".utf8)
+    static let phraseBytes: Set<[UInt8]> = Set((skipLines.union(stopLines).union(endLines)).map { Array($0.utf8) })
+    static let triggerPrefixes: [[UInt8]] = (["©", "(c) ", "copyright", "comments", "sign up", "subscribe", "explore what", "get started", "logo ", "photo", "image:", "credit:", "•", "·"] + bylinePrefixes).map { Array($0.utf8) }
+    static let triggerInfixes: [[UInt8]] = ["all rights reserved", "app", " ai ", "google play"].map { Array($0.utf8) }
+    static let triggerSuffixes: [[UInt8]] = [" ago", " logo", ")", "yesterday", "just now"].map { Array($0.utf8) }
+
+    /// Whether any rule of `classify(_:)` may match the line (a superset test on lower-cased bytes).
+    static func mayHavePattern(_ line: ArraySlice<UInt8>) -> Bool {
+        var lower = [UInt8]()
+        lower.reserveCapacity(line.count)
+        var digits = false, spaces = 0
+        for c in line {
+            lower.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+            if c >= 0x30 && c <= 0x39 { digits = true } else if c == 0x20 { spaces += 1 }
+        }
+        // A dateline: a short line with digits.
+        if digits && lower.count <= 100 && spaces < 16 { return true }
+        for p in triggerPrefixes where lower.starts(with: p) { return true }
+        for p in triggerSuffixes where lower.count >= p.count && lower[(lower.count - p.count)...].elementsEqual(p) { return true }
+        var s = 0, e = lower.count
+        while s < e, lower[s] == 0x3A || lower[s] == 0x2E || lower[s] == 0x21 { s += 1 }
+        while e > s, lower[e - 1] == 0x3A || lower[e - 1] == 0x2E || lower[e - 1] == 0x21 { e -= 1 }
+        if phraseBytes.contains(Array(lower[s..<e])) { return true }
+        for p in triggerInfixes where contains(lower, p) { return true }
+        return false
+    }
+
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let f = needle.first, hay.count >= needle.count else { return false }
+        var i = 0
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == f && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     static let dateWords: Set<String> = [
