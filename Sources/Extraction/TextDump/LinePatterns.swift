@@ -49,23 +49,41 @@ enum LineClassifier {
         "sign up for our newsletter", "more on this story", "top stories", "popular now", "what to read next",
     ]
 
-    static func classify(_ line: String) -> LineKind {
+    /// Which families of rules may match a line (from a byte-level pre-check).
+    struct Rules: OptionSet, Sendable {
+        let rawValue: UInt16
+        static let phrase = Rules(rawValue: 1)
+        static let copyright = Rules(rawValue: 2)
+        static let promo = Rules(rawValue: 4)
+        static let comments = Rules(rawValue: 8)
+        static let byline = Rules(rawValue: 16)
+        static let relativeTime = Rules(rawValue: 32)
+        static let bullet = Rules(rawValue: 64)
+        static let caption = Rules(rawValue: 128)
+        static let dateline = Rules(rawValue: 256)
+        static let all = Rules(rawValue: 0x1FF)
+    }
+
+    /// The kind of one line (all rules, or only those in `rules`).
+    static func classify(_ line: String, rules: Rules = .all) -> LineKind {
         let lower = line.lowercased()
-        let trimmedLower = lower.trimmingCharacters(in: ":.!")
-        if skipLines.contains(trimmedLower) || lower.hasSuffix(" logo") || lower.hasPrefix("logo ") { return .skip }
-        if endLines.contains(trimmedLower) { return .stop }
-        if stopLines.contains(trimmedLower) { return .promo }
-        if lower.hasPrefix("©") || lower.hasPrefix("(c) ") || lower.hasPrefix("copyright") || lower.contains("all rights reserved") { return .stop }
-        if isPromo(lower) { return .promo }
-        if lower.hasPrefix("comments (") || (lower.hasPrefix("comments") && line.count < 16) { return .stop }
-        if let names = byline(line) { return .byline(names) }
-        if let (src, phrase) = sourceAndRelativeTime(line) {
+        if rules.contains(.phrase) {
+            let trimmedLower = lower.trimmingCharacters(in: ":.!")
+            if skipLines.contains(trimmedLower) || lower.hasSuffix(" logo") || lower.hasPrefix("logo ") { return .skip }
+            if endLines.contains(trimmedLower) { return .stop }
+            if stopLines.contains(trimmedLower) { return .promo }
+        }
+        if rules.contains(.copyright), lower.hasPrefix("©") || lower.hasPrefix("(c) ") || lower.hasPrefix("copyright") || lower.contains("all rights reserved") { return .stop }
+        if rules.contains(.promo), isPromo(lower) { return .promo }
+        if rules.contains(.comments), lower.hasPrefix("comments (") || (lower.hasPrefix("comments") && line.count < 16) { return .stop }
+        if rules.contains(.byline), let names = byline(line) { return .byline(names) }
+        if rules.contains(.relativeTime), let (src, phrase) = sourceAndRelativeTime(line) {
             if let src { return .sourceTime(src, phrase) }
             return .time(phrase)
         }
-        if let s = bulletSource(line) { return .source(s) }
-        if isCaption(line) { return .caption }
-        if let d = dateline(line) { return .dateline(d) }
+        if rules.contains(.bullet), let s = bulletSource(line) { return .source(s) }
+        if rules.contains(.caption), isCaption(line) { return .caption }
+        if rules.contains(.dateline), let d = dateline(line) { return .dateline(d) }
         return .text
     }
 
@@ -79,17 +97,26 @@ enum LineClassifier {
             if b.starts(with: [0xC2, 0xA9]) || b.prefix(9).map({ $0 | 0x20 }).elementsEqual(copyrightBytes) { return .stop }
             return .text
         }
-        return mayHavePattern(b) ? classify(lines.string(i)) : .text
+        let rules = possibleRules(b)
+        return rules.isEmpty ? .text : classify(lines.string(i), rules: rules)
     }
 
     static let copyrightBytes = Array("copyright".utf8)
     static let phraseBytes: Set<[UInt8]> = Set((skipLines.union(stopLines).union(endLines)).map { Array($0.utf8) })
-    static let triggerPrefixes: [[UInt8]] = (["©", "(c) ", "copyright", "comments", "sign up", "subscribe", "explore what", "get started", "logo ", "photo", "image:", "credit:", "•", "·"] + bylinePrefixes).map { Array($0.utf8) }
-    static let triggerInfixes: [[UInt8]] = ["all rights reserved", "app", " ai ", "google play"].map { Array($0.utf8) }
-    static let triggerSuffixes: [[UInt8]] = [" ago", " logo", ")", "yesterday", "just now"].map { Array($0.utf8) }
+    static func bytes(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
+    static let copyrightPrefixes = bytes(["©", "(c) ", "copyright"])
+    static let promoPrefixes = bytes(["sign up", "subscribe", "explore what", "get started"])
+    static let promoInfixes = bytes(["app", " ai ", "google play"])
+    static let bylineBytes = bytes(bylinePrefixes)
+    static let timeSuffixes = bytes([" ago", "yesterday", "just now"])
+    static let captionPrefixes = bytes(["photo", "image:", "credit:"])
+    static let bulletPrefixes = bytes(["•", "·"])
+    static let rightsReserved = Array("all rights reserved".utf8)
+    static let datewordBytes: Set<[UInt8]> = Set(dateWords.map { Array($0.utf8) })
 
-    /// Whether any rule of `classify(_:)` may match the line (a superset test on lower-cased bytes).
-    static func mayHavePattern(_ line: ArraySlice<UInt8>) -> Bool {
+    /// The rule families of `classify(_:rules:)` that may match the line (a superset test on
+    /// lower-cased bytes).
+    static func possibleRules(_ line: ArraySlice<UInt8>) -> Rules {
         var lower = [UInt8]()
         lower.reserveCapacity(line.count)
         var digits = false, spaces = 0
@@ -97,16 +124,35 @@ enum LineClassifier {
             lower.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
             if c >= 0x30 && c <= 0x39 { digits = true } else if c == 0x20 { spaces += 1 }
         }
-        // A dateline: a short line with digits.
-        if digits && lower.count <= 100 && spaces < 16 { return true }
-        for p in triggerPrefixes where lower.starts(with: p) { return true }
-        for p in triggerSuffixes where lower.count >= p.count && lower[(lower.count - p.count)...].elementsEqual(p) { return true }
+        func hasSuffix(_ p: [UInt8]) -> Bool { lower.count >= p.count && lower[(lower.count - p.count)...].elementsEqual(p) }
+        var r: Rules = []
+        if digits && lower.count <= 100 && spaces < 16 && isDateline(lower) { r.insert(.dateline) }
+        if copyrightPrefixes.contains(where: { lower.starts(with: $0) }) || contains(lower, rightsReserved) { r.insert(.copyright) }
+        if promoPrefixes.contains(where: { lower.starts(with: $0) }) || promoInfixes.contains(where: { contains(lower, $0) }) { r.insert(.promo) }
+        if lower.starts(with: Array("comments".utf8)) { r.insert(.comments) }
+        if bylineBytes.contains(where: { lower.starts(with: $0) }) { r.insert(.byline) }
+        if timeSuffixes.contains(where: hasSuffix) { r.insert(.relativeTime) }
+        if bulletPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.bullet) }
+        if hasSuffix([0x29]) || captionPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.caption) }
         var s = 0, e = lower.count
         while s < e, lower[s] == 0x3A || lower[s] == 0x2E || lower[s] == 0x21 { s += 1 }
         while e > s, lower[e - 1] == 0x3A || lower[e - 1] == 0x2E || lower[e - 1] == 0x21 { e -= 1 }
-        if phraseBytes.contains(Array(lower[s..<e])) { return true }
-        for p in triggerInfixes where contains(lower, p) { return true }
-        return false
+        if e - s <= 40 && phraseBytes.contains(Array(lower[s..<e])) || hasSuffix(Array(" logo".utf8)) || lower.starts(with: Array("logo ".utf8)) { r.insert(.phrase) }
+        return r
+    }
+
+    /// The byte form of the word test of `dateline(_:)`: three quarters of the words are numbers
+    /// or date words.
+    static func isDateline(_ lower: [UInt8]) -> Bool {
+        var words = 0, dateish = 0
+        for w in lower.split(separator: 0x20) {
+            words += 1
+            var s = w.startIndex, e = w.endIndex
+            while s < e, ",.:;()[]".utf8.contains(w[s]) { s += 1 }
+            while e > s, ",.:;()[]".utf8.contains(w[e - 1]) { e -= 1 }
+            if s == e || w[s..<e].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) || datewordBytes.contains(Array(w[s..<e])) { dateish += 1 }
+        }
+        return dateish * 4 >= words * 3
     }
 
     static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
