@@ -34,12 +34,12 @@ struct LineFeatures: Sendable {
     /// Share of stopwords among the words.
     var stopwordDensity: Double { words > 0 ? Double(stopwords) / Double(words) : 0 }
 
-    /// Computes the features of `line`; `stopwordMasks` receives, per language bit, the number
+    /// Computes the features of `line`; `stopwordCounts` receives, per language bit, the number
     /// of the line's words in that language's list.
     static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout [Int]) -> LineFeatures {
         var f = LineFeatures()
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        let table = Stopwords.table
+        let table = Stopwords.fastTable
         line.withUnsafeBufferPointer { b in
             let n = b.count
             var i = 0
@@ -92,7 +92,8 @@ struct LineFeatures: Sendable {
                     if e - s <= 8, e > s {
                         var v: UInt64 = 0
                         for k in s..<e { let c = b[k]; v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
-                        if let mask = table[v] {
+                        let mask = table.mask(v)
+                        if mask != 0 {
                             var m = mask, bit = 0
                             while m != 0 { if m & 1 != 0 { stopwordCounts[bit] += 1 }; m >>= 1; bit += 1 }
                         }

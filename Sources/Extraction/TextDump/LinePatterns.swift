@@ -61,6 +61,8 @@ enum LineClassifier {
         static let bullet = Rules(rawValue: 64)
         static let caption = Rules(rawValue: 128)
         static let dateline = Rules(rawValue: 256)
+        /// Promotions already confirmed by the byte test.
+        static let promoCheck = Rules(rawValue: 512)
         static let all = Rules(rawValue: 0x1FF)
     }
 
@@ -74,7 +76,7 @@ enum LineClassifier {
             if stopLines.contains(trimmedLower) { return .promo }
         }
         if rules.contains(.copyright), lower.hasPrefix("©") || lower.hasPrefix("(c) ") || lower.hasPrefix("copyright") || lower.contains("all rights reserved") { return .stop }
-        if rules.contains(.promo), isPromo(lower) { return .promo }
+        if rules.contains(.promoCheck) || (rules.contains(.promo) && isPromo(lower)) { return .promo }
         if rules.contains(.comments), lower.hasPrefix("comments (") || (lower.hasPrefix("comments") && line.count < 16) { return .stop }
         if rules.contains(.byline), let names = byline(line) { return .byline(names) }
         if rules.contains(.relativeTime), let (src, phrase) = sourceAndRelativeTime(line) {
@@ -97,47 +99,57 @@ enum LineClassifier {
             if b.starts(with: [0xC2, 0xA9]) || b.prefix(9).map({ $0 | 0x20 }).elementsEqual(copyrightBytes) { return .stop }
             return .text
         }
-        let rules = possibleRules(b)
-        return rules.isEmpty ? .text : classify(lines.string(i), rules: rules)
+        var lower = [UInt8]()
+        lower.reserveCapacity(b.count)
+        let rules = possibleRules(b, lower: &lower)
+        if rules.isEmpty { return .text }
+        if rules == .promo { return .promo }
+        return classify(lines.string(i), rules: rules.subtracting(.promo).union(rules.contains(.promo) ? .promoCheck : []))
     }
 
     static let copyrightBytes = Array("copyright".utf8)
-    static let phraseBytes: Set<[UInt8]> = Set((skipLines.union(stopLines).union(endLines)).map { Array($0.utf8) })
+    /// FNV-1a hashes of the boilerplate phrases (a hit is confirmed on the string).
+    static let phraseHashes: Set<UInt64> = Set((skipLines.union(stopLines).union(endLines)).map { fnv(Array($0.utf8)[...]) })
     static func bytes(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
     static let copyrightPrefixes = bytes(["©", "(c) ", "copyright"])
-    static let promoPrefixes = bytes(["sign up", "subscribe", "explore what", "get started"])
-    static let promoInfixes = bytes(["app", " ai ", "google play"])
     static let bylineBytes = bytes(bylinePrefixes)
     static let timeSuffixes = bytes([" ago", "yesterday", "just now"])
     static let captionPrefixes = bytes(["photo", "image:", "credit:"])
     static let bulletPrefixes = bytes(["•", "·"])
     static let rightsReserved = Array("all rights reserved".utf8)
+    static let commentsBytes = Array("comments".utf8)
+    static let logoSuffix = Array(" logo".utf8)
+    static let logoPrefix = Array("logo ".utf8)
     static let datewordBytes: Set<[UInt8]> = Set(dateWords.map { Array($0.utf8) })
 
+    @inline(__always) static func fnv(_ b: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        return h
+    }
+
     /// The rule families of `classify(_:rules:)` that may match the line (a superset test on
-    /// lower-cased bytes).
-    static func possibleRules(_ line: ArraySlice<UInt8>) -> Rules {
-        var lower = [UInt8]()
-        lower.reserveCapacity(line.count)
+    /// lower-cased bytes; promotions are decided here). `lower` receives the lower-cased line.
+    static func possibleRules(_ line: ArraySlice<UInt8>, lower: inout [UInt8]) -> Rules {
         var digits = false, spaces = 0
         for c in line {
             lower.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
             if c >= 0x30 && c <= 0x39 { digits = true } else if c == 0x20 { spaces += 1 }
         }
-        func hasSuffix(_ p: [UInt8]) -> Bool { lower.count >= p.count && lower[(lower.count - p.count)...].elementsEqual(p) }
+        let n = lower.count
         var r: Rules = []
-        if digits && lower.count <= 100 && spaces < 16 && isDateline(lower) { r.insert(.dateline) }
+        if digits && n <= 100 && spaces < 16 && isDateline(lower) { r.insert(.dateline) }
         if copyrightPrefixes.contains(where: { lower.starts(with: $0) }) || contains(lower, rightsReserved) { r.insert(.copyright) }
-        if promoPrefixes.contains(where: { lower.starts(with: $0) }) || promoInfixes.contains(where: { contains(lower, $0) }) { r.insert(.promo) }
-        if lower.starts(with: Array("comments".utf8)) { r.insert(.comments) }
+        if spaces < 30 && isPromo(lower) { r.insert(.promo) }
+        if lower.starts(with: commentsBytes) { r.insert(.comments) }
         if bylineBytes.contains(where: { lower.starts(with: $0) }) { r.insert(.byline) }
-        if timeSuffixes.contains(where: hasSuffix) { r.insert(.relativeTime) }
+        for p in timeSuffixes where n >= p.count && lower[(n - p.count)...].elementsEqual(p) { r.insert(.relativeTime) }
         if bulletPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.bullet) }
-        if hasSuffix([0x29]) || captionPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.caption) }
-        var s = 0, e = lower.count
+        if lower.last == 0x29 || captionPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.caption) }
+        var s = 0, e = n
         while s < e, lower[s] == 0x3A || lower[s] == 0x2E || lower[s] == 0x21 { s += 1 }
         while e > s, lower[e - 1] == 0x3A || lower[e - 1] == 0x2E || lower[e - 1] == 0x21 { e -= 1 }
-        if e - s <= 40 && phraseBytes.contains(Array(lower[s..<e])) || hasSuffix(Array(" logo".utf8)) || lower.starts(with: Array("logo ".utf8)) { r.insert(.phrase) }
+        if (e - s <= 40 && phraseHashes.contains(fnv(lower[s..<e]))) || (n >= 5 && lower[(n - 5)...].elementsEqual(logoSuffix)) || lower.starts(with: logoPrefix) { r.insert(.phrase) }
         return r
     }
 
@@ -198,13 +210,20 @@ enum LineClassifier {
         return .some(String(phrase))
     }
 
-    static func isPromo(_ lower: String) -> Bool {
-        let words = lower.split(separator: " ").count
+    static func isPromo(_ lower: String) -> Bool { isPromo(Array(lower.utf8)) }
+
+    static let promoWords = bytes(["download", "get ", "install", " app", "app store", "google play", " ai ", "explore what", "try our", "features", "sign up", "subscribe", "explore what ", "get started now"])
+
+    /// App, newsletter and AI-feature promotions, on lower-cased bytes.
+    static func isPromo(_ lower: [UInt8]) -> Bool {
+        var words = 1
+        for c in lower where c == 0x20 { words += 1 }
         guard words <= 30 else { return false }
-        let app = (lower.contains("download") || lower.contains("get ") || lower.contains("install")) && (lower.contains(" app") || lower.contains("app store") || lower.contains("google play"))
-        let ai = lower.contains(" ai ") && (lower.contains("explore what") || lower.contains("try our") || lower.contains("features"))
-        let signup = (lower.hasPrefix("sign up") || lower.hasPrefix("subscribe")) && words <= 15
-        return app || ai || signup || lower.hasPrefix("explore what ") || lower.hasPrefix("get started now")
+        let w = promoWords
+        let app = (contains(lower, w[0]) || contains(lower, w[1]) || contains(lower, w[2])) && (contains(lower, w[3]) || contains(lower, w[4]) || contains(lower, w[5]))
+        let ai = contains(lower, w[6]) && (contains(lower, w[7]) || contains(lower, w[8]) || contains(lower, w[9]))
+        let signup = (lower.starts(with: w[10]) || lower.starts(with: w[11])) && words <= 15
+        return app || ai || signup || lower.starts(with: w[12]) || lower.starts(with: w[13])
     }
 
     /// A short line of capitalised words ("The Mainichi", "Yomiuri Shimbun").

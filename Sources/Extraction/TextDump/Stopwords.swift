@@ -43,6 +43,42 @@ enum Stopwords {
         return t
     }()
 
+    /// The table as open addressing over packed words (a multiplicative hash and linear probing:
+    /// the look-up runs once per word of every dump, so it avoids `Hasher`).
+    struct Table: Sendable {
+        static let bits = 11
+        let keys: [UInt64]
+        let masks: [UInt16]
+
+        init(_ entries: [UInt64: UInt16]) {
+            var k = [UInt64](repeating: 0, count: 1 << Table.bits)
+            var m = [UInt16](repeating: 0, count: 1 << Table.bits)
+            for (key, mask) in entries {
+                var i = Table.slot(key)
+                while k[i] != 0 { i = (i + 1) & ((1 << Table.bits) - 1) }
+                k[i] = key
+                m[i] = mask
+            }
+            keys = k
+            masks = m
+        }
+
+        @inline(__always) static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits)) }
+
+        /// The language mask of a packed word (0 when it is no stopword).
+        @inline(__always) func mask(_ key: UInt64) -> UInt16 {
+            var i = Table.slot(key)
+            while true {
+                let k = keys[i]
+                if k == key { return masks[i] }
+                if k == 0 { return 0 }
+                i = (i + 1) & ((1 << Table.bits) - 1)
+            }
+        }
+    }
+
+    static let fastTable = Table(table)
+
     /// Packs up to 8 bytes, ASCII upper case folded to lower case.
     @inline(__always)
     static func pack(_ word: ArraySlice<UInt8>) -> UInt64 {
