@@ -94,17 +94,51 @@ enum LineClassifier {
     /// long lines are only checked for the patterns that can be long (copyright notices, captions).
     static func classify(_ lines: DumpLines, _ i: Int) -> LineKind {
         let b = lines[i]
-        if b.count > 240 {
-            if b.last == 0x29 /* ) */ && isCaption(lines.string(i)) { return .caption }
+        if b.count > 200 {
+            if b.last == 0x29 /* ) */ && isCaption(Array(b.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })) { return .caption }
             if b.starts(with: [0xC2, 0xA9]) || b.prefix(9).map({ $0 | 0x20 }).elementsEqual(copyrightBytes) { return .stop }
             return .text
         }
         var lower = [UInt8]()
         lower.reserveCapacity(b.count)
-        let rules = possibleRules(b, lower: &lower)
+        var rules = possibleRules(b, lower: &lower)
+        // Captions and datelines are decided on the bytes.
+        if rules.contains(.caption) && !rules.contains(.phrase) && !rules.contains(.copyright) && !rules.contains(.promo) && !rules.contains(.comments) && !rules.contains(.byline) && !rules.contains(.relativeTime) && !rules.contains(.bullet) {
+            if isCaption(lower) { return .caption }
+            rules.remove(.caption)
+        }
+        if rules == .dateline { return .dateline(datelinePhrase(b, lower)) }
         if rules.isEmpty { return .text }
         if rules == .promo { return .promo }
         return classify(lines.string(i), rules: rules.subtracting(.promo).union(rules.contains(.promo) ? .promoCheck : []))
+    }
+
+    static let captionCredits = bytes(["photo", "image", "getty", "reuters", "afp", "ap/", "/ap", "epa", "shutterstock", "credit", "pool"])
+    static let captionLabels = bytes(["photo:", "image:", "photo by ", "credit:"])
+
+    /// `isCaption` on lower-cased bytes.
+    static func isCaption(_ lower: [UInt8]) -> Bool {
+        if captionLabels.contains(where: { lower.starts(with: $0) }) { return true }
+        guard lower.last == 0x29, let open = lower.lastIndex(of: 0x28) else { return false }
+        let credit = Array(lower[open...])
+        return captionCredits.contains { contains(credit, $0) }
+    }
+
+    static let datelineLabels = bytes(["published:", "published", "updated:", "updated", "posted:", "posted", "date:", "on"])
+    static let readBytes = Array("read".utf8)
+
+    /// The date phrase of a line that passed `isDateline` (nil for a reading time such as "2 min read").
+    static func datelinePhrase(_ b: ArraySlice<UInt8>, _ lower: [UInt8]) -> String? {
+        if lower.split(separator: 0x20).contains(where: { $0.elementsEqual(readBytes) }) { return nil }
+        var start = 0
+        for label in datelineLabels {
+            let rest = lower[start...]
+            if rest.starts(with: label), rest.count == label.count || rest[start + label.count] == 0x20 {
+                start += label.count
+                while start < lower.count, lower[start] == 0x20 { start += 1 }
+            }
+        }
+        return String(decoding: b.dropFirst(start), as: UTF8.self)
     }
 
     static let copyrightBytes = Array("copyright".utf8)
