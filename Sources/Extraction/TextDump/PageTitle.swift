@@ -27,7 +27,8 @@ struct PageTitle: Sendable {
         let head = headlinePart(l0, lines, from: rest)
         if let head, cut == l0 || cut.split(separator: " ").count <= 4 || cut.hasPrefix(head.text) { return head }
         guard cut != l0 else { return nil }
-        let cutOcc = (rest..<lines.count).filter { lines.string($0) == cut }
+        let cutBytes = Array(cut.utf8)
+        let cutOcc = (rest..<lines.count).filter { lines[$0].elementsEqual(cutBytes) }
         return PageTitle(text: cut, occurrences: cutOcc.isEmpty ? (head?.occurrences ?? []) : cutOcc)
     }
 

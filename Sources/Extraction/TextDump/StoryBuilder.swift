@@ -34,6 +34,7 @@ struct StoryBuilder: Sendable {
         var dated: String?
         var authors: [String] = []
         var body: [String] = []
+        var bodyChars = 0
         let titleBytes = Array(title.utf8)
         for i in headerStart..<run.upperBound {
             let kind = a.kinds[i]
@@ -64,12 +65,13 @@ struct StoryBuilder: Sendable {
                     continue
                 }
                 body.append(a.lines.string(i))
+                bodyChars += a.features[i].chars
             }
         }
         // Trailing lines too short to be prose after the last sentence (a lone "Share").
-        while !keepAllText, let last = body.last, last.unicodeScalars.count < 25, !last.hasSuffix(".") { body.removeLast() }
+        while !keepAllText, let last = body.last, last.utf8.count < 25, !last.hasSuffix(".") { body.removeLast() }
+        guard bodyChars >= minBodyChars else { return nil }
         let text = body.joined(separator: "\n\n")
-        guard text.unicodeScalars.count >= minBodyChars else { return nil }
         let published = relative.flatMap { DateAdapter.parse($0, reference: context.fetchedAt) }
             ?? dated.flatMap { DateParser.parse(Array($0.utf8), reference: context.fetchedAt) }
         return Article(
