@@ -1,5 +1,3 @@
-import Normalization
-
 /// The non-empty lines of a plain-text dump, white space folded, as ranges into one byte buffer.
 ///
 /// A line ends at LF, CR or CRLF. Each line is trimmed and its runs of Unicode white space
@@ -11,23 +9,57 @@ struct DumpLines: Sendable {
     let ranges: [Range<Int>]
 
     init(_ input: [UInt8]) {
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count)
         var ranges: [Range<Int>] = []
-        input.withUnsafeBufferPointer { buf in
-            let n = buf.count
-            var i = 0
-            while i < n {
-                var j = i
-                while j < n, buf[j] != 0x0A, buf[j] != 0x0D { j &+= 1 }
-                let start = out.count
-                Whitespace.fold(UnsafeBufferPointer(rebasing: buf[i..<j]), into: &out)
-                if out.count > start { ranges.append(start..<out.count) }
-                i = j &+ 1
+        let out = [UInt8](unsafeUninitializedCapacity: input.count) { dst, written in
+            input.withUnsafeBufferPointer { src in
+                var o = 0
+                var lineStart = 0
+                var pendingSpace = false
+                let n = src.count
+                var i = 0
+                func endLine() {
+                    if o > lineStart { ranges.append(lineStart..<o) }
+                    lineStart = o
+                    pendingSpace = false
+                }
+                while i < n {
+                    let c = src[i]
+                    if c > 0x20 && c < 0x80 {
+                        if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
+                        dst[o] = c; o += 1; i += 1
+                        continue
+                    }
+                    if c == 0x0A || c == 0x0D { endLine(); i += 1; continue }
+                    let l = c < 0x80 ? (c == 0x20 || c == 0x09 || c == 0x0B || c == 0x0C ? 1 : 0) : DumpLines.unicodeSpaceLength(src, i)
+                    if l > 0 { pendingSpace = true; i += l; continue }
+                    if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
+                    dst[o] = c; o += 1; i += 1
+                }
+                endLine()
+                written = o
             }
         }
         self.bytes = out
         self.ranges = ranges
+    }
+
+    /// Byte length of the Unicode white space starting at `i` (0 when there is none): NEL, NBSP,
+    /// U+1680, U+2000–U+200A, U+2028/2029, U+202F, U+205F, U+3000.
+    @inline(__always)
+    static func unicodeSpaceLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let c = b[i]
+        let n = b.count
+        if c == 0xC2, i + 1 < n { return b[i + 1] == 0xA0 || b[i + 1] == 0x85 ? 2 : 0 }
+        guard i + 2 < n else { return 0 }
+        let c1 = b[i + 1], c2 = b[i + 2]
+        switch c {
+        case 0xE1: return c1 == 0x9A && c2 == 0x80 ? 3 : 0
+        case 0xE2:
+            if c1 == 0x80 && (c2 <= 0x8A || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF) { return 3 }
+            return c1 == 0x81 && c2 == 0x9F ? 3 : 0
+        case 0xE3: return c1 == 0x80 && c2 == 0x80 ? 3 : 0
+        default: return 0
+        }
     }
 
     var count: Int { ranges.count }

@@ -99,9 +99,12 @@ enum LineClassifier {
             if b.starts(with: [0xC2, 0xA9]) || b.prefix(9).map({ $0 | 0x20 }).elementsEqual(copyrightBytes) { return .stop }
             return .text
         }
-        var lower = [UInt8]()
-        lower.reserveCapacity(b.count)
-        var rules = possibleRules(b, lower: &lower)
+        let lower = [UInt8](unsafeUninitializedCapacity: b.count) { dst, n in
+            var k = 0
+            for c in b { dst[k] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c; k += 1 }
+            n = k
+        }
+        var rules = possibleRules(lower)
         // Captions and datelines are decided on the bytes.
         if rules.contains(.caption) && !rules.contains(.phrase) && !rules.contains(.copyright) && !rules.contains(.promo) && !rules.contains(.comments) && !rules.contains(.byline) && !rules.contains(.relativeTime) && !rules.contains(.bullet) {
             if isCaption(lower) { return .caption }
@@ -154,7 +157,10 @@ enum LineClassifier {
     static let commentsBytes = Array("comments".utf8)
     static let logoSuffix = Array(" logo".utf8)
     static let logoPrefix = Array("logo ".utf8)
-    static let datewordBytes: Set<[UInt8]> = Set(dateWords.map { Array($0.utf8) })
+    static let datewordHashes: Set<UInt64> = Set(dateWords.map { fnv(Array($0.utf8)[...]) })
+    static let appBytes = Array("app".utf8)
+    static let aiBytes = Array(" ai ".utf8)
+    static let promoStarts = bytes(["sign up", "subscribe", "explore what", "get started"])
 
     @inline(__always) static func fnv(_ b: ArraySlice<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -164,17 +170,16 @@ enum LineClassifier {
 
     /// The rule families of `classify(_:rules:)` that may match the line (a superset test on
     /// lower-cased bytes; promotions are decided here). `lower` receives the lower-cased line.
-    static func possibleRules(_ line: ArraySlice<UInt8>, lower: inout [UInt8]) -> Rules {
+    static func possibleRules(_ lower: [UInt8]) -> Rules {
         var digits = false, spaces = 0
-        for c in line {
-            lower.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+        for c in lower {
             if c >= 0x30 && c <= 0x39 { digits = true } else if c == 0x20 { spaces += 1 }
         }
         let n = lower.count
         var r: Rules = []
         if digits && n <= 100 && spaces < 16 && isDateline(lower) { r.insert(.dateline) }
         if copyrightPrefixes.contains(where: { lower.starts(with: $0) }) || contains(lower, rightsReserved) { r.insert(.copyright) }
-        if spaces < 30 && isPromo(lower) { r.insert(.promo) }
+        if spaces < 30 && (contains(lower, appBytes) || contains(lower, aiBytes) || promoStarts.contains(where: { lower.starts(with: $0) })) && isPromo(lower) { r.insert(.promo) }
         if lower.starts(with: commentsBytes) { r.insert(.comments) }
         if bylineBytes.contains(where: { lower.starts(with: $0) }) { r.insert(.byline) }
         for p in timeSuffixes where n >= p.count && lower[(n - p.count)...].elementsEqual(p) { r.insert(.relativeTime) }
@@ -196,7 +201,7 @@ enum LineClassifier {
             var s = w.startIndex, e = w.endIndex
             while s < e, ",.:;()[]".utf8.contains(w[s]) { s += 1 }
             while e > s, ",.:;()[]".utf8.contains(w[e - 1]) { e -= 1 }
-            if s == e || w[s..<e].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) || datewordBytes.contains(Array(w[s..<e])) { dateish += 1 }
+            if s == e || w[s..<e].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) || datewordHashes.contains(fnv(w[s..<e])) { dateish += 1 }
         }
         return dateish * 4 >= words * 3
     }
