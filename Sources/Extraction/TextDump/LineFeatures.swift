@@ -36,7 +36,7 @@ struct LineFeatures: Sendable {
 
     /// Computes the features of `line`; `stopwordCounts` receives, per language bit, the number
     /// of the line's words in that language's list.
-    static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout [Int]) -> LineFeatures {
+    static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout SIMD16<UInt16>) -> LineFeatures {
         var f = LineFeatures()
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         let table = Stopwords.fastTable
@@ -95,7 +95,7 @@ struct LineFeatures: Sendable {
                         let mask = table.mask(v)
                         if mask != 0 {
                             var m = mask, bit = 0
-                            while m != 0 { if m & 1 != 0 { stopwordCounts[bit] += 1 }; m >>= 1; bit += 1 }
+                            while m != 0 { if m & 1 != 0 { stopwordCounts[bit] &+= 1 }; m >>= 1; bit += 1 }
                         }
                     }
                 } else if isSeparatorToken(b, i, j) {

@@ -178,8 +178,17 @@ enum LineClassifier {
         let n = lower.count
         var r: Rules = []
         if digits && n <= 100 && spaces < 16 && isDateline(lower) { r.insert(.dateline) }
-        if copyrightPrefixes.contains(where: { lower.starts(with: $0) }) || contains(lower, rightsReserved) { r.insert(.copyright) }
-        if spaces < 30 && (contains(lower, appBytes) || contains(lower, aiBytes) || promoStarts.contains(where: { lower.starts(with: $0) })) && isPromo(lower) { r.insert(.promo) }
+        // One pass for the infixes "all rights reserved", "app" and " ai ".
+        var rights = false, appOrAI = false
+        if let first = lower.firstIndex(of: 0x61) {
+            for k in first..<n where lower[k] == 0x61 {
+                if k + 2 < n, lower[k + 1] == 0x70, lower[k + 2] == 0x70 { appOrAI = true }
+                else if k > 0, k + 2 < n, lower[k - 1] == 0x20, lower[k + 1] == 0x69, lower[k + 2] == 0x20 { appOrAI = true }
+                else if k + rightsReserved.count <= n, lower[k + 1] == 0x6C, lower[k..<(k + rightsReserved.count)].elementsEqual(rightsReserved) { rights = true }
+            }
+        }
+        if rights || copyrightPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.copyright) }
+        if spaces < 30 && (appOrAI || promoStarts.contains(where: { lower.starts(with: $0) })) && isPromo(lower) { r.insert(.promo) }
         if lower.starts(with: commentsBytes) { r.insert(.comments) }
         if bylineBytes.contains(where: { lower.starts(with: $0) }) { r.insert(.byline) }
         for p in timeSuffixes where n >= p.count && lower[(n - p.count)...].elementsEqual(p) { r.insert(.relativeTime) }

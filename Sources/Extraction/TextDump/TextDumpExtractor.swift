@@ -61,19 +61,22 @@ public struct TextDumpExtractor: Sendable {
     static func analyse(_ bytes: [UInt8]) -> DumpAnalysis {
         let lines = DumpLines(bytes)
         let nLang = Stopwords.languages.count
-        var counts = [Int](repeating: 0, count: nLang)
-        var perLine = [Int](repeating: 0, count: lines.count * nLang)
+        var counts = SIMD16<UInt16>()
+        var perLine: [SIMD16<UInt16>] = []
+        perLine.reserveCapacity(lines.count)
         var features: [LineFeatures] = []
         features.reserveCapacity(lines.count)
-        var totals = [Int](repeating: 0, count: nLang)
+        var sums = SIMD16<UInt32>()
         var words = 0, cjk = 0, kana = 0, hangul = 0
         for i in 0..<lines.count {
-            for k in 0..<nLang { counts[k] = 0 }
+            counts = .zero
             let f = LineFeatures.compute(lines[i], stopwordCounts: &counts)
-            for k in 0..<nLang { perLine[i * nLang + k] = counts[k]; totals[k] += counts[k] }
+            perLine.append(counts)
+            sums &+= SIMD16<UInt32>(truncatingIfNeeded: counts)
             words += f.words; cjk += f.cjk; kana += f.kana; hangul += f.hangul
             features.append(f)
         }
+        let totals = (0..<nLang).map { Int(sums[$0]) }
         var language: String?
         var lang = -1
         if cjk > words * 2 {
@@ -82,7 +85,7 @@ public struct TextDumpExtractor: Sendable {
             lang = best
             language = Stopwords.languages[best]
         }
-        if lang >= 0 { for i in 0..<lines.count { features[i].stopwords = perLine[i * nLang + lang] } }
+        if lang >= 0 { for i in 0..<lines.count { features[i].stopwords = Int(perLine[i][lang]) } }
         var seen: [UInt64: Int] = [:]
         for f in features { seen[f.hash, default: 0] += 1 }
         let kinds = (0..<lines.count).map { LineClassifier.classify(lines, $0) }
