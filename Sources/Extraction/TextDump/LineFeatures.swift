@@ -60,7 +60,9 @@ struct LineFeatures: Sendable {
                         tokenChars += 1
                     } else if c & 0xC0 != 0x80 {
                         tokenChars += 1
-                        hasAlnum = true
+                        // Letters, except Latin-1 punctuation (« » · ©), general punctuation and
+                        // symbols (U+2000–U+2FFF: dashes, quotes, bullets, arrows) and CJK punctuation.
+                        if c != 0xC2 && c != 0xE2 && !(c == 0xE3 && j + 1 < n && b[j + 1] == 0x80) { hasAlnum = true }
                         if c >= 0xE3 && c <= 0xED, j + 2 < n {
                             let c1 = b[j + 1], c2 = b[j + 2]
                             if c == 0xE3 && c1 == 0x80 {

@@ -27,6 +27,11 @@ struct StoryBuilder: Sendable {
         f.words >= 6 && f.separators == 0 && f.urls == 0
     }
 
+    /// Whether a line sits in a promotion box (right before or after a promotion line).
+    func nextToPromo(_ a: DumpAnalysis, _ i: Int) -> Bool {
+        (i > 0 && a.kinds[i - 1] == .promo) || (i + 1 < a.kinds.count && a.kinds[i + 1] == .promo)
+    }
+
     func build(_ a: DumpAnalysis, title: String, heading: Int?, run: Range<Int>, isMain: Bool, context: ExtractionContext) -> Article? {
         let headerStart = heading.map { $0 + 1 } ?? run.lowerBound
         var source: String?
@@ -54,7 +59,7 @@ struct StoryBuilder: Sendable {
                 continue
             case .text:
                 if a.lines[i].elementsEqual(titleBytes) { continue }
-                if i < run.lowerBound || !(keepAllText || a.quality[i] == .good || isInlineBlock(a.features[i])) {
+                if i < run.lowerBound || !(keepAllText || a.quality[i] == .good || (isInlineBlock(a.features[i]) && !nextToPromo(a, i))) {
                     // A short capitalised line right before a time line is the source ("The Mainichi" / "time24 minutes ago").
                     if source == nil, i + 1 < a.kinds.count, a.features[i].words <= 5, a.lines[i].count <= 40 {
                         switch a.kinds[i + 1] {
