@@ -25,7 +25,7 @@ struct LineFeatures: Sendable {
     var endsSentence = false
     /// Stopwords of the dump's language (filled once the language is known).
     var stopwords = 0
-    /// FNV-1a of the line's bytes.
+    /// FNV-1a of the line's bytes (lines of up to 256 bytes; longer lines get a unique value).
     var hash: UInt64 = 0
 
     /// Length with CJK characters counted three times (one of them carries about a word).
@@ -50,7 +50,6 @@ struct LineFeatures: Sendable {
                 var tokenChars = 0
                 while j < n, b[j] != 0x20 {
                     let c = b[j]
-                    h = (h ^ UInt64(c)) &* 0x100_0000_01b3
                     if c < 0x80 {
                         if (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) { hasAlnum = true }
                         else if c == 0x2C { f.commas += 1 }
@@ -103,10 +102,16 @@ struct LineFeatures: Sendable {
                 } else if isSeparatorToken(b, i, j) {
                     f.separators += 1
                 }
-                h = (h ^ 0x20) &* 0x100_0000_01b3
                 i = j + 1
             }
             f.endsSentence = endsLikeSentence(b)
+        }
+        // Only lines short enough to be menus or headlines are compared for repeats; a long line
+        // gets a value of its own (its position).
+        if line.count <= 256 {
+            for c in line { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        } else {
+            h = UInt64(line.startIndex) | 1 << 63
         }
         f.hash = h
         return f

@@ -13,6 +13,7 @@ struct PageTitle: Sendable {
 
     static let separators: Set<Character> = ["|", "-", "–", "—", "\\", "/", ">", "»", "·", ":", "✩", "•"]
     static let cutSeparators: Set<Character> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
+    static let cutScalars: Set<Unicode.Scalar> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
 
     /// The title from the first line, or nil when the first line does not look like one.
     static func fromFirstLine(_ lines: DumpLines, _ kinds: [LineKind]) -> PageTitle? {
@@ -60,31 +61,33 @@ struct PageTitle: Sendable {
 
     /// Cuts the site name off a document title (the rule of the Readability family).
     static func readabilityCut(_ title: String, repeated: Bool) -> String {
-        let chars = Array(title)
-        func wordCount(_ s: String) -> Int { s.split(whereSeparator: { $0 == " " }).count }
+        // On Unicode scalars: Character (grapheme) operations cost far more and no separator needs them.
+        let chars = Array(title.unicodeScalars)
+        func words(_ s: ArraySlice<Unicode.Scalar>) -> [ArraySlice<Unicode.Scalar>] { s.split(separator: " ") }
+        func string(_ s: ArraySlice<Unicode.Scalar>) -> String { var v = String.UnicodeScalarView(); v.append(contentsOf: s); return String(v) }
         // Positions of " X " with X a cut separator.
         var seps: [Int] = []
         if chars.count >= 3 {
-            for k in 1..<(chars.count - 1) where cutSeparators.contains(chars[k]) && chars[k - 1] == " " && chars[k + 1] == " " { seps.append(k) }
+            for k in 1..<(chars.count - 1) where cutScalars.contains(chars[k]) && chars[k - 1] == " " && chars[k + 1] == " " { seps.append(k) }
         }
-        var cur = title
+        var cur = chars[...]
         var hierarchical = false
         if let last = seps.last, let firstSep = seps.first {
-            hierarchical = seps.contains { "\\/>»".contains(chars[$0]) }
-            cur = String(chars[..<last])
-            if wordCount(cur) < 3 { cur = String(chars[(firstSep + 1)...]) }
-        } else if !repeated, title.contains(": "), let firstColon = title.firstIndex(of: ":"), let lastColon = title.lastIndex(of: ":") {
-            let afterLast = String(title[title.index(after: lastColon)...])
-            if wordCount(afterLast) < 3 {
-                cur = String(title[title.index(after: firstColon)...])
+            hierarchical = seps.contains { "\\/>»".unicodeScalars.contains(chars[$0]) }
+            cur = chars[..<last]
+            if words(cur).count < 3 { cur = chars[(firstSep + 1)...] }
+        } else if !repeated, chars.indices.dropLast().contains(where: { chars[$0] == ":" && chars[$0 + 1] == " " }), let firstColon = chars.firstIndex(of: ":"), let lastColon = chars.lastIndex(of: ":") {
+            let afterLast = chars[(lastColon + 1)...]
+            if words(afterLast).count < 3 {
+                cur = chars[(firstColon + 1)...]
             } else {
-                cur = wordCount(String(title[..<firstColon])) > 5 ? title : afterLast
+                cur = words(chars[..<firstColon]).count > 5 ? chars[...] : afterLast
             }
         }
-        cur = cur.split(separator: " ").joined(separator: " ")
-        let n = wordCount(cur)
-        let origWords = title.split(separator: " ").filter { !$0.allSatisfy { cutSeparators.contains($0) } }.count
+        let curWords = words(cur)
+        let n = curWords.count
+        let origWords = words(chars[...]).filter { !$0.allSatisfy { cutScalars.contains($0) } }.count
         if n <= 4 && (!hierarchical || n != origWords - 1) { return title }
-        return cur
+        return curWords.map(string).joined(separator: " ")
     }
 }

@@ -86,11 +86,19 @@ public struct TextDumpExtractor: Sendable {
             language = Stopwords.languages[best]
         }
         if lang >= 0 { for i in 0..<lines.count { features[i].stopwords = Int(perLine[i][lang]) } }
-        var seen: [UInt64: Int] = [:]
-        for f in features { seen[f.hash, default: 0] += 1 }
+        // Lines printed more than once: equal hashes next to each other once sorted.
+        var repeated = [Bool](repeating: false, count: lines.count)
+        let order = features.indices.sorted { features[$0].hash < features[$1].hash }
+        var k = 0
+        while k < order.count {
+            var e = k + 1
+            while e < order.count, features[order[e]].hash == features[order[k]].hash { e += 1 }
+            if e - k > 1 { for j in k..<e { repeated[order[j]] = true } }
+            k = e
+        }
         let kinds = (0..<lines.count).map { LineClassifier.classify(lines, $0) }
         let qc = LineQualityClassifier()
-        var q = (0..<lines.count).map { qc.classify(features[$0], kind: kinds[$0], repeated: seen[features[$0].hash]! > 1, hasStopwords: lang >= 0) }
+        var q = (0..<lines.count).map { qc.classify(features[$0], kind: kinds[$0], repeated: repeated[$0], hasStopwords: lang >= 0) }
         q = qc.promoteNearGoodRuns(q)
         return DumpAnalysis(lines: lines, features: features, kinds: kinds, quality: qc.smooth(q, features), language: language)
     }
