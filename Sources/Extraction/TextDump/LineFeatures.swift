@@ -42,6 +42,10 @@ struct LineFeatures: Sendable {
         let table = Stopwords.fastTable
         line.withUnsafeBufferPointer { b in
             let n = b.count
+            // Counters in locals (the struct captured by the closure would be written to memory at every step).
+            var chars = 0, words = 0, cjk = 0, kana = 0, hangul = 0, sentenceEnds = 0, commas = 0
+            var separators = 0, urls = 0, capitalized = 0
+            var sw = stopwordCounts
             var i = 0
             while i < n {
                 // One token: b[i..<j].
@@ -52,9 +56,9 @@ struct LineFeatures: Sendable {
                     let c = b[j]
                     if c < 0x80 {
                         if (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) { hasAlnum = true }
-                        else if c == 0x2C { f.commas += 1 }
+                        else if c == 0x2C { commas += 1 }
                         else if c == 0x2E || c == 0x21 || c == 0x3F {
-                            if (j + 1 == n || b[j + 1] == 0x20), j > i, b[j - 1] != 0x2E { f.sentenceEnds += 1 }
+                            if (j + 1 == n || b[j + 1] == 0x20), j > i, b[j - 1] != 0x2E { sentenceEnds += 1 }
                         }
                         tokenChars += 1
                     } else if c & 0xC0 != 0x80 {
@@ -65,27 +69,27 @@ struct LineFeatures: Sendable {
                         if c >= 0xE3 && c <= 0xED, j + 2 < n {
                             let c1 = b[j + 1], c2 = b[j + 2]
                             if c == 0xE3 && c1 == 0x80 {
-                                if c2 == 0x82 { f.sentenceEnds += 1 } else if c2 == 0x81 { f.commas += 1 }
+                                if c2 == 0x82 { sentenceEnds += 1 } else if c2 == 0x81 { commas += 1 }
                             } else {
-                                f.cjk += 1
-                                if c == 0xE3 && (c1 == 0x81 || c1 == 0x82 || c1 == 0x83) { f.kana += 1 }
-                                if (c == 0xEA && c1 >= 0xB0) || (c >= 0xEB && c <= 0xED) { f.hangul += 1 }
+                                cjk += 1
+                                if c == 0xE3 && (c1 == 0x81 || c1 == 0x82 || c1 == 0x83) { kana += 1 }
+                                if (c == 0xEA && c1 >= 0xB0) || (c >= 0xEB && c <= 0xED) { hangul += 1 }
                             }
                         } else if c == 0xEF, j + 2 < n, b[j + 1] == 0xBC {
                             let c2 = b[j + 2]
-                            if c2 == 0x81 || c2 == 0x9F { f.sentenceEnds += 1 } else if c2 == 0x8C { f.commas += 1 }
+                            if c2 == 0x81 || c2 == 0x9F { sentenceEnds += 1 } else if c2 == 0x8C { commas += 1 }
                         }
                     }
                     j += 1
                 }
-                f.chars += tokenChars + (j < n ? 1 : 0)
+                chars += tokenChars + (j < n ? 1 : 0)
                 if hasAlnum {
-                    f.words += 1
+                    words += 1
                     let c0 = b[i]
                     if (c0 >= 0x41 && c0 <= 0x5A) || (c0 == 0xC3 && i + 1 < j && b[i + 1] >= 0x80 && b[i + 1] <= 0x9E)
-                        || (c0 == 0xD0 && i + 1 < j && b[i + 1] >= 0x90 && b[i + 1] <= 0xAF) { f.capitalized += 1 }
-                    if j - i >= 4, b[i] == 0x68, b[i + 1] == 0x74, b[i + 2] == 0x74, b[i + 3] == 0x70 { f.urls += 1 }
-                    else if j - i >= 4, b[i] == 0x77, b[i + 1] == 0x77, b[i + 2] == 0x77, b[i + 3] == 0x2E { f.urls += 1 }
+                        || (c0 == 0xD0 && i + 1 < j && b[i + 1] >= 0x90 && b[i + 1] <= 0xAF) { capitalized += 1 }
+                    if j - i >= 4, b[i] == 0x68, b[i + 1] == 0x74, b[i + 2] == 0x74, b[i + 3] == 0x70 { urls += 1 }
+                    else if j - i >= 4, b[i] == 0x77, b[i + 1] == 0x77, b[i + 2] == 0x77, b[i + 3] == 0x2E { urls += 1 }
                     // Stopword look-up on the token without surrounding punctuation.
                     var s = i, e = j
                     while s < e, b[s] < 0x80, !isAlnum(b[s]) { s += 1 }
@@ -96,14 +100,17 @@ struct LineFeatures: Sendable {
                         let mask = table.mask(v)
                         if mask != 0 {
                             var m = mask, bit = 0
-                            while m != 0 { if m & 1 != 0 { stopwordCounts[bit] &+= 1 }; m >>= 1; bit += 1 }
+                            while m != 0 { if m & 1 != 0 { sw[bit] &+= 1 }; m >>= 1; bit += 1 }
                         }
                     }
                 } else if isSeparatorToken(b, i, j) {
-                    f.separators += 1
+                    separators += 1
                 }
                 i = j + 1
             }
+            f.chars = chars; f.words = words; f.cjk = cjk; f.kana = kana; f.hangul = hangul
+            f.sentenceEnds = sentenceEnds; f.commas = commas; f.separators = separators; f.urls = urls; f.capitalized = capitalized
+            stopwordCounts = sw
             f.endsSentence = endsLikeSentence(b)
         }
         // Only lines short enough to be menus or headlines are compared for repeats; a long line
