@@ -36,10 +36,9 @@ struct LineFeatures: Sendable {
 
     /// Computes the features of `line`; `stopwordCounts` receives, per language bit, the number
     /// of the line's words in that language's list.
-    static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout SIMD16<UInt16>) -> LineFeatures {
+    static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout SIMD16<UInt16>, table: Stopwords.Table = Stopwords.fastTable) -> LineFeatures {
         var f = LineFeatures()
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        let table = Stopwords.fastTable
         line.withUnsafeBufferPointer { b in
             let n = b.count
             // Counters in locals (the struct captured by the closure would be written to memory at every step).

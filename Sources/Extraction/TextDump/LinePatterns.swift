@@ -204,15 +204,29 @@ enum LineClassifier {
     /// The byte form of the word test of `dateline(_:)`: three quarters of the words are numbers
     /// or date words.
     static func isDateline(_ lower: [UInt8]) -> Bool {
-        var words = 0, dateish = 0
-        for w in lower.split(separator: 0x20) {
-            words += 1
-            var s = w.startIndex, e = w.endIndex
-            while s < e, ",.:;()[]".utf8.contains(w[s]) { s += 1 }
-            while e > s, ",.:;()[]".utf8.contains(w[e - 1]) { e -= 1 }
-            if s == e || w[s..<e].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) || datewordHashes.contains(fnv(w[s..<e])) { dateish += 1 }
+        @inline(__always) func isTrim(_ c: UInt8) -> Bool {
+            c == 0x2C || c == 0x2E || c == 0x3A || c == 0x3B || c == 0x28 || c == 0x29 || c == 0x5B || c == 0x5D
         }
-        return dateish * 4 >= words * 3
+        var words = 0, dateish = 0
+        let n = lower.count
+        var i = 0
+        while i < n {
+            var j = i
+            while j < n, lower[j] != 0x20 { j += 1 }
+            if j > i {
+                words += 1
+                var s = i, e = j
+                while s < e, isTrim(lower[s]) { s += 1 }
+                while e > s, isTrim(lower[e - 1]) { e -= 1 }
+                var digit = false
+                for k in s..<e where lower[k] >= 0x30 && lower[k] <= 0x39 { digit = true; break }
+                if s == e || digit || datewordHashes.contains(fnv(lower[s..<e])) { dateish += 1 }
+                // Past a quarter of non-date words it cannot pass.
+                if (words - dateish) * 4 > 16 { return false }
+            }
+            i = j + 1
+        }
+        return words > 0 && dateish * 4 >= words * 3
     }
 
     static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {

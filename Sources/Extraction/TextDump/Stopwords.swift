@@ -67,12 +67,14 @@ enum Stopwords {
 
         /// The language mask of a packed word (0 when it is no stopword).
         @inline(__always) func mask(_ key: UInt64) -> UInt16 {
-            var i = Table.slot(key)
-            while true {
-                let k = keys[i]
-                if k == key { return masks[i] }
-                if k == 0 { return 0 }
-                i = (i + 1) & ((1 << Table.bits) - 1)
+            keys.withUnsafeBufferPointer { k in
+                var i = Table.slot(key)
+                while true {
+                    let v = k[i]
+                    if v == key { return masks[i] }
+                    if v == 0 { return 0 }
+                    i = (i + 1) & ((1 << Table.bits) - 1)
+                }
             }
         }
     }

@@ -62,6 +62,7 @@ public struct TextDumpExtractor: Sendable {
         let lines = DumpLines(bytes)
         let nLang = Stopwords.languages.count
         var counts = SIMD16<UInt16>()
+        let table = Stopwords.fastTable
         var perLine: [SIMD16<UInt16>] = []
         perLine.reserveCapacity(lines.count)
         var features: [LineFeatures] = []
@@ -70,7 +71,7 @@ public struct TextDumpExtractor: Sendable {
         var words = 0, cjk = 0, kana = 0, hangul = 0
         for i in 0..<lines.count {
             counts = .zero
-            let f = LineFeatures.compute(lines[i], stopwordCounts: &counts)
+            let f = LineFeatures.compute(lines[i], stopwordCounts: &counts, table: table)
             perLine.append(counts)
             sums &+= SIMD16<UInt32>(truncatingIfNeeded: counts)
             words += f.words; cjk += f.cjk; kana += f.kana; hangul += f.hangul
