@@ -42,6 +42,24 @@ enum LineClassifier {
         "comments", "comment", "no comments yet...", "no comments yet", "leave a comment", "add a comment", "post a comment",
         "leave a reply", "post a reply", "join the discussion", "show comments", "view comments", "kommentare", "commentaires", "comentarios",
     ]
+    /// Openings of a comment section or form, in the main languages.
+    static let endPrefixes: [String] = [
+        "your email address will not be published", "leave a comment", "leave a reply", "post a comment",
+        "deine e-mail-adresse wird nicht veröffentlicht", "ihre e-mail-adresse wird nicht veröffentlicht",
+        "schreibe einen kommentar", "hinterlasse einen kommentar", "kommentar schreiben", "kommentar verfassen",
+        "votre adresse e-mail ne sera pas publiée", "votre adresse de messagerie ne sera pas publiée", "laisser un commentaire",
+        "tu dirección de correo electrónico no será publicada", "deja un comentario", "deja una respuesta",
+        "il tuo indirizzo email non sarà pubblicato", "lascia un commento",
+    ]
+    /// Labels of teasers and related-content boxes, in the main languages.
+    static let promoPrefixes: [String] = [
+        "read more:", "read also:", "also read:", "see also:", "related:", "more:", "watch:",
+        "lesen sie auch", "lies auch", "mehr zum thema", "auch interessant", "das könnte sie auch interessieren", "verwandte artikel",
+        "ähnliche artikel", "weitere artikel", "schon gelesen",
+        "à lire aussi", "lire aussi", "a lire aussi", "sur le même sujet", "voir aussi",
+        "lea más:", "lea también", "lee también", "te puede interesar", "noticias relacionadas", "artículos relacionados",
+        "leggi anche", "articoli correlati", "leia também", "leia mais:",
+    ]
     static let stopLines: Set<String> = [
         "related articles", "related stories", "related", "more stories", "more from", "read more", "read next",
         "you may also like", "recommended", "recommended for you", "trending", "most read", "most popular", "latest news",
@@ -74,6 +92,8 @@ enum LineClassifier {
             if skipLines.contains(trimmedLower) || lower.hasSuffix(" logo") || lower.hasPrefix("logo ") { return .skip }
             if endLines.contains(trimmedLower) { return .stop }
             if stopLines.contains(trimmedLower) { return .promo }
+            if endPrefixes.contains(where: { lower.hasPrefix($0) }) { return .stop }
+            if promoPrefixes.contains(where: { lower.hasPrefix($0) }) { return .promo }
         }
         if rules.contains(.copyright), lower.hasPrefix("©") || lower.hasPrefix("(c) ") || lower.hasPrefix("copyright") || lower.contains("all rights reserved") { return .stop }
         if rules.contains(.promoCheck) || (rules.contains(.promo) && isPromo(lower)) { return .promo }
@@ -149,6 +169,7 @@ enum LineClassifier {
     static let phraseHashes: Set<UInt64> = Set((skipLines.union(stopLines).union(endLines)).map { fnv(Array($0.utf8)[...]) })
     static func bytes(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
     static let copyrightPrefixes = bytes(["©", "(c) ", "copyright"])
+    static let phrasePrefixBytes = bytes(endPrefixes + promoPrefixes)
     static let bylineBytes = bytes(bylinePrefixes)
     static let timeSuffixes = bytes([" ago", "yesterday", "just now"])
     static let captionPrefixes = bytes(["photo", "image:", "credit:"])
@@ -197,6 +218,7 @@ enum LineClassifier {
         var s = 0, e = n
         while s < e, lower[s] == 0x3A || lower[s] == 0x2E || lower[s] == 0x21 { s += 1 }
         while e > s, lower[e - 1] == 0x3A || lower[e - 1] == 0x2E || lower[e - 1] == 0x21 { e -= 1 }
+        if phrasePrefixBytes.contains(where: { lower.starts(with: $0) }) { r.insert(.phrase) }
         if (e - s <= 40 && phraseHashes.contains(fnv(lower[s..<e]))) || (n >= 5 && lower[(n - 5)...].elementsEqual(logoSuffix)) || lower.starts(with: logoPrefix) { r.insert(.phrase) }
         return r
     }
