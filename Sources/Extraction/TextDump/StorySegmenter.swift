@@ -81,12 +81,12 @@ struct StorySegmenter: Sendable {
     }
 
     /// The main run: the one right after a line printing the page title (within `headingWindow`
-    /// lines, or containing it) weighs three times its score; the best weighted score wins.
+    /// lines, or containing it) weighs five times its score; the best weighted score wins.
     func mainSegment(_ segs: [ProseSegment], titleLines: [Int]) -> Int? {
         var best: (Int, Int)?
         for (k, s) in segs.enumerated() {
             let anchored = titleLines.contains { t in (t < s.range.lowerBound && s.range.lowerBound - t <= headingWindow * 2) || s.range.contains(t) }
-            let v = anchored ? s.score * 3 : s.score
+            let v = anchored ? s.score * 5 : s.score
             if best == nil || v > best!.1 { best = (k, v) }
         }
         return best?.0
