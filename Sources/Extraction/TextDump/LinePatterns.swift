@@ -113,16 +113,22 @@ enum LineClassifier {
     /// pre-check says one of them can fire (most lines are plain text and never become strings);
     /// long lines are only checked for the patterns that can be long (copyright notices, captions).
     static func classify(_ lines: DumpLines, _ i: Int) -> LineKind {
+        var scratch: [UInt8] = []
+        return classify(lines, i, scratch: &scratch)
+    }
+
+    /// `classify(_:_:)` with a buffer reused from line to line for the lower-cased bytes.
+    static func classify(_ lines: DumpLines, _ i: Int, scratch lower: inout [UInt8]) -> LineKind {
         let b = lines[i]
         if b.count > 200 {
             if b.last == 0x29 /* ) */ && isCaption(Array(b.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })) { return .caption }
             if b.starts(with: [0xC2, 0xA9]) || b.prefix(9).map({ $0 | 0x20 }).elementsEqual(copyrightBytes) { return .stop }
             return .text
         }
-        let lower = [UInt8](unsafeUninitializedCapacity: b.count) { dst, n in
-            var k = 0
-            for c in b { dst[k] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c; k += 1 }
-            n = k
+        lower.removeAll(keepingCapacity: true)
+        lower.append(contentsOf: b)
+        lower.withUnsafeMutableBufferPointer { l in
+            for k in l.indices where l[k] >= 0x41 && l[k] <= 0x5A { l[k] |= 0x20 }
         }
         var rules = possibleRules(lower)
         // Captions and datelines are decided on the bytes.

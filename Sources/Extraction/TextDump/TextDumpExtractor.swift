@@ -97,7 +97,11 @@ public struct TextDumpExtractor: Sendable {
             if e - k > 1 { for j in k..<e { repeated[order[j]] = true } }
             k = e
         }
-        let kinds = (0..<lines.count).map { LineClassifier.classify(lines, $0) }
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(256)
+        var kinds: [LineKind] = []
+        kinds.reserveCapacity(lines.count)
+        for i in 0..<lines.count { kinds.append(LineClassifier.classify(lines, i, scratch: &scratch)) }
         let qc = LineQualityClassifier()
         var q = (0..<lines.count).map { qc.classify(features[$0], kind: kinds[$0], repeated: repeated[$0], hasStopwords: lang >= 0) }
         q = qc.promoteNearGoodRuns(q)
