@@ -45,6 +45,13 @@ struct LineFeatures: Sendable {
             var chars = 0, words = 0, cjk = 0, kana = 0, hangul = 0, sentenceEnds = 0, commas = 0
             var separators = 0, urls = 0, capitalized = 0
             var sw = stopwordCounts
+            var packed: UInt64 = 0
+            var packedHits = 0
+            func flush() {
+                for k in 0..<Stopwords.languages.count { sw[k] &+= UInt16(truncatingIfNeeded: (packed >> UInt64(6 * k)) & 63) }
+                packed = 0
+                packedHits = 0
+            }
             var i = 0
             while i < n {
                 // One token: b[i..<j].
@@ -98,8 +105,10 @@ struct LineFeatures: Sendable {
                         for k in s..<e { let c = b[k]; v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
                         let mask = table.mask(v)
                         if mask != 0 {
-                            var m = mask, bit = 0
-                            while m != 0 { if m & 1 != 0 { sw[bit] &+= 1 }; m >>= 1; bit += 1 }
+                            // Per-language counters packed 6 bits apart, flushed before they can overflow.
+                            packed &+= Stopwords.spread[Int(mask)]
+                            packedHits += 1
+                            if packedHits == 63 { flush(); }
                         }
                     }
                 } else if isSeparatorToken(b, i, j) {
@@ -109,6 +118,7 @@ struct LineFeatures: Sendable {
             }
             f.chars = chars; f.words = words; f.cjk = cjk; f.kana = kana; f.hangul = hangul
             f.sentenceEnds = sentenceEnds; f.commas = commas; f.separators = separators; f.urls = urls; f.capitalized = capitalized
+            flush()
             stopwordCounts = sw
             f.endsSentence = endsLikeSentence(b)
         }

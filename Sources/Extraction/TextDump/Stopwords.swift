@@ -81,6 +81,13 @@ enum Stopwords {
 
     static let fastTable = Table(table)
 
+    /// For each language mask, one in the 6-bit field of each of its languages (10 fields).
+    static let spread: [UInt64] = (0..<1024).map { m in
+        var v: UInt64 = 0
+        for k in 0..<10 where m & (1 << k) != 0 { v |= 1 << UInt64(6 * k) }
+        return v
+    }
+
     /// Packs up to 8 bytes, ASCII upper case folded to lower case.
     @inline(__always)
     static func pack(_ word: ArraySlice<UInt8>) -> UInt64 {
