@@ -1,4 +1,7 @@
 import Articles
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What one line of a text dump is.
 enum LineKind: Sendable, Equatable {
@@ -214,19 +217,38 @@ enum LineClassifier {
                 else if k + rightsReserved.count <= n, lower[k + 1] == 0x6C, lower[k..<(k + rightsReserved.count)].elementsEqual(rightsReserved) { rights = true }
             }
         }
-        if rights || copyrightPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.copyright) }
-        if spaces < 30 && (appOrAI || promoStarts.contains(where: { lower.starts(with: $0) })) && isPromo(lower) { r.insert(.promo) }
-        if lower.starts(with: commentsBytes) { r.insert(.comments) }
-        if bylineBytes.contains(where: { lower.starts(with: $0) }) { r.insert(.byline) }
+        // Prefix rules, looked up by the first byte of the line.
+        if let f = lower.first {
+            for (p, rule) in prefixIndex[Int(f)] where hasPrefix(lower, p) {
+                if rule == .promo { if spaces < 30 && isPromo(lower) { r.insert(.promo) } } else { r.insert(rule) }
+            }
+        }
+        if rights { r.insert(.copyright) }
+        if spaces < 30 && appOrAI && !r.contains(.promo) && isPromo(lower) { r.insert(.promo) }
         for p in timeSuffixes where n >= p.count && lower[(n - p.count)...].elementsEqual(p) { r.insert(.relativeTime) }
-        if bulletPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.bullet) }
-        if lower.last == 0x29 || captionPrefixes.contains(where: { lower.starts(with: $0) }) { r.insert(.caption) }
+        if lower.last == 0x29 { r.insert(.caption) }
         var s = 0, e = n
         while s < e, lower[s] == 0x3A || lower[s] == 0x2E || lower[s] == 0x21 { s += 1 }
         while e > s, lower[e - 1] == 0x3A || lower[e - 1] == 0x2E || lower[e - 1] == 0x21 { e -= 1 }
-        if phrasePrefixBytes.contains(where: { lower.starts(with: $0) }) { r.insert(.phrase) }
-        if (e - s <= 40 && phraseHashes.contains(fnv(lower[s..<e]))) || (n >= 5 && lower[(n - 5)...].elementsEqual(logoSuffix)) || lower.starts(with: logoPrefix) { r.insert(.phrase) }
+        if (e - s <= 40 && phraseHashes.contains(fnv(lower[s..<e]))) || (n >= 5 && lower[(n - 5)...].elementsEqual(logoSuffix)) { r.insert(.phrase) }
         return r
+    }
+
+    /// Every prefix rule (byte prefix and the rule family it triggers), bucketed by first byte.
+    static let prefixIndex: [[([UInt8], Rules)]] = {
+        var groups: [([[UInt8]], Rules)] = [
+            (copyrightPrefixes, .copyright), (promoStarts, .promo), ([commentsBytes], .comments), (bylineBytes, .byline),
+            (bulletPrefixes, .bullet), (captionPrefixes, .caption), (phrasePrefixBytes, .phrase), ([logoPrefix], .phrase),
+        ]
+        var index = [[([UInt8], Rules)]](repeating: [], count: 256)
+        for (list, rule) in groups { for p in list where !p.isEmpty { index[Int(p[0])].append((p, rule)) } }
+        groups.removeAll()
+        return index
+    }()
+
+    @inline(__always) static func hasPrefix(_ a: [UInt8], _ p: [UInt8]) -> Bool {
+        guard a.count >= p.count else { return false }
+        return a.withUnsafeBufferPointer { x in p.withUnsafeBufferPointer { y in memcmp(x.baseAddress!, y.baseAddress!, y.count) == 0 } }
     }
 
     /// The byte form of the word test of `dateline(_:)`: three quarters of the words are numbers
