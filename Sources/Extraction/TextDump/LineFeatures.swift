@@ -58,10 +58,18 @@ struct LineFeatures: Sendable {
                 var j = i
                 var hasAlnum = false
                 var tokenChars = 0
+                // The token packed for the stopword look-up, from its first to its last letter or
+                // digit (ASCII punctuation around it left out), lower-cased; 9 means too long.
+                var v: UInt64 = 0, vLen = 0, coreV: UInt64 = 0, coreLen = 0
                 while j < n, b[j] != 0x20 {
                     let c = b[j]
+                    let core = c >= 0x80 || isAlnum(c)
+                    if core || vLen > 0 {
+                        if vLen < 9 { v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c); vLen += 1 }
+                        if core { coreV = v; coreLen = vLen }
+                    }
                     if c < 0x80 {
-                        if (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) { hasAlnum = true }
+                        if core { hasAlnum = true }
                         else if c == 0x2C { commas += 1 }
                         else if c == 0x2E || c == 0x21 || c == 0x3F {
                             if (j + 1 == n || b[j + 1] == 0x20), j > i, b[j - 1] != 0x2E { sentenceEnds += 1 }
@@ -97,13 +105,8 @@ struct LineFeatures: Sendable {
                     if j - i >= 4, b[i] == 0x68, b[i + 1] == 0x74, b[i + 2] == 0x74, b[i + 3] == 0x70 { urls += 1 }
                     else if j - i >= 4, b[i] == 0x77, b[i + 1] == 0x77, b[i + 2] == 0x77, b[i + 3] == 0x2E { urls += 1 }
                     // Stopword look-up on the token without surrounding punctuation.
-                    var s = i, e = j
-                    while s < e, b[s] < 0x80, !isAlnum(b[s]) { s += 1 }
-                    while e > s, b[e - 1] < 0x80, !isAlnum(b[e - 1]) { e -= 1 }
-                    if e - s <= 8, e > s {
-                        var v: UInt64 = 0
-                        for k in s..<e { let c = b[k]; v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
-                        let mask = table.mask(v)
+                    if coreLen >= 1 && coreLen <= 8 {
+                        let mask = table.mask(coreV)
                         if mask != 0 {
                             // Per-language counters packed 6 bits apart, flushed before they can overflow.
                             packed &+= Stopwords.spread[Int(mask)]
