@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The byte-level side of `LineClassifier`: which string rules can fire on a line, decided on its
