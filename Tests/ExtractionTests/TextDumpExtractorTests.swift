@@ -72,6 +72,62 @@ import TestSupport
         #expect(!a.text.contains("Home News"))
     }
 
+    /// A dump in the shape of a headless text dump: the document title first, a menu, the headline,
+    /// a newsletter box inside the article, comments, a teaser list and a story card after it.
+    @Test func headlessDumpWithMenuPromoAndComments() throws {
+        let articles = try extract("dump-lakeside-gazette.txt")
+        let main = try #require(articles.first)
+        #expect(main.title == "Night ferry service returns to the lake after a two-year pause", "the headline line that the document title starts with")
+        #expect(main.authors == ["Tomasz Wierzbicki"])
+        #expect(main.publishedAt == Timestamp(secondsSinceEpoch: Self.fetchedAt.secondsSinceEpoch - 2 * 3600))
+        #expect(main.language == "en")
+        #expect(main.text.hasPrefix("The night ferry between Eastport"))
+        #expect(main.text.hasSuffix("to match the new sailings."), "the newsletter box inside the article does not end it")
+        #expect(main.text.components(separatedBy: "\n\n").count == 6)
+        for junk in ["Sign in", "Share on", "Newsletter", "Subscribe", "waited for this", "Reply", "Old lighthouse", "Rowing club", "All rights"] {
+            #expect(!main.text.contains(junk), "main body contains \(junk)")
+        }
+        // The teaser list without text is no story; the card with its own prose is.
+        #expect(articles.count == 2)
+        #expect(articles.dropFirst().first?.title == "Rowing club plans a festival on the north shore")
+        #expect(articles.dropFirst().first?.source == "Lakeside Gazette")
+        #expect(articles.dropFirst().first?.text.hasPrefix("The rowing club of the north shore") == true)
+    }
+
+    @Test func lineFeaturesAndQuality() {
+        var counts = SIMD16<UInt16>()
+        let prose = LineFeatures.compute(Array("The ferry will run again from next Friday, the company said on Monday.".utf8)[...], stopwordCounts: &counts)
+        #expect(prose.words == 13)
+        #expect(prose.sentenceEnds == 1)
+        #expect(prose.commas == 1)
+        #expect(prose.endsSentence)
+        #expect(counts[0] >= 4, "English stopwords: the, will, from, the, on")
+        counts = .zero
+        let menu = LineFeatures.compute(Array("Home | News | Sport » Travel".utf8)[...], stopwordCounts: &counts)
+        #expect(menu.separators == 3)
+        #expect(menu.words == 4)
+        #expect(counts[0] == 0)
+        let cjk = LineFeatures.compute(Array("東京で新しいフェリーが運航を始めた。".utf8)[...], stopwordCounts: &counts)
+        #expect(cjk.cjk >= 15 && cjk.kana > 0 && cjk.sentenceEnds == 1)
+        let qc = LineQualityClassifier()
+        #expect(qc.classify(menu, kind: .text, repeated: false, hasStopwords: true) == .bad)
+        // Short lines between prose become prose; between boilerplate, boilerplate.
+        #expect(qc.smooth([.good, .short, .good, .bad, .short, .bad], [LineFeatures](repeating: LineFeatures(), count: 6)) == [.good, .good, .good, .bad, .bad, .bad])
+    }
+
+    @Test func pageTitleCutsTheSiteName() {
+        #expect(PageTitle.readabilityCut("Harbour seals return to the bay | Nature | Coastal Weekly", repeated: false) == "Harbour seals return to the bay | Nature")
+        #expect(PageTitle.readabilityCut("Weather - Coastal Weekly", repeated: false) == "Weather - Coastal Weekly", "too short once cut: the whole title")
+        #expect(PageTitle.readabilityCut("Coastal Weekly: Harbour seals return to the bay after twenty years", repeated: false) == "Harbour seals return to the bay after twenty years")
+    }
+
+    @Test func datelines() {
+        #expect(LineClassifier.classify("Nov 18, 2019 at 9:24 pm ET") == .dateline("Nov 18, 2019 at 9:24 pm ET"))
+        #expect(LineClassifier.classify("Published: 3 Jan 2019") == .dateline("3 Jan 2019"))
+        #expect(LineClassifier.classify("2 min read") == .dateline(nil))
+        #expect(LineClassifier.classify("The council met 3 times in 2019 to discuss the plan.") == .text)
+    }
+
     @Test func relativeTimeLinesAreSplitFromTheirSource() {
         #expect(LineClassifier.sourceAndRelativeTime("Japan Herald3 days ago").map { "\($0.0 ?? "-")|\($0.1)" } == "Japan Herald|3 days ago")
         #expect(LineClassifier.sourceAndRelativeTime("time24 minutes ago").map { "\($0.0 ?? "-")|\($0.1)" } == "-|24 minutes ago")

@@ -1,318 +1,161 @@
 import Articles
 
-/// Extracts articles from a plain-text page dump (the visible text of a page as a crawler saved
-/// it): one article per story that carries its own text, the main story and each related story.
+/// Extracts articles from a plain-text page dump (the visible text of a page as a browser's
+/// "select all, copy" or a headless text dump gives it): the main story first, then each related
+/// story that carries its own prose.
 ///
-/// The rules are generic, not tied to one site:
-/// - a story starts at a title line that is repeated within the next few lines (pages print the
-///   headline in the hero, the `<h1>` and the card), or, failing that, at the first heading-like
-///   line followed by prose;
-/// - "source + relative time" lines (`Site Name2 days ago`, `Site · 5 hours ago`, a lone source line
-///   followed by `time24 minutes ago`, `• Source` bullets) give the source and the time;
-/// - byline lines (`By NAME`, `Written by ...`, `Author: ...`, `Words by ...`, `Reporting by ...`) give authors;
-/// - photo captions (a line ending in a photo credit), copyright lines, logo/background lines,
-///   app and AI-feature promotions, "Comments" blocks and section headers ("Related Articles")
-///   are boilerplate; a copyright line, a promotion, a comments block or a section header ends
-///   the body of the story it follows.
+/// Nothing is tied to one site's layout. The steps, each in its own type:
+/// 1. `DumpLines`: non-empty lines, white space folded;
+/// 2. `LineFeatures`: text-only features per line (length, words, stopwords of the dump's language,
+///    sentence punctuation, link-like tokens, CJK characters), and repeated lines;
+/// 3. `LineClassifier`: bylines, datelines, "source + relative time" lines, captions and credits,
+///    boilerplate phrases; `LineQualityClassifier`: jusText classes smoothed by their neighbours;
+/// 4. `PageTitle` and `StorySegmenter`: the page title and its recurrences, the prose runs, the main
+///    run (the one under the page title, else the strongest), the heading of each other run;
+/// 5. `StoryBuilder`: title, source, time, authors and body of each story.
 public struct TextDumpExtractor: Sendable {
     public init() {}
 
+    /// A related story needs this much prose (characters) unless its header is a clear story card.
+    static let relatedMinChars = 400
+    static let cardMinChars = 150
+
     public func extract(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> [Article] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-            .map { TextBuilder.fold(String($0)) }
-            .filter { !$0.isEmpty }
-        guard !lines.isEmpty else { throw .noArticle(reason: "empty text dump") }
-        let kinds = lines.map(LineClassifier.classify)
-        let starts = StorySegmenter.storyStarts(lines, kinds)
+        let a = Self.analyse(bytes)
+        guard !a.lines.isEmpty else { throw .noArticle(reason: "empty text dump") }
+        let segmenter = StorySegmenter()
+        let builder = StoryBuilder()
+        let segs = segmenter.segments(segmenter.weights(a.lines, a.features, a.kinds, a.quality))
+        let title = PageTitle.fromFirstLine(a.lines, a.kinds) ?? Self.headlineFirstLine(a) ?? Self.repeatedHeadline(a, segmenter)
+        guard let mainIndex = segmenter.mainSegment(segs, titleLines: title?.occurrences ?? []) else {
+            return [try Self.wholeText(a, title: title, builder: builder, context: context)]
+        }
+        let main = segs[mainIndex]
+        // The main heading: the last recurrence of the page title above the run, else the nearest heading.
+        let anchor = title?.occurrences.last { $0 < main.range.lowerBound && main.range.lowerBound - $0 <= segmenter.headingWindow * 2 }
+        let floor = mainIndex > 0 ? segs[mainIndex - 1].range.upperBound : 0
+        let heading = anchor ?? segmenter.heading(before: main.range.lowerBound, a.lines, a.features, a.kinds, a.quality, floor: floor)
+        let mainTitle = title?.text ?? heading.map { a.lines.string($0) } ?? Self.firstLine(a) ?? ""
         var articles: [Article] = []
-        for (k, start) in starts.enumerated() {
-            let end = k + 1 < starts.count ? starts[k + 1] : lines.count
-            if let a = buildStory(lines, kinds, start, end, isMain: articles.isEmpty, context: context) {
-                articles.append(a)
-            }
+        if let m = builder.build(a, title: mainTitle, heading: heading, run: main.range, isMain: true, context: context) {
+            articles.append(m)
         }
         guard !articles.isEmpty else { throw .noArticle(reason: "no story with its own text in the dump") }
+        for (k, s) in segs.enumerated() where k != mainIndex {
+            let floor = k > 0 ? segs[k - 1].range.upperBound : 0
+            guard let last = segmenter.heading(before: s.range.lowerBound, a.lines, a.features, a.kinds, a.quality, floor: floor) else { continue }
+            // A story card prints its headline more than once: the header starts at the first print.
+            let h = (max(floor, last - segmenter.headingWindow)..<last).first { a.lines.equal($0, last) } ?? last
+            let isCard = h != last || (h + 1..<s.range.lowerBound).contains { a.kinds[$0].isMeta }
+            let prose = s.range.reduce(0) { $0 + (a.quality[$1] == .good && a.kinds[$1] == .text ? a.features[$1].chars : 0) }
+            let sentences = s.range.reduce(0) { $0 + a.features[$1].sentenceEnds }
+            guard sentences > 0, prose >= (isCard ? Self.cardMinChars : Self.relatedMinChars) else { continue }
+            if let r = builder.build(a, title: a.lines.string(h), heading: h, run: s.range, isMain: false, context: context) {
+                articles.append(r)
+            }
+        }
         return articles
     }
 
-    func buildStory(_ lines: [String], _ kinds: [LineKind], _ start: Int, _ end: Int, isMain: Bool, context: ExtractionContext) -> Article? {
-        let title = stripBullet(lines[start])
-        var source: String?
-        var relative: String?
-        var authors: [String] = []
-        var body: [String] = []
-        var stopped = false
-        var i = start + 1
-        while i < end {
-            let line = lines[i]
-            let kind = kinds[i]
-            defer { i += 1 }
-            if stopped { continue }
-            if stripBullet(line) == title { continue }
-            switch kind {
-            case .sourceTime(let s, let t):
-                if source == nil, let s { source = s }
-                if relative == nil { relative = t }
-            case .time(let t):
-                if relative == nil { relative = t }
-            case .source(let s):
-                if source == nil { source = s }
-            case .byline(let names):
-                if authors.isEmpty { authors = names }
-            case .caption, .skip:
-                continue
-            case .stop:
-                if !body.isEmpty { stopped = true }
-            case .text:
-                // A short capitalised line right before a time line is the source ("The Mainichi" / "time24 minutes ago").
-                if body.isEmpty, i + 1 < end, LineClassifier.isShortName(line) {
-                    if case .time = kinds[i + 1] { if source == nil { source = line }; continue }
-                    if case .sourceTime = kinds[i + 1] { continue }
-                }
-                if body.isEmpty, LineClassifier.isShortName(line), case .source = kinds[min(i + 1, end - 1)] { continue }
-                body.append(line)
-            }
+    /// Lines, features, kinds, smoothed quality and language of a dump.
+    static func analyse(_ bytes: [UInt8]) -> DumpAnalysis {
+        let lines = DumpLines(bytes)
+        let nLang = Stopwords.languages.count
+        var counts = SIMD16<UInt16>()
+        let table = Stopwords.fastTable
+        var perLine: [SIMD16<UInt16>] = []
+        perLine.reserveCapacity(lines.count)
+        var features: [LineFeatures] = []
+        features.reserveCapacity(lines.count)
+        var sums = SIMD16<UInt32>()
+        var words = 0, cjk = 0, kana = 0, hangul = 0
+        for i in 0..<lines.count {
+            counts = .zero
+            let f = LineFeatures.compute(lines[i], stopwordCounts: &counts, table: table)
+            perLine.append(counts)
+            sums &+= SIMD16<UInt32>(truncatingIfNeeded: counts)
+            words += f.words; cjk += f.cjk; kana += f.kana; hangul += f.hangul
+            features.append(f)
         }
-        // Drop trailing lines that are too short to be prose after the last sentence (e.g. a lone "Share").
-        while let last = body.last, last.unicodeScalars.count < 25, !last.hasSuffix(".") { body.removeLast() }
-        let text = body.joined(separator: "\n\n")
-        guard text.unicodeScalars.count >= 80 else { return nil }
-        let published = relative.flatMap { DateAdapter.parse($0, reference: context.fetchedAt) }
-        return Article(
-            url: isMain && !context.url.isEmpty ? context.url : nil,
-            title: title,
-            authors: authors,
-            source: source ?? (isMain ? context.sourceHint : nil),
-            publishedAt: published,
-            text: text
-        )
+        let totals = (0..<nLang).map { Int(sums[$0]) }
+        var language: String?
+        var lang = -1
+        if cjk > words * 2 {
+            language = kana * 10 > cjk ? "ja" : hangul * 2 > cjk ? "ko" : "zh"
+        } else if let best = totals.indices.max(by: { totals[$0] < totals[$1] }), totals[best] >= 5, totals[best] * 10 >= words {
+            lang = best
+            language = Stopwords.languages[best]
+        }
+        if lang >= 0 { for i in 0..<lines.count { features[i].stopwords = Int(perLine[i][lang]) } }
+        // Lines printed more than once: equal hashes next to each other once sorted.
+        var repeated = [Bool](repeating: false, count: lines.count)
+        let order = features.indices.sorted { features[$0].hash < features[$1].hash }
+        var k = 0
+        while k < order.count {
+            var e = k + 1
+            while e < order.count, features[order[e]].hash == features[order[k]].hash { e += 1 }
+            if e - k > 1 { for j in k..<e { repeated[order[j]] = true } }
+            k = e
+        }
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(256)
+        var kinds: [LineKind] = []
+        kinds.reserveCapacity(lines.count)
+        for i in 0..<lines.count { kinds.append(LineClassifier.classify(lines, i, scratch: &scratch)) }
+        let qc = LineQualityClassifier()
+        var q = (0..<lines.count).map { qc.classify(features[$0], kind: kinds[$0], repeated: repeated[$0], hasStopwords: lang >= 0) }
+        q = qc.promoteNearGoodRuns(q)
+        return DumpAnalysis(lines: lines, features: features, kinds: kinds, quality: qc.smooth(q, features), language: language)
     }
 
-    func stripBullet(_ s: String) -> String {
+    /// The first title-like line printed again within the next few lines (hero + `<h1>` + card).
+    static func repeatedHeadline(_ a: DumpAnalysis, _ s: StorySegmenter) -> PageTitle? {
+        for i in 0..<a.lines.count where a.kinds[i] == .text && s.isTitleLike(a.features[i], a.lines[i]) {
+            let hi = min(a.lines.count, i + 9)
+            let again = (i + 1..<hi).filter { a.lines.equal($0, i) }
+            if !again.isEmpty { return PageTitle(text: a.lines.string(i), occurrences: [i] + again) }
+        }
+        return nil
+    }
+
+    /// A dump without a prose run (a short or unstructured text): one story of all its text lines
+    /// after the title line.
+    static func wholeText(_ a: DumpAnalysis, title: PageTitle?, builder: StoryBuilder, context: ExtractionContext) throws(ExtractionError) -> Article {
+        var b = builder
+        b.minBodyChars = 1
+        b.keepAllText = true
+        let first = a.kinds.firstIndex(where: { $0 == .text })
+        let start = first.map { $0 + 1 < a.lines.count ? $0 + 1 : $0 } ?? 0
+        let t = title?.text ?? first.map { a.lines.string($0) } ?? ""
+        // A one-line dump is its own title and body.
+        let single = first == start
+        guard var article = b.build(a, title: single ? "" : t, heading: nil, run: start..<a.lines.count, isMain: true, context: context) else {
+            throw .noArticle(reason: "no text in the dump")
+        }
+        if single { article.title = t }
+        return article
+    }
+
+    /// The first line that is not boilerplate, when it is short enough to be a title.
+    static func firstLine(_ a: DumpAnalysis) -> String? {
+        guard let i = a.kinds.firstIndex(where: { $0 == .text }), a.features[i].words <= 40 else { return nil }
+        return a.lines.string(i)
+    }
+
+    /// The first line as the page title when it reads like a headline: three words or more (or a
+    /// CJK line), no sentence end, and not a menu or site name (capitalised words without stopwords).
+    static func headlineFirstLine(_ a: DumpAnalysis) -> PageTitle? {
+        guard let i = a.kinds.firstIndex(where: { $0 != .skip }), a.kinds[i] == .text else { return nil }
+        let f = a.features[i]
+        guard f.words >= 3 || f.cjk >= 6, f.words <= 40, a.lines[i].count <= 300, !f.endsSentence || a.lines[i].last == 0x3F else { return nil }
+        if f.cjk < 6, f.stopwords == 0, f.capitalized * 10 >= f.words * 8 { return nil }
+        let occ = (i + 1..<a.lines.count).filter { a.lines.equal($0, i) }
+        return PageTitle(text: a.lines.string(i), occurrences: occ)
+    }
+
+    static func stripBullet(_ s: String) -> String {
         var t = Substring(s)
         while let f = t.first, f == "•" || f == "·" || f == "-" || f == "*" || f == "–" { t.removeFirst() }
         return String(t).trimmingSpaces
-    }
-}
-
-/// What one line of a text dump is.
-enum LineKind: Sendable, Equatable {
-    case text
-    /// "Japan Today2 days ago": the source (if any) and the relative-time phrase.
-    case sourceTime(String?, String)
-    case time(String)
-    /// "• The Mainichi"
-    case source(String)
-    case byline([String])
-    case caption
-    /// Boilerplate to drop without ending the story ("logo", "Advertisement").
-    case skip
-    /// Boilerplate that ends the body it follows (copyright, promotions, comments, section headers).
-    case stop
-}
-
-enum LineClassifier {
-    static let skipLines: Set<String> = [
-        "logo", "advertisement", "orange background", "background", "share", "share this", "share this article", "tweet",
-        "email", "print", "menu", "search", "close", "skip to content", "skip to main content", "image", "photo", "video",
-        "listen", "listen to this article", "save", "story continues below", "scroll to continue", "sponsored", "ad",
-        "app-storeplay-store", "app store", "google play", "play store", "follow us",
-    ]
-    static let stopLines: Set<String> = [
-        "comments", "comment", "no comments yet...", "no comments yet", "leave a comment", "add a comment", "post a comment",
-        "related articles", "related stories", "related", "more stories", "more from", "read more", "read next",
-        "you may also like", "recommended", "recommended for you", "trending", "most read", "most popular", "latest news",
-        "download the app", "get the app", "try our ai features", "sign up", "subscribe", "newsletter",
-        "sign up for our newsletter", "more on this story", "top stories", "popular now", "what to read next",
-    ]
-
-    static func classify(_ line: String) -> LineKind {
-        let lower = line.lowercased()
-        let trimmedLower = lower.trimmingCharacters(in: ":.!")
-        if skipLines.contains(trimmedLower) || lower.hasSuffix(" logo") || lower.hasPrefix("logo ") { return .skip }
-        if stopLines.contains(trimmedLower) { return .stop }
-        if lower.hasPrefix("©") || lower.hasPrefix("(c) ") || lower.hasPrefix("copyright") || lower.contains("all rights reserved") { return .stop }
-        if isPromo(lower) { return .stop }
-        if lower.hasPrefix("comments (") || (lower.hasPrefix("comments") && line.count < 16) { return .stop }
-        if let names = byline(line) { return .byline(names) }
-        if let (src, phrase) = sourceAndRelativeTime(line) {
-            if let src { return .sourceTime(src, phrase) }
-            return .time(phrase)
-        }
-        if let s = bulletSource(line) { return .source(s) }
-        if isCaption(line) { return .caption }
-        return .text
-    }
-
-    static func isPromo(_ lower: String) -> Bool {
-        let words = lower.split(separator: " ").count
-        guard words <= 30 else { return false }
-        let app = (lower.contains("download") || lower.contains("get ") || lower.contains("install")) && (lower.contains(" app") || lower.contains("app store") || lower.contains("google play"))
-        let ai = lower.contains(" ai ") && (lower.contains("explore what") || lower.contains("try our") || lower.contains("features"))
-        let signup = (lower.hasPrefix("sign up") || lower.hasPrefix("subscribe")) && words <= 15
-        return app || ai || signup || lower.hasPrefix("explore what ") || lower.hasPrefix("get started now")
-    }
-
-    /// A short line of capitalised words ("The Mainichi", "Yomiuri Shimbun").
-    static func isShortName(_ s: String) -> Bool {
-        let words = s.split(separator: " ")
-        guard !words.isEmpty, words.count <= 5, s.count <= 40 else { return false }
-        if s.hasSuffix(".") || s.hasSuffix("?") || s.hasSuffix("!") { return false }
-        return words.allSatisfy { w in w.first.map { $0.isUppercase || $0.isNumber } ?? false || ["of", "the", "de", "and", "&"].contains(String(w)) }
-    }
-
-    static func bulletSource(_ line: String) -> String? {
-        guard let f = line.first, f == "•" || f == "·" else { return nil }
-        let rest = String(line.dropFirst()).trimmingSpaces
-        return isShortName(rest) ? rest : nil
-    }
-
-    static let bylinePrefixes = ["by ", "written by ", "words by ", "reporting by ", "posted by ", "author: ", "authors: ", "story by ", "text by "]
-
-    /// Author names of a byline line, or nil when the line is not a byline.
-    static func byline(_ line: String) -> [String]? {
-        let lower = line.lowercased()
-        guard let prefix = bylinePrefixes.first(where: { lower.hasPrefix($0) }) else { return nil }
-        var rest = String(line.dropFirst(prefix.count)).trimmingSpaces
-        // "By Jane Doe, Staff Writer" / "By Jane Doe | Reuters": keep the names before a role.
-        if let bar = rest.firstIndex(where: { $0 == "|" || $0 == "•" || $0 == "·" }) { rest = String(rest[..<bar]).trimmingSpaces }
-        let words = rest.split(separator: " ")
-        guard !words.isEmpty, words.count <= 12, !rest.hasSuffix(".") || words.count <= 4 else { return nil }
-        var names: [String] = []
-        for chunk in rest.split(separator: ",") {
-            for piece in chunk.replacingAnd().split(separator: "\u{1}") {
-                let name = String(piece).trimmingSpaces
-                guard !name.isEmpty else { continue }
-                let nameWords = name.split(separator: " ")
-                // A role after a comma ("Staff Writer", "in Tokyo") is not a name.
-                guard nameWords.allSatisfy({ $0.first?.isUppercase ?? false }) || nameWords.count == 1 && names.isEmpty else { continue }
-                if ["staff writer", "reporter", "editor", "correspondent", "associated press", "reuters", "afp"].contains(name.lowercased()) && !names.isEmpty { continue }
-                names.append(titleCaseIfShouting(name))
-            }
-        }
-        return names.isEmpty ? nil : names
-    }
-
-    /// "KIM TONG-HYUNG" → "Kim Tong-Hyung"; mixed-case names are kept.
-    static func titleCaseIfShouting(_ name: String) -> String {
-        guard name.contains(where: { $0.isLetter }), !name.contains(where: { $0.isLowercase }) else { return name }
-        var out = ""
-        var startOfWord = true
-        for ch in name {
-            if ch.isLetter {
-                out += startOfWord ? String(ch).uppercased() : String(ch).lowercased()
-                startOfWord = false
-            } else {
-                out.append(ch)
-                startOfWord = ch == " " || ch == "-" || ch == "'" || ch == "’"
-            }
-        }
-        return out
-    }
-
-    static let units = ["second", "sec", "minute", "min", "hour", "hr", "day", "week", "month", "year"]
-
-    /// Splits "Japan Today2 days ago" into ("Japan Today", "2 days ago"); ("time24 minutes ago") into (nil, "24 minutes ago").
-    static func sourceAndRelativeTime(_ line: String) -> (String?, String)? {
-        let lower = line.lowercased()
-        guard line.count <= 80 else { return nil }
-        if lower == "yesterday" || lower == "just now" { return (nil, lower) }
-        guard lower.hasSuffix(" ago") else { return nil }
-        let chars = Array(line)
-        let lchars = Array(lower)
-        var end = chars.count - 4 // before " ago"
-        // unit word
-        var u = end
-        while u > 0, lchars[u - 1].isLetter { u -= 1 }
-        let unit = String(lchars[u..<end])
-        guard units.contains(where: { unit == $0 || unit == $0 + "s" }) else { return nil }
-        var q = u
-        while q > 0, lchars[q - 1] == " " { q -= 1 }
-        // quantity: digits, or a/an/one
-        var n = q
-        while n > 0, lchars[n - 1].isNumber { n -= 1 }
-        if n == q {
-            for word in ["an", "a", "one"] {
-                let w = Array(word)
-                if q >= w.count, Array(lchars[(q - w.count)..<q]) == w, q == w.count || !lchars[q - w.count - 1].isLetter || (q - w.count >= 4 && String(lchars[(q - w.count - 4)..<(q - w.count)]) == "time") {
-                    n = q - w.count
-                    break
-                }
-            }
-            if n == q { return nil }
-        }
-        end = chars.count
-        let phrase = String(chars[n..<end]).trimmingSpaces
-        var prefix = String(chars[0..<n]).trimmingSpaces
-        while let l = prefix.last, l == "·" || l == "|" || l == "-" || l == "•" || l == "–" || l == "," { prefix.removeLast(); prefix = prefix.trimmingSpaces }
-        let p = prefix.lowercased()
-        if p.isEmpty || ["time", "updated", "posted", "published", "clock", "icon"].contains(p) { return (nil, phrase) }
-        if p.hasSuffix(" time") { prefix = String(prefix.dropLast(5)).trimmingSpaces }
-        return (prefix, phrase)
-    }
-
-    /// A photo caption: ends in a credit such as "(AP Photo/...)", "(Photo: ...)", "(Getty Images)", "Photo: ...".
-    static func isCaption(_ line: String) -> Bool {
-        let lower = line.lowercased()
-        if lower.hasPrefix("photo:") || lower.hasPrefix("image:") || lower.hasPrefix("photo by ") || lower.hasPrefix("credit:") { return true }
-        guard lower.hasSuffix(")"), let open = lower.lastIndex(of: "(") else { return false }
-        let credit = lower[open...]
-        return ["photo", "image", "getty", "reuters", "afp", "ap/", "/ap", "epa", "shutterstock", "credit", "pool"].contains { credit.contains($0) }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
-    }
-}
-
-/// Finds where stories start in a dump.
-enum StorySegmenter {
-    static let window = 8
-
-    static func isTitleLike(_ line: String, _ kind: LineKind) -> Bool {
-        guard kind == .text else { return false }
-        let words = line.split(separator: " ").count
-        return words >= 3 && words <= 35 && line.count <= 250
-    }
-
-    static func storyStarts(_ lines: [String], _ kinds: [LineKind]) -> [Int] {
-        var starts: [Int] = []
-        var i = 0
-        var covered = Set<String>()
-        while i < lines.count {
-            let line = lines[i]
-            if isTitleLike(line, kinds[i]), !covered.contains(line) {
-                let hi = min(lines.count, i + 1 + window)
-                if (i + 1..<hi).contains(where: { lines[$0] == line }) {
-                    starts.append(i)
-                    covered.insert(line)
-                }
-            }
-            i += 1
-        }
-        if starts.isEmpty {
-            // No repeated headline: a heading-like line directly followed by a source/time/byline line,
-            // else the first heading-like line followed by prose within three lines.
-            for k in 0..<lines.count where isTitleLike(lines[k], kinds[k]) && lines[k].count < 200 {
-                guard let next = kinds[(k + 1)...].first(where: { $0 != .skip && $0 != .caption }) else { continue }
-                switch next {
-                case .sourceTime, .time, .byline: starts = [k]
-                default: continue
-                }
-                break
-            }
-        }
-        if starts.isEmpty {
-            for k in 0..<lines.count where isTitleLike(lines[k], kinds[k]) && lines[k].count < 200 && lines[k].count < 120 {
-                if lines[(k + 1)..<min(lines.count, k + 4)].contains(where: { $0.count >= 80 }) { starts = [k]; break }
-            }
-        }
-        return starts
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 
 /// `feedworker bench extraction`: whole HTML extraction (parse + content + metadata) on one core,
 /// beside two baselines measured in the same run over the same bytes: a bare `memchr` scan for
-/// `<` and the tokenizer alone (no tree).
+/// `<` and the tokenizer alone (no tree). A second line does the same for plain-text page dumps:
+/// the whole dump extraction beside a bare `memchr` scan for line ends over the same bytes.
 struct BenchExtractionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extraction",
@@ -13,6 +14,7 @@ struct BenchExtractionCommand: ParsableCommand {
     )
 
     @Option(help: "Folder of HTML pages.") var dir: String = "../shared/corpora/html-articles/pages"
+    @Option(help: "Folder of plain-text page dumps (skipped when missing).") var dumps: String = "../shared/corpora/text-dumps/pages"
     @Option(help: "Passes over the corpus.") var rounds: Int = 5
 
     func run() throws {
@@ -72,6 +74,54 @@ struct BenchExtractionCommand: ParsableCommand {
         slowest.sort { $0.0 > $1.0 }
         print("slowest pages: " + slowest.prefix(5).map { String(format: "%@ %.1f ms", $0.1, $0.0) }.joined(separator: ", "))
         print("peak RSS: \(peak / 1024) MB (before extraction: \(rssBefore / 1024) MB)   [checksum \(sink & 0xff)]")
+        try benchDumps(ctx)
+    }
+
+    /// Text-dump extraction (detection + line model + stories) on one core, beside a memchr
+    /// scan for line ends over the same bytes.
+    func benchDumps(_ ctx: ExtractionContext) throws {
+        guard let files = try? ExtractCommand.listFiles(dumps) else { print("text dumps: \(dumps) not found, skipped"); return }
+        let texts: [[UInt8]] = files.compactMap { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }
+        guard !texts.isEmpty else { return }
+        let bytes = texts.reduce(0) { $0 + $1.count }
+        let extractor = DocumentExtractor()
+        var stories = 0
+        for t in texts { if let d = try? extractor.extract(t, context: ctx) { stories += d.articles.count } }
+        let clock = ContinuousClock()
+        let cpu0 = BenchExtractionCommand.threadCPUSeconds()
+        let t0 = clock.now
+        for _ in 0..<rounds { for t in texts { if let d = try? extractor.extract(t, context: ctx) { stories &+= d.articles.count } } }
+        let dt = clock.now - t0
+        let cpu = BenchExtractionCommand.threadCPUSeconds() - cpu0
+        var sink = 0
+        let s0 = clock.now
+        for _ in 0..<rounds { for t in texts { sink &+= BenchExtractionCommand.countByte(t, 0x0A) } }
+        let st = clock.now - s0
+        func secs(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        let mb = Double(bytes * rounds) / 1_000_000
+        let n = Double(texts.count * rounds)
+        print("text dumps: \(texts.count) files, \(String(format: "%.1f", Double(bytes) / 1e6)) MB, \(rounds) rounds, 1 core")
+        print(String(format: "text-dump extraction (lines+stories):  %.0f dumps/s  %.1f MB/s (%.1f MB/s of thread CPU time)   baseline memchr('\\n') scan: %.1f MB/s   [%d]", n / secs(dt), mb / secs(dt), mb / max(cpu, 1e-9), mb / secs(st), (sink &+ stories) & 0xff))
+    }
+
+    /// CPU time of the calling thread (what "per core" means when other processes share the machine).
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func countByte(_ p: [UInt8], _ byte: Int32) -> Int {
+        p.withUnsafeBufferPointer { buf -> Int in
+            guard var cur = buf.baseAddress else { return 0 }
+            let end = cur + buf.count
+            var c = 0
+            while cur < end, let f = memchr(cur, byte, end - cur) {
+                c += 1
+                cur = UnsafePointer(f.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            return c
+        }
     }
 
     static func countLT(_ p: [UInt8]) -> Int {

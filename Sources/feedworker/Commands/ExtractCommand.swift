@@ -105,8 +105,17 @@ enum ArticleJSON {
         ]
     }
 
-    /// score-articles shape for pages; a list of entries for feeds and dumps.
+    /// score-articles shape for pages and text dumps (a dump adds `stories`: its other stories,
+    /// title and body); a list of entries for feeds.
     static func corpusObject(_ doc: ExtractedDocument) -> [String: Any] {
+        if doc.kind == .textDump, let a = doc.articles.first {
+            return [
+                "title": a.title, "byline": a.authors.isEmpty ? NSNull() : a.authors.joined(separator: ", "),
+                "publishedTime": rfc3339(a.publishedAt), "lang": a.language ?? NSNull(), "articleBody": a.text,
+                "siteName": a.source ?? NSNull(),
+                "stories": doc.articles.dropFirst().map { s -> [String: Any] in ["title": s.title, "body": s.text] },
+            ]
+        }
         if doc.kind == .htmlPage, let a = doc.articles.first {
             let md = doc.pageMetadata
             let published: Any = md?.publishedRaw ?? (a.publishedAt.map { rfc3339($0) } ?? NSNull())

@@ -1,0 +1,79 @@
+/// The non-empty lines of a plain-text dump, white space folded, as ranges into one byte buffer.
+///
+/// A line ends at LF, CR or CRLF. Each line is trimmed and its runs of Unicode white space
+/// (including no-break spaces) become one ASCII space, so equal lines have equal bytes.
+struct DumpLines: Sendable {
+    /// The folded lines, one after the other.
+    let bytes: [UInt8]
+    /// Where each line sits in `bytes`.
+    let ranges: [Range<Int>]
+
+    init(_ input: [UInt8]) {
+        var ranges: [Range<Int>] = []
+        let out = [UInt8](unsafeUninitializedCapacity: input.count) { dst, written in
+            input.withUnsafeBufferPointer { src in
+                var o = 0
+                var lineStart = 0
+                var pendingSpace = false
+                let n = src.count
+                var i = 0
+                func endLine() {
+                    if o > lineStart { ranges.append(lineStart..<o) }
+                    lineStart = o
+                    pendingSpace = false
+                }
+                while i < n {
+                    let c = src[i]
+                    if c > 0x20 && c < 0x80 {
+                        if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
+                        dst[o] = c; o += 1; i += 1
+                        continue
+                    }
+                    if c == 0x0A || c == 0x0D { endLine(); i += 1; continue }
+                    let l = c < 0x80 ? (c == 0x20 || c == 0x09 || c == 0x0B || c == 0x0C ? 1 : 0) : DumpLines.unicodeSpaceLength(src, i)
+                    if l > 0 { pendingSpace = true; i += l; continue }
+                    if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
+                    dst[o] = c; o += 1; i += 1
+                }
+                endLine()
+                written = o
+            }
+        }
+        self.bytes = out
+        self.ranges = ranges
+    }
+
+    /// Byte length of the Unicode white space starting at `i` (0 when there is none): NEL, NBSP,
+    /// U+1680, U+2000–U+200A, U+2028/2029, U+202F, U+205F, U+3000.
+    @inline(__always)
+    static func unicodeSpaceLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let c = b[i]
+        let n = b.count
+        if c == 0xC2, i + 1 < n { return b[i + 1] == 0xA0 || b[i + 1] == 0x85 ? 2 : 0 }
+        guard i + 2 < n else { return 0 }
+        let c1 = b[i + 1], c2 = b[i + 2]
+        switch c {
+        case 0xE1: return c1 == 0x9A && c2 == 0x80 ? 3 : 0
+        case 0xE2:
+            if c1 == 0x80 && (c2 <= 0x8A || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF) { return 3 }
+            return c1 == 0x81 && c2 == 0x9F ? 3 : 0
+        case 0xE3: return c1 == 0x80 && c2 == 0x80 ? 3 : 0
+        default: return 0
+        }
+    }
+
+    var count: Int { ranges.count }
+    var isEmpty: Bool { ranges.isEmpty }
+
+    /// The bytes of line `i`.
+    subscript(i: Int) -> ArraySlice<UInt8> { bytes[ranges[i]] }
+
+    /// Line `i` as a string.
+    func string(_ i: Int) -> String { String(decoding: bytes[ranges[i]], as: UTF8.self) }
+
+    /// Whether lines `a` and `b` have the same bytes.
+    func equal(_ a: Int, _ b: Int) -> Bool {
+        let ra = ranges[a], rb = ranges[b]
+        return ra.count == rb.count && bytes[ra].elementsEqual(bytes[rb])
+    }
+}

@@ -1,0 +1,173 @@
+/// Text-only features of one dump line, computed in one pass over its UTF-8 bytes.
+///
+/// Nothing here depends on a site's layout: counts of words, sentence punctuation, commas,
+/// link-like tokens (`|`, `»`, `›`, `•`, URLs), capitalised words, CJK characters, and a hash
+/// of the line for finding repeated lines.
+struct LineFeatures: Sendable {
+    /// Unicode scalars.
+    var chars = 0
+    /// Space-separated tokens holding a letter or a digit.
+    var words = 0
+    /// CJK ideographs, kana and Hangul syllables (scripts written without spaces).
+    var cjk = 0
+    var kana = 0
+    var hangul = 0
+    /// Sentence ends: `.`, `!`, `?` before a space or the line end, `。`, `！`, `？`.
+    var sentenceEnds = 0
+    var commas = 0
+    /// Tokens that are menu separators or bullets (`|`, `»`, `›`, `•`, `·`, `/`, `>`).
+    var separators = 0
+    /// Tokens that look like URLs or e-mail addresses.
+    var urls = 0
+    /// Words starting with an upper-case letter.
+    var capitalized = 0
+    /// The line ends like a sentence (`.`, `!`, `?`, `:`, closing quote or bracket after one, `。`, `…`).
+    var endsSentence = false
+    /// Stopwords of the dump's language (filled once the language is known).
+    var stopwords = 0
+    /// FNV-1a of the line's bytes (lines of up to 256 bytes; longer lines get a unique value).
+    var hash: UInt64 = 0
+
+    /// Length with CJK characters counted three times (one of them carries about a word).
+    var weight: Int { chars + 2 * cjk }
+
+    /// Share of stopwords among the words.
+    var stopwordDensity: Double { words > 0 ? Double(stopwords) / Double(words) : 0 }
+
+    /// Computes the features of `line`; `stopwordCounts` receives, per language bit, the number
+    /// of the line's words in that language's list.
+    static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout SIMD16<UInt16>, table: Stopwords.Table = Stopwords.fastTable) -> LineFeatures {
+        var f = LineFeatures()
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        line.withUnsafeBufferPointer { b in
+            let n = b.count
+            // Counters in locals (the struct captured by the closure would be written to memory at every step).
+            var chars = 0, words = 0, cjk = 0, kana = 0, hangul = 0, sentenceEnds = 0, commas = 0
+            var separators = 0, urls = 0, capitalized = 0
+            var sw = stopwordCounts
+            var packed: UInt64 = 0
+            var packedHits = 0
+            func flush() {
+                for k in 0..<Stopwords.languages.count { sw[k] &+= UInt16(truncatingIfNeeded: (packed >> UInt64(6 * k)) & 63) }
+                packed = 0
+                packedHits = 0
+            }
+            var i = 0
+            while i < n {
+                // One token: b[i..<j].
+                var j = i
+                var hasAlnum = false
+                var tokenChars = 0
+                // The token packed for the stopword look-up, from its first to its last letter or
+                // digit (ASCII punctuation around it left out), lower-cased; 9 means too long.
+                var v: UInt64 = 0, vLen = 0, coreV: UInt64 = 0, coreLen = 0
+                while j < n, b[j] != 0x20 {
+                    let c = b[j]
+                    let core = c >= 0x80 || isAlnum(c)
+                    if core || vLen > 0 {
+                        if vLen < 9 { v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c); vLen += 1 }
+                        if core { coreV = v; coreLen = vLen }
+                    }
+                    if c < 0x80 {
+                        if core { hasAlnum = true }
+                        else if c == 0x2C { commas += 1 }
+                        else if c == 0x2E || c == 0x21 || c == 0x3F {
+                            if (j + 1 == n || b[j + 1] == 0x20), j > i, b[j - 1] != 0x2E { sentenceEnds += 1 }
+                        }
+                        tokenChars += 1
+                    } else if c & 0xC0 != 0x80 {
+                        tokenChars += 1
+                        // Letters, except Latin-1 punctuation (« » · ©), general punctuation and
+                        // symbols (U+2000–U+2FFF: dashes, quotes, bullets, arrows) and CJK punctuation.
+                        if c != 0xC2 && c != 0xE2 && !(c == 0xE3 && j + 1 < n && b[j + 1] == 0x80) { hasAlnum = true }
+                        if c >= 0xE3 && c <= 0xED, j + 2 < n {
+                            let c1 = b[j + 1], c2 = b[j + 2]
+                            if c == 0xE3 && c1 == 0x80 {
+                                if c2 == 0x82 { sentenceEnds += 1 } else if c2 == 0x81 { commas += 1 }
+                            } else {
+                                cjk += 1
+                                if c == 0xE3 && (c1 == 0x81 || c1 == 0x82 || c1 == 0x83) { kana += 1 }
+                                if (c == 0xEA && c1 >= 0xB0) || (c >= 0xEB && c <= 0xED) { hangul += 1 }
+                            }
+                        } else if c == 0xEF, j + 2 < n, b[j + 1] == 0xBC {
+                            let c2 = b[j + 2]
+                            if c2 == 0x81 || c2 == 0x9F { sentenceEnds += 1 } else if c2 == 0x8C { commas += 1 }
+                        }
+                    }
+                    j += 1
+                }
+                chars += tokenChars + (j < n ? 1 : 0)
+                if hasAlnum {
+                    words += 1
+                    let c0 = b[i]
+                    if (c0 >= 0x41 && c0 <= 0x5A) || (c0 == 0xC3 && i + 1 < j && b[i + 1] >= 0x80 && b[i + 1] <= 0x9E)
+                        || (c0 == 0xD0 && i + 1 < j && b[i + 1] >= 0x90 && b[i + 1] <= 0xAF) { capitalized += 1 }
+                    if j - i >= 4, b[i] == 0x68, b[i + 1] == 0x74, b[i + 2] == 0x74, b[i + 3] == 0x70 { urls += 1 }
+                    else if j - i >= 4, b[i] == 0x77, b[i + 1] == 0x77, b[i + 2] == 0x77, b[i + 3] == 0x2E { urls += 1 }
+                    // Stopword look-up on the token without surrounding punctuation.
+                    if coreLen >= 1 && coreLen <= 8 {
+                        let mask = table.mask(coreV)
+                        if mask != 0 {
+                            // Per-language counters packed 6 bits apart, flushed before they can overflow.
+                            packed &+= Stopwords.spread[Int(mask)]
+                            packedHits += 1
+                            if packedHits == 63 { flush(); }
+                        }
+                    }
+                } else if isSeparatorToken(b, i, j) {
+                    separators += 1
+                }
+                i = j + 1
+            }
+            f.chars = chars; f.words = words; f.cjk = cjk; f.kana = kana; f.hangul = hangul
+            f.sentenceEnds = sentenceEnds; f.commas = commas; f.separators = separators; f.urls = urls; f.capitalized = capitalized
+            flush()
+            stopwordCounts = sw
+            f.endsSentence = endsLikeSentence(b)
+        }
+        // Only lines short enough to be menus or headlines are compared for repeats; a long line
+        // gets a value of its own (its position).
+        if line.count <= 256 {
+            for c in line { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        } else {
+            h = UInt64(line.startIndex) | 1 << 63
+        }
+        f.hash = h
+        return f
+    }
+
+    @inline(__always) static func isAlnum(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A)
+    }
+
+    /// `|`, `/`, `>`, `•`, `·`, `»`, `›`, `::` as a token of their own.
+    static func isSeparatorToken(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ j: Int) -> Bool {
+        let n = j - i
+        if n == 1 { return b[i] == 0x7C || b[i] == 0x2F || b[i] == 0x3E || b[i] == 0x5C }
+        if n == 2 { return (b[i] == 0xC2 && (b[i + 1] == 0xBB || b[i + 1] == 0xB7)) || (b[i] == 0x3A && b[i + 1] == 0x3A) }
+        if n == 3, b[i] == 0xE2 { return (b[i + 1] == 0x80 && (b[i + 2] == 0xA2 || b[i + 2] == 0xBA)) || (b[i + 1] == 0x86 && b[i + 2] == 0x92) }
+        return false
+    }
+
+    /// Ends in sentence punctuation, possibly followed by closing quotes or brackets.
+    static func endsLikeSentence(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var e = b.count
+        while e > 0 {
+            let c = b[e - 1]
+            if c == 0x22 || c == 0x27 || c == 0x29 || c == 0x5D { e -= 1; continue }
+            if e >= 3, b[e - 3] == 0xE2, b[e - 2] == 0x80, b[e - 1] == 0x9D || b[e - 1] == 0x99 { e -= 3; continue } // ” ’
+            if e >= 2, b[e - 2] == 0xC2, b[e - 1] == 0xBB { e -= 2; continue } // »
+            break
+        }
+        guard e > 0 else { return false }
+        let c = b[e - 1]
+        if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x3A { return true }
+        if e >= 3 {
+            let a = b[e - 3], m = b[e - 2]
+            if a == 0xE3, m == 0x80, c == 0x82 { return true } // 。
+            if a == 0xEF, m == 0xBC, c == 0x81 || c == 0x9F { return true } // ！？
+            if a == 0xE2, m == 0x80, c == 0xA6 { return true } // …
+        }
+        return false
+    }
+}

@@ -1,0 +1,93 @@
+/// The page title of a dump and where the headline recurs in it.
+///
+/// Headless dumps start with the document's `<title>` ("Headline | Section | Site"); browser copies
+/// often start with a logo or a menu. The first line is trusted as the page title only when it
+/// recurs, when a later line is its headline part, or when it carries a site-name separator; its
+/// site part is cut the way article readers cut it (the last " | " / " - " / " » " part, or the text
+/// after a colon when no line repeats the whole).
+struct PageTitle: Sendable {
+    /// The title text.
+    var text: String
+    /// Lines (after the first) that print the headline.
+    var occurrences: [Int]
+
+    static let separators: Set<Character> = ["|", "-", "–", "—", "\\", "/", ">", "»", "·", ":", "✩", "•"]
+    static let cutSeparators: Set<Character> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
+    static let cutScalars: Set<Unicode.Scalar> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
+
+    /// The title from the first line, or nil when the first line does not look like one.
+    static func fromFirstLine(_ lines: DumpLines, _ kinds: [LineKind]) -> PageTitle? {
+        guard let first = kinds.firstIndex(where: { $0 != .skip }) else { return nil }
+        let l0 = lines.string(first)
+        let words = l0.split(separator: " ").count
+        guard words >= 1, words <= 40, l0.utf8.count <= 300 else { return nil }
+        let rest = first + 1
+        let same = (rest..<lines.count).filter { lines.equal($0, first) }
+        if !same.isEmpty { return PageTitle(text: l0, occurrences: same) }
+        let cut = readabilityCut(l0, repeated: false)
+        let head = headlinePart(l0, lines, from: rest)
+        if let head, cut == l0 || cut.split(separator: " ").count <= 4 || cut.hasPrefix(head.text) { return head }
+        guard cut != l0 else { return nil }
+        let cutBytes = Array(cut.utf8)
+        let cutOcc = (rest..<lines.count).filter { lines[$0].elementsEqual(cutBytes) }
+        return PageTitle(text: cut, occurrences: cutOcc.isEmpty ? (head?.occurrences ?? []) : cutOcc)
+    }
+
+    /// The longest later line that is `l0` less a leading or trailing part after a separator.
+    static func headlinePart(_ l0: String, _ lines: DumpLines, from: Int) -> PageTitle? {
+        let l0Bytes = Array(l0.utf8)
+        var best: (String, [Int])?
+        for i in from..<lines.count {
+            let b = lines[i]
+            guard b.count >= 8, b.count < l0Bytes.count, b.contains(0x20) else { continue }
+            var matched = false
+            if l0Bytes.starts(with: b) {
+                let tail = String(decoding: l0Bytes[b.count...], as: UTF8.self).drop(while: { $0 == " " })
+                matched = tail.first.map { separators.contains($0) } ?? false
+            } else if l0Bytes.reversed().starts(with: b.reversed()) {
+                let head = String(decoding: l0Bytes[..<(l0Bytes.count - b.count)], as: UTF8.self)
+                matched = head.last == " " && head.dropLast().last.map { separators.contains($0) } ?? false
+            }
+            guard matched else { continue }
+            let s = lines.string(i)
+            if let cur = best {
+                if cur.0 == s { best = (s, cur.1 + [i]) } else if s.utf8.count > cur.0.utf8.count { best = (s, [i]) }
+            } else {
+                best = (s, [i])
+            }
+        }
+        return best.map { PageTitle(text: $0.0, occurrences: $0.1) }
+    }
+
+    /// Cuts the site name off a document title (the rule of the Readability family).
+    static func readabilityCut(_ title: String, repeated: Bool) -> String {
+        // On Unicode scalars: Character (grapheme) operations cost far more and no separator needs them.
+        let chars = Array(title.unicodeScalars)
+        func words(_ s: ArraySlice<Unicode.Scalar>) -> [ArraySlice<Unicode.Scalar>] { s.split(separator: " ") }
+        func string(_ s: ArraySlice<Unicode.Scalar>) -> String { var v = String.UnicodeScalarView(); v.append(contentsOf: s); return String(v) }
+        // Positions of " X " with X a cut separator.
+        var seps: [Int] = []
+        if chars.count >= 3 {
+            for k in 1..<(chars.count - 1) where cutScalars.contains(chars[k]) && chars[k - 1] == " " && chars[k + 1] == " " { seps.append(k) }
+        }
+        var cur = chars[...]
+        var hierarchical = false
+        if let last = seps.last, let firstSep = seps.first {
+            hierarchical = seps.contains { "\\/>»".unicodeScalars.contains(chars[$0]) }
+            cur = chars[..<last]
+            if words(cur).count < 3 { cur = chars[(firstSep + 1)...] }
+        } else if !repeated, chars.indices.dropLast().contains(where: { chars[$0] == ":" && chars[$0 + 1] == " " }), let firstColon = chars.firstIndex(of: ":"), let lastColon = chars.lastIndex(of: ":") {
+            let afterLast = chars[(lastColon + 1)...]
+            if words(afterLast).count < 3 {
+                cur = chars[(firstColon + 1)...]
+            } else {
+                cur = words(chars[..<firstColon]).count > 5 ? chars[...] : afterLast
+            }
+        }
+        let curWords = words(cur)
+        let n = curWords.count
+        let origWords = words(chars[...]).filter { !$0.allSatisfy { cutScalars.contains($0) } }.count
+        if n <= 4 && (!hierarchical || n != origWords - 1) { return title }
+        return curWords.map(string).joined(separator: " ")
+    }
+}

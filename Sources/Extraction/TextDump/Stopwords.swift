@@ -1,0 +1,101 @@
+/// Small stopword lists of the main languages, as a table from a word's lower-cased UTF-8 bytes
+/// (packed into a `UInt64`, words of up to 8 bytes) to the set of languages it belongs to.
+///
+/// The share of stopwords among a line's words separates running prose (many function words)
+/// from navigation, headlines and lists (few), the main feature of the jusText family.
+enum Stopwords {
+    /// ISO 639-1 codes, in bit order of the table's masks.
+    static let languages = ["en", "de", "fr", "es", "it", "pt", "nl", "ru", "pl", "sv"]
+
+    static let lists: [String] = [
+        // en
+        "the of and to a in is it that was for on are as with he she they be at by this had not but from or have an which you were her all their there been has would will his its who we our can more when one if about into than them only so these no also what after said out could other some up",
+        // de
+        "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an er hat aus bei wird sie nach einer um am sind noch wie einem über einen so zum war haben nur oder aber vor zur bis mehr durch man sein wurde sei ich wir ihre wenn dass kann",
+        // fr
+        "de la le et les des en un une du est que pour qui dans a par plus pas au sur ne se ce il sont avec ou son sa ses aux été elle nous vous leur mais comme cette on ont y être fait lui tout",
+        // es
+        "de la que el en y a los del se las por un para con no una su al es lo como más pero sus le ya o fue este ha sí porque esta son entre cuando muy sin sobre también me hasta hay donde han desde todo nos durante",
+        // it
+        "di e il la che in a per un è del non le si con una da sono i al della gli come più ha ma lo dei nel alla anche delle questo se ci ne nella su o sua suo loro",
+        // pt
+        "de a o que e do da em um para é com não uma os no se na por mais as dos como mas foi ao ele das tem à seu sua ou ser quando muito há nos já está também pelo pela até isso",
+        // nl
+        "de en van het een in is dat op te zijn met voor niet aan er die maar om ook als dan bij nog uit door werd naar wordt over hij ze kan heeft was worden tot",
+        // ru
+        "и в не на что с по как это он она они к из у за от для его но так же то был было все бы ее мы вы при уже или только",
+        // pl
+        "i w na z się nie do to że jest o jak a co po ale przez od za tak dla jego jej są może być był było oraz już tylko które który która",
+        // sv
+        "och i att det som en på är av för med till den har de inte om ett han men var jag sig från vi så kan när eller efter ska skulle",
+    ]
+
+    /// Lower-cased word bytes (≤ 8) → bit mask of `languages`.
+    static let table: [UInt64: UInt16] = {
+        var t: [UInt64: UInt16] = [:]
+        for (k, list) in lists.enumerated() {
+            for w in list.split(separator: " ") {
+                let b = Array(w.utf8)
+                guard b.count <= 8 else { continue }
+                t[pack(b[...]), default: 0] |= UInt16(1) << UInt16(k)
+            }
+        }
+        return t
+    }()
+
+    /// The table as open addressing over packed words (a multiplicative hash and linear probing:
+    /// the look-up runs once per word of every dump, so it avoids `Hasher`).
+    struct Table: Sendable {
+        static let bits = 11
+        let keys: [UInt64]
+        let masks: [UInt16]
+
+        init(_ entries: [UInt64: UInt16]) {
+            var k = [UInt64](repeating: 0, count: 1 << Table.bits)
+            var m = [UInt16](repeating: 0, count: 1 << Table.bits)
+            for (key, mask) in entries {
+                var i = Table.slot(key)
+                while k[i] != 0 { i = (i + 1) & ((1 << Table.bits) - 1) }
+                k[i] = key
+                m[i] = mask
+            }
+            keys = k
+            masks = m
+        }
+
+        @inline(__always) static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits)) }
+
+        /// The language mask of a packed word (0 when it is no stopword).
+        @inline(__always) func mask(_ key: UInt64) -> UInt16 {
+            keys.withUnsafeBufferPointer { k in
+                var i = Table.slot(key)
+                while true {
+                    let v = k[i]
+                    if v == key { return masks[i] }
+                    if v == 0 { return 0 }
+                    i = (i + 1) & ((1 << Table.bits) - 1)
+                }
+            }
+        }
+    }
+
+    static let fastTable = Table(table)
+
+    /// For each language mask, one in the 6-bit field of each of its languages (10 fields).
+    static let spread: [UInt64] = (0..<1024).map { m in
+        var v: UInt64 = 0
+        for k in 0..<10 where m & (1 << k) != 0 { v |= 1 << UInt64(6 * k) }
+        return v
+    }
+
+    /// Packs up to 8 bytes, ASCII upper case folded to lower case.
+    @inline(__always)
+    static func pack(_ word: ArraySlice<UInt8>) -> UInt64 {
+        var v: UInt64 = 0
+        for c in word {
+            let l = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+            v = v << 8 | UInt64(l)
+        }
+        return v
+    }
+}

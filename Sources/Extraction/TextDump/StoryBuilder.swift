@@ -1,0 +1,92 @@
+import Articles
+import Normalization
+
+/// Everything the extractor knows about a dump's lines, shared by the story-building steps.
+struct DumpAnalysis: Sendable {
+    var lines: DumpLines
+    var features: [LineFeatures]
+    var kinds: [LineKind]
+    /// Smoothed jusText class: `.good` or `.bad`.
+    var quality: [LineQuality]
+    /// ISO 639-1 code of the dump's language, when guessed.
+    var language: String?
+}
+
+/// Turns a heading, the lines between it and its prose run, and the run into an `Article`.
+///
+/// Source, relative time, dateline and authors come from the meta lines of the header zone and of
+/// the run; the body is the run's prose lines (jusText "good", plain text, not the headline again).
+struct StoryBuilder: Sendable {
+    /// Bodies shorter than this (in characters) make no story.
+    var minBodyChars = 80
+    /// Keep every plain-text line of the run, prose or not (for dumps without prose runs).
+    var keepAllText = false
+
+    /// A long non-prose line inside a run (code, a table row, a list): kept with the body.
+    func isInlineBlock(_ f: LineFeatures) -> Bool {
+        f.words >= 6 && f.separators == 0 && f.urls == 0
+    }
+
+    /// Whether a line sits in a promotion box (right before or after a promotion line).
+    func nextToPromo(_ a: DumpAnalysis, _ i: Int) -> Bool {
+        (i > 0 && a.kinds[i - 1] == .promo) || (i + 1 < a.kinds.count && a.kinds[i + 1] == .promo)
+    }
+
+    func build(_ a: DumpAnalysis, title: String, heading: Int?, run: Range<Int>, isMain: Bool, context: ExtractionContext) -> Article? {
+        let headerStart = heading.map { $0 + 1 } ?? run.lowerBound
+        var source: String?
+        var relative: String?
+        var dated: String?
+        var authors: [String] = []
+        var body: [String] = []
+        var bodyChars = 0
+        let titleBytes = Array(title.utf8)
+        for i in headerStart..<run.upperBound {
+            let kind = a.kinds[i]
+            switch kind {
+            case .sourceTime(let s, let t):
+                if source == nil, let s { source = s }
+                if relative == nil { relative = t }
+            case .time(let t):
+                if relative == nil { relative = t }
+            case .source(let s):
+                if source == nil { source = s }
+            case .byline(let names):
+                if authors.isEmpty { authors = names }
+            case .dateline(let d):
+                if dated == nil, let d { dated = d }
+            case .caption, .skip, .stop, .promo:
+                continue
+            case .text:
+                if a.lines[i].elementsEqual(titleBytes) { continue }
+                if i < run.lowerBound || !(keepAllText || a.quality[i] == .good || (isInlineBlock(a.features[i]) && !nextToPromo(a, i))) {
+                    // A short capitalised line right before a time line is the source ("The Mainichi" / "time24 minutes ago").
+                    if source == nil, i + 1 < a.kinds.count, a.features[i].words <= 5, a.lines[i].count <= 40 {
+                        switch a.kinds[i + 1] {
+                        case .time, .source: let s = a.lines.string(i); if LineClassifier.isShortName(s) { source = s }
+                        default: break
+                        }
+                    }
+                    continue
+                }
+                body.append(a.lines.string(i))
+                bodyChars += a.features[i].chars
+            }
+        }
+        // Trailing lines too short to be prose after the last sentence (a lone "Share").
+        while !keepAllText, let last = body.last, last.utf8.count < 25, !last.hasSuffix(".") { body.removeLast() }
+        guard bodyChars >= minBodyChars else { return nil }
+        let text = body.joined(separator: "\n\n")
+        let published = relative.flatMap { DateAdapter.parse($0, reference: context.fetchedAt) }
+            ?? dated.flatMap { DateParser.parse(Array($0.utf8), reference: context.fetchedAt) }
+        return Article(
+            url: isMain && !context.url.isEmpty ? context.url : nil,
+            title: TextDumpExtractor.stripBullet(title),
+            authors: authors,
+            source: source ?? (isMain ? context.sourceHint : nil),
+            publishedAt: published,
+            language: a.language,
+            text: text
+        )
+    }
+}
