@@ -55,9 +55,10 @@ import TestSupport
         #expect(f1 >= 0.90)
         // Issue 14 asks for titles >= 0.85. The ground truth is Readability's title, which often
         // comes from metadata a text dump does not carry (og:title, JSON-LD), so the dump's first
-        // line and headline cannot always give it; 0.78 is what the rules reach (see the report of
-        // issue 14). This guards against a drop.
-        #expect((meta["title"] ?? 0) >= 0.77)
+        // line and headline cannot always give it; 0.81 is what the rules reach (103 of 127: of the
+        // 24 misses, 6 are metadata test pages or empty titles and most others are og:title texts
+        // the dump does not print). This guards against a drop.
+        #expect((meta["title"] ?? 0) >= 0.80)
         #expect((meta["lang"] ?? 0) >= 0.90)
     }
 }

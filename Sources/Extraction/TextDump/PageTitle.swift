@@ -27,10 +27,25 @@ struct PageTitle: Sendable {
         let cut = readabilityCut(l0, repeated: false)
         let head = headlinePart(l0, lines, from: rest)
         if let head, cut == l0 || cut.split(separator: " ").count <= 4 || cut.hasPrefix(head.text) { return head }
-        guard cut != l0 else { return nil }
+        // A `<title>` line the cut keeps whole ("Mozilla - Wikipedia", "Daring Fireball: Colophon"):
+        // one or two separators between runs of words, not a menu of one-word links.
+        guard cut != l0 else { return siteTitleSeparators(l0) ? PageTitle(text: l0, occurrences: []) : nil }
         let cutBytes = Array(cut.utf8)
         let cutOcc = (rest..<lines.count).filter { lines[$0].elementsEqual(cutBytes) }
         return PageTitle(text: cut, occurrences: cutOcc.isEmpty ? (head?.occurrences ?? []) : cutOcc)
+    }
+
+    /// Does `line` hold one or two " | " / " - " / ": "-style separators, each between words?
+    static func siteTitleSeparators(_ line: String) -> Bool {
+        let scalars = Array(line.unicodeScalars)
+        var count = 0
+        for k in 1..<max(1, scalars.count - 1) {
+            let c = scalars[k]
+            let spaced = scalars[k - 1] == " " && scalars[k + 1] == " " && cutScalars.contains(c)
+            let colon = c == ":" && scalars[k + 1] == " " && scalars[k - 1] != " "
+            if spaced || colon { count += 1 }
+        }
+        return count >= 1 && count <= 2
     }
 
     /// The longest later line that is `l0` less a leading or trailing part after a separator.
