@@ -6,6 +6,24 @@ import TestSupport
 @Suite struct ExtractCommandTests {
     static var binaryExists: Bool { FileManager.default.isExecutableFile(atPath: SharedCorpora.feedworkerBinary.path) }
 
+    /// Runs the built binary; stderr goes through a file so that a full pipe cannot block it.
+    static func extract(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("fw-extract-stderr-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errFile) }
+        let p = Process()
+        p.executableURL = SharedCorpora.feedworkerBinary
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = try FileHandle(forWritingTo: errFile)
+        try p.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let stderr = String(decoding: (try? Data(contentsOf: errFile)) ?? Data(), as: UTF8.self)
+        return (p.terminationStatus, stdout, stderr)
+    }
+
     @Test(.enabled(if: ExtractCommandTests.binaryExists, "feedworker binary not built: CLI test skipped"))
     func badFilesDoNotStopTheBatch() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fw-extract-\(getpid())")
@@ -14,17 +32,8 @@ import TestSupport
         try Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0]).write(to: dir.appendingPathComponent("a-image.png"))
         try Data(HTMLArticleExtractorTests.page().utf8).write(to: dir.appendingPathComponent("b-bridge.html"))
         try Data().write(to: dir.appendingPathComponent("c-empty.html"))
-        let p = Process()
-        p.executableURL = SharedCorpora.feedworkerBinary
-        p.arguments = ["extract", dir.path, "--format", "corpus", "--fetched-at", "2025-08-16T12:00:00Z"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let (status, stdout, stderr) = try Self.extract(["extract", dir.path, "--format", "corpus", "--fetched-at", "2025-08-16T12:00:00Z"])
+        #expect(status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
         let bridge = try #require(json["b-bridge"] as? [String: Any])
         #expect(bridge["title"] as? String == "Old bridge to close for repairs")
@@ -44,15 +53,7 @@ import TestSupport
         for name in ["site.example.one.html", "site.example.two.html", "plain.htm"] {
             try page.write(to: dir.appendingPathComponent(name))
         }
-        let p = Process()
-        p.executableURL = SharedCorpora.feedworkerBinary
-        p.arguments = ["extract", dir.path, "--format", "corpus"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        let (_, stdout, _) = try Self.extract(["extract", dir.path, "--format", "corpus"])
         let json = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
         #expect(Set(json.keys) == ["site.example.one", "site.example.two", "plain"])
     }
@@ -66,16 +67,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/dump-lakeside-gazette.txt")
         try Data(contentsOf: fixture).write(to: dir.appendingPathComponent("lakeside.txt"))
-        let p = Process()
-        p.executableURL = SharedCorpora.feedworkerBinary
-        p.arguments = ["extract", dir.path, "--format", "corpus", "--fetched-at", "2025-08-16T12:00:00Z"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let (status, stdout, _) = try Self.extract(["extract", dir.path, "--format", "corpus", "--fetched-at", "2025-08-16T12:00:00Z"])
+        #expect(status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
         let page = try #require(json["lakeside"] as? [String: Any])
         #expect(page["entries"] == nil, "not the feed shape")
