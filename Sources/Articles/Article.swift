@@ -93,10 +93,22 @@ public struct ExtractionLimits: Sendable, Hashable {
     public var maxNestingDepth: Int
     /// Most entries read from one feed; the rest are ignored and reported.
     public var maxEntries: Int
+    /// Most nodes (elements and text runs) in an HTML page's tree; the page is read from the tree
+    /// built so far, with a warning. Bounds the tree's memory (about 30 bytes a node, plus the
+    /// content scorer's per-node arrays) whatever the input.
+    public var maxHTMLNodes: Int
+    /// Work budget of an HTML page's tree, in steps: the sum of every node's depth (what the
+    /// content scorer's per-node subtree and ancestor walks cost) plus the open-element stack
+    /// steps of the tree builder. When it runs out the tree is truncated there, with a warning,
+    /// so a page costs time linear in its size however it is nested.
+    public var maxHTMLTreeWork: Int
 
-    public init(maxDocumentBytes: Int = 10 << 20, maxNestingDepth: Int = 512, maxEntries: Int = 10_000) {
+    public init(maxDocumentBytes: Int = 10 << 20, maxNestingDepth: Int = 512, maxEntries: Int = 10_000,
+                maxHTMLNodes: Int = 300_000, maxHTMLTreeWork: Int = 8_000_000) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxNestingDepth = maxNestingDepth
         self.maxEntries = maxEntries
+        self.maxHTMLNodes = maxHTMLNodes
+        self.maxHTMLTreeWork = maxHTMLTreeWork
     }
 }

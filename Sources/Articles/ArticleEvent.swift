@@ -60,8 +60,19 @@ public struct ArticleEvent: Sendable, Hashable {
         self.summary = article.summary
         self.text = article.text
         // The canonical body is folded: words are the single-space separated runs.
-        var words = canonicalBody.isEmpty ? 0 : 1
-        for c in canonicalBody where c == 0x20 { words += 1 }
+        // Local unsafe loop (issue 11: this loop went from 1% to 3% of `bench feeds` once -Ounchecked
+        // was removed): `i` runs over 0..<b.count, so every read is in bounds, and the count is at most
+        // b.count, far below Int.max, so the wrapping `&+=` cannot wrap.
+        let spaces = canonicalBody.withUnsafeBufferPointer { b -> Int in
+            var n = 0
+            for i in 0..<b.count {
+                // Branch-free "is space": for x = byte ^ 0x20, bit 7 of x | (0 &- x) is set iff x ≠ 0.
+                let x = b[i] ^ 0x20
+                n &+= 1 &- Int((x | (0 &- x)) >> 7)
+            }
+            return n
+        }
+        let words = canonicalBody.isEmpty ? 0 : 1 + spaces
         self.wordCount = words
         self.categories = article.categories
         self.feedURL = article.feedURL

@@ -10,6 +10,9 @@ public enum ExtractionError: Error, Sendable, Hashable, CustomStringConvertible 
     case binary(reason: String)
     /// The page holds no article (index page, login wall, error page, too little text).
     case noArticle(reason: String)
+    /// The page's markup exceeds the work caps of `ExtractionLimits` (nodes, nesting, tree work)
+    /// and the part read within them holds no article.
+    case tooComplex(reason: String)
     /// The document looked like a feed but the feed parser rejected it (the parser's typed error).
     case feed(FeedError)
 
@@ -19,6 +22,7 @@ public enum ExtractionError: Error, Sendable, Hashable, CustomStringConvertible 
         case .tooLarge(let b, let l): return "document of \(b) bytes exceeds the \(l)-byte limit"
         case .binary(let r): return "binary data, not a document (\(r))"
         case .noArticle(let r): return "no article: \(r)"
+        case .tooComplex(let r): return "document too complex: \(r)"
         case .feed(let e): return "feed rejected: \(e)"
         }
     }
@@ -30,6 +34,7 @@ public enum ExtractionError: Error, Sendable, Hashable, CustomStringConvertible 
         case .tooLarge: return "too_large"
         case .binary: return "binary"
         case .noArticle: return "no_article"
+        case .tooComplex: return "too_complex"
         case .feed(.notAFeed): return "not_a_feed"
         case .feed(.tooLarge): return "too_large"
         case .feed: return "bad_feed"

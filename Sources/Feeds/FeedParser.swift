@@ -4,7 +4,9 @@ import Articles
 public enum FeedParser {
     /// Parses `bytes` (any supported charset) as a feed.
     ///
-    /// Entries become `Article`s: titles HTML-stripped and entity-decoded, content turned into
+    /// Entries become `Article`s: titles HTML-stripped and entity-decoded (escaped markup such as
+    /// `&lt;stdio.h&gt;` stays text; only literal and CDATA markup is stripped, and Atom
+    /// `type="html"` titles are read as HTML), content turned into
     /// paragraph text, links resolved against `xml:base` and `context.url`, dates parsed (relative
     /// ones against `context.fetchedAt`), `source` set to the feed title or `context.sourceHint`.
     public static func parse(_ bytes: [UInt8], context: ExtractionContext) throws(FeedError) -> ParsedFeed {

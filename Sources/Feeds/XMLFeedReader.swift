@@ -255,11 +255,17 @@ struct XMLFeedReader {
                 ? XMLScanner.attribute(b, attrStart, attrEnd, "type").map { String(decoding: $0, as: Unicode.UTF8.self) } : nil
             let mode = attrEnd > attrStart
                 ? XMLScanner.attribute(b, attrStart, attrEnd, "mode").map { String(decoding: $0, as: Unicode.UTF8.self) } : nil
-            var value = XMLScanner.textValue(b, contentStart, contentEnd)
+            let plain = isAtom && (type == nil || type == "text" || type == "text/plain")
+            // Titles that are read as HTML later keep their entity references undecoded here, so that
+            // escaped markup (`#include &lt;x&gt;`) stays text and only real markup (literal tags,
+            // CDATA) is stripped. Atom `type="html"` is the exception: there escaped markup is markup.
+            let escapedIsText = kind == .title && !plain && !(isAtom && (type == "html" || type == "text/html"))
+            var value = escapedIsText
+                ? XMLScanner.markupValue(b, contentStart, contentEnd)
+                : XMLScanner.textValue(b, contentStart, contentEnd)
             let isBase64 = mode == "base64" || (format == .atom10 && type.map { t in
                 t.contains("/") && !t.hasPrefix("text/") && !t.contains("xml") } == true)
             if isBase64, let decoded = Base64.decode(value), mode == "base64" || UTF8Repair.isValid(decoded) { value = UTF8Repair.repair(decoded) }
-            let plain = isAtom && (type == nil || type == "text" || type == "text/plain")
             if let base {
                 stack.append(Frame(kind: .other, hash: 0, base: base))
                 store(kind, parent: parent, value: value, plain: plain)

@@ -100,6 +100,44 @@ enum XMLScanner {
         return out
     }
 
+    /// Raw markup of a range for fields that are read as an HTML fragment later (RSS titles):
+    /// CDATA sections unwrapped, comments removed, everything else (entity references, literal
+    /// child tags) copied as is. Unlike ``textValue(_:_:_:)`` it decodes nothing, so one HTML pass
+    /// over the result decodes each reference once and strips only tags that were real markup:
+    /// `&lt;/etc/shadow&gt;` stays the text `</etc/shadow>`, while `<b>` or `<![CDATA[<b>]]>` go.
+    static func markupValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        guard start < end else { return out }
+        out.reserveCapacity(end - start)
+        let range = UnsafeBufferPointer(rebasing: b[0..<end])
+        var i = start, runStart = start
+        func flushRun(_ to: Int) {
+            if to > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[runStart..<to])) }
+        }
+        while i < end {
+            guard let lt = index(of: UInt8(ascii: "<"), in: range, from: i) else { break }
+            if lt + 8 < end, b[lt + 1] == UInt8(ascii: "!"), b[lt + 2] == UInt8(ascii: "["), b[lt + 3] == UInt8(ascii: "C") {
+                flushRun(lt)
+                let cStart = lt + 9
+                let cEndPast = find(range, from: cStart, "]]>")
+                let cEnd = cEndPast.map { $0 - 3 } ?? end
+                if cEnd > cStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cStart..<cEnd])) }
+                i = cEndPast ?? end
+                runStart = i
+                continue
+            }
+            if lt + 3 < end, b[lt + 1] == UInt8(ascii: "!"), b[lt + 2] == 45, b[lt + 3] == 45 {
+                flushRun(lt)
+                i = find(range, from: lt + 4, "-->") ?? end
+                runStart = i
+                continue
+            }
+            i = lt + 1
+        }
+        flushRun(end)
+        return out
+    }
+
     /// Value of attribute `name` (lower-case ASCII, qualified) in the tag bytes [start, end).
     static func attribute(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ name: StaticString) -> [UInt8]? {
         let m = name.utf8CodeUnitCount

@@ -15,7 +15,8 @@ public enum CharsetError: Error, Sendable, Hashable {
 /// Converts text in any common charset to valid UTF-8 (glibc iconv for non-UTF-8 input).
 public enum CharsetDecoder {
     /// Converts `bytes` to UTF-8. Priority: BOM, then `declared`, then UTF-8 when the bytes are valid
-    /// UTF-8, else Windows-1252. The result is always valid UTF-8 (invalid input sequences → U+FFFD).
+    /// UTF-8, else Windows-1252. A UTF-16/32 declaration in bytes that open with ASCII markup (no NULs)
+    /// is wrong and ignored. The result is always valid UTF-8 (invalid input sequences → U+FFFD).
     public static func toUTF8(_ bytes: [UInt8], declared: String?) throws(CharsetError) -> (bytes: [UInt8], charset: String) {
         // BOM
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
@@ -27,7 +28,7 @@ public enum CharsetDecoder {
         if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF {
             return (try convert(Array(bytes[2...]), from: "UTF-16BE"), "utf-16be")
         }
-        if let d = declared.flatMap(normalizeName) {
+        if let d = declared.flatMap(normalizeName), !(isWideCharset(d) && startsWithASCIIMarkup(bytes)) {
             if d == "utf-8" || d == "us-ascii" { return (UTF8Repair.repair(bytes), "utf-8") }
             if d == "utf-16" {
                 // No BOM: guess the byte order from NULs.
@@ -51,6 +52,20 @@ public enum CharsetDecoder {
         }
         if UTF8Repair.isValid(bytes) { return (bytes, "utf-8") }
         return (try convert(bytes, from: "WINDOWS-1252"), "windows-1252")
+    }
+
+    /// True for the 16- and 32-bit Unicode encodings (`utf-16`, `utf-32le`, `ucs-4`...), whose text
+    /// has a NUL byte in every ASCII character.
+    static func isWideCharset(_ normalized: String) -> Bool {
+        normalized.hasPrefix("utf-16") || normalized.hasPrefix("utf-32") || normalized.hasPrefix("ucs-4")
+            || normalized.hasPrefix("ucs4") || normalized == "ucs-2" || normalized.hasPrefix("utf16") || normalized.hasPrefix("utf32")
+    }
+
+    /// True when the bytes open with ASCII markup (`<` then three non-NUL bytes, as `<?xm` or `<rss`)
+    /// and no BOM: per XML 1.0 appendix F such bytes are an 8-bit encoding whatever the declaration
+    /// inside them says, since UTF-16/32 text would carry NULs between the ASCII bytes.
+    static func startsWithASCIIMarkup(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 4 && bytes[0] == 0x3C && bytes[1] != 0 && bytes[1] < 0x80 && bytes[2] != 0 && bytes[3] != 0
     }
 
     /// Canonical lower-case name for a declared charset label (`"ISO-8859-1"` → `"windows-1252"` as

@@ -21,6 +21,16 @@ import Articles
         #expect(e.parserVersion == ParserVersion.current)
     }
 
+    @Test func wordCountOverNonASCIIAndEmptyBodies() {
+        // Bytes with the high bit set (0xA0 in "à", 0xC3...) must not count as spaces in the branch-free loop.
+        var a = article
+        a.text = "à la carte — déjà vu, \u{00A0}naïve café"
+        let words = ArticleEvent(article: a, jobID: "j", fetchedAt: nil).wordCount
+        #expect(words == a.text.split(whereSeparator: { $0 == " " || $0 == "\u{00A0}" }).count)
+        a.text = ""
+        #expect(ArticleEvent(article: a, jobID: "j", fetchedAt: nil).wordCount == 0)
+    }
+
     @Test func encodingIsByteIdenticalAndOrdered() throws {
         let a = ArticleEvent(article: article, jobID: "job-1", fetchedAt: Timestamp(secondsSinceEpoch: 5)).encodeJSON()
         let b = ArticleEvent(article: article, jobID: "job-1", fetchedAt: Timestamp(secondsSinceEpoch: 5)).encodeJSON()

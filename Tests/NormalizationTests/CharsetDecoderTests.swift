@@ -20,6 +20,17 @@ import Testing
         #expect(utf8(sniff.bytes) == "<a")
     }
 
+    @Test func wideDeclarationOnASCIIMarkupIgnored() throws {
+        let xml = Array("<?xml version=\"1.0\" encoding=\"utf-16\"?><a>é</a>".utf8)
+        for label in ["utf-16", "UTF-16LE", "utf-16be", "utf-32", "UCS-2"] {
+            let r = try CharsetDecoder.toUTF8(xml, declared: label)
+            #expect(utf8(r.bytes) == "<?xml version=\"1.0\" encoding=\"utf-16\"?><a>é</a>" && r.charset == "utf-8")
+        }
+        // Real UTF-16 without BOM keeps its declaration.
+        let le = try CharsetDecoder.toUTF8([0x3C, 0x00, 0x61, 0x00, 0x3E, 0x00], declared: "utf-16")
+        #expect(utf8(le.bytes) == "<a>")
+    }
+
     @Test func windows1252AndLatin() throws {
         // 0x93/0x94 are curly quotes in Windows-1252; ISO-8859-1 labels map to it as browsers do.
         let r = try CharsetDecoder.toUTF8([0x93, 0x63, 0x61, 0x66, 0xE9, 0x94], declared: "ISO-8859-1")

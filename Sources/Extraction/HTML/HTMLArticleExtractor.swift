@@ -7,15 +7,26 @@ public struct HTMLArticleExtractor: Sendable {
 
     /// Extracts the page's article from UTF-8 bytes (decode legacy charsets before calling).
     public func extract(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> (Article, PageMetadata, [String]) {
-        let doc = HTMLParser.parse(bytes, maxDepth: context.limits.maxNestingDepth)
+        let doc = HTMLParser.parse(bytes, limits: context.limits)
         let md = MetadataReader(doc: doc).read()
         let title = md.title ?? ""
+        // A page cut short by the work caps that yields nothing is reported as too complex, not as
+        // a page without an article: the cause is the markup, and the DLQ record should say so.
+        func noArticle(_ reason: String) -> ExtractionError {
+            guard let at = doc.truncatedAt else { return .noArticle(reason: reason) }
+            return .tooComplex(reason: "tree truncated at byte \(at) of \(bytes.count) by the work caps, and \(reason) before it")
+        }
         guard let result = ContentExtractor(articleTitle: title, metadataHasByline: md.byline != nil).extract(doc) else {
-            throw .noArticle(reason: "no text content found")
+            throw noArticle("no text content found")
         }
         var metadata = md
         if metadata.byline == nil { metadata.byline = result.byline }
-        try NoArticleRules.check(text: result.text, textLength: result.textLength, linkDensity: result.linkDensity, title: title, doc: doc)
+        do {
+            try NoArticleRules.check(text: result.text, textLength: result.textLength, linkDensity: result.linkDensity, title: title, doc: doc)
+        } catch {
+            if case .noArticle(let reason) = error { throw noArticle(reason) }
+            throw error
+        }
         let authors = Bylines.authors(from: metadata.byline)
         var published = DateAdapter.parse(metadata.publishedRaw, reference: context.fetchedAt)
         if published == nil {

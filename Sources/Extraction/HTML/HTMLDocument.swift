@@ -32,6 +32,9 @@ public struct HTMLDocument: Sendable {
     public internal(set) var attributes: [HTMLAttributeValue] = []
     /// Malformed-markup observations made while building (unclosed tags, depth cap...).
     public internal(set) var warnings: [String] = []
+    /// Byte offset where the tree builder stopped because a cap of `ExtractionLimits` was reached
+    /// (node count or tree work); nil when the whole document is in the tree.
+    public internal(set) var truncatedAt: Int? = nil
 
     public var count: Int { tag.count }
     public static let none: Int32 = -1

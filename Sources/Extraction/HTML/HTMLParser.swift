@@ -1,3 +1,4 @@
+import Articles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,17 +13,32 @@ import Darwin
 /// comments, end tags without a start tag, and a nesting-depth cap beyond which elements are
 /// flattened. It never fails: any byte sequence yields a tree. Character references are left
 /// encoded in the source; ranges point at them and are decoded when text is built.
+///
+/// Work is bounded whatever the markup: the open-element stack keeps per-tag counts so that scope
+/// searches for a tag that is not open cost nothing, an element keeps at most one attribute of each
+/// known name (the first, as browsers do), and the tree stops growing at `maxHTMLNodes` nodes or
+/// when its work (the sum of node depths plus stack-search steps) reaches `maxHTMLTreeWork`; the
+/// document then records where it was truncated (``HTMLDocument/truncatedAt``) and a warning.
 public enum HTMLParser {
-    /// Parses `bytes` into a tree. `maxDepth` caps element nesting.
+    /// Parses `bytes` into a tree. `maxDepth` caps element nesting; the other caps are the defaults
+    /// of `ExtractionLimits`.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 512) -> HTMLDocument {
-        var builder = TreeBuilder(doc: HTMLDocument(source: bytes), maxDepth: max(4, maxDepth))
+        var limits = ExtractionLimits()
+        limits.maxNestingDepth = maxDepth
+        return parse(bytes, limits: limits)
+    }
+
+    /// Parses `bytes` into a tree within `limits` (nesting depth, node count, tree work).
+    public static func parse(_ bytes: [UInt8], limits: ExtractionLimits) -> HTMLDocument {
+        var builder = TreeBuilder(doc: HTMLDocument(source: bytes), maxDepth: max(4, limits.maxNestingDepth),
+                                  maxNodes: max(16, limits.maxHTMLNodes), maxWork: max(1024, limits.maxHTMLTreeWork))
         bytes.withUnsafeBufferPointer { builder.run($0) }
         return builder.doc
     }
 
     /// Counts tags in `bytes` without building anything: the tokenize-only baseline of the benchmark.
     public static func countTags(_ bytes: [UInt8]) -> Int {
-        var builder = TreeBuilder(doc: HTMLDocument(source: []), maxDepth: 512)
+        var builder = TreeBuilder(doc: HTMLDocument(source: []), maxDepth: 512, maxNodes: .max, maxWork: .max)
         builder.tokenizeOnly = true
         bytes.withUnsafeBufferPointer { builder.run($0) }
         return builder.tagCount
@@ -46,17 +62,51 @@ private struct TreeBuilder {
     var seenHTML: Int32 = -1
     var seenHead: Int32 = -1
     var attrScratch: [HTMLAttributeValue] = []
+    /// How many elements of each tag (by raw value) are on the stack: a scope search for a tag
+    /// that is not open returns at once instead of walking the stack.
+    var openCount = [Int32](repeating: 0, count: 256)
+    /// `svg`/`math` elements on the stack (foreign content when > 0).
+    var foreignOpen = 0
+    let maxNodes: Int
+    let maxWork: Int
+    /// Sum of the depths of the nodes appended so far plus the stack steps of scope searches.
+    var work = 0
+    /// Set when a cap was reached: the builder stops at the next token.
+    var truncated = false
+    /// Where the last token started (for the truncation report).
+    var tokenStart = 0
 
-    init(doc: HTMLDocument, maxDepth: Int) {
+    init(doc: HTMLDocument, maxDepth: Int, maxNodes: Int, maxWork: Int) {
         self.doc = doc
         self.maxDepth = maxDepth
-        self.doc.tag.reserveCapacity(doc.source.count / 24)
+        self.maxNodes = maxNodes
+        self.maxWork = maxWork
+        self.doc.tag.reserveCapacity(min(doc.source.count / 24, maxNodes))
     }
 
     var current: Int32 { stack[stack.count - 1] }
 
+    /// Charges a new node at the current depth; past a cap, marks the tree truncated.
+    @inline(__always)
+    mutating func charge() {
+        work &+= stack.count
+        if work > maxWork || doc.count >= maxNodes, !truncated {
+            truncated = true
+            doc.truncatedAt = tokenStart
+            doc.warnings.append("document too complex: tree truncated at byte \(tokenStart) of \(doc.source.count) "
+                + (doc.count >= maxNodes ? "(\(maxNodes) nodes)" : "(tree work over \(maxWork) steps)"))
+        }
+    }
+
+    mutating func push(_ n: Int32, _ t: HTMLTag) {
+        stack.append(n); stackTags.append(t)
+        openCount[Int(t.rawValue)] += 1
+        if t == .svg || t == .math { foreignOpen += 1 }
+    }
+
     mutating func text(_ lo: Int, _ hi: Int) {
-        guard hi > lo, !tokenizeOnly else { return }
+        guard hi > lo, !tokenizeOnly, !truncated else { return }
+        charge()
         let n = doc.appendNode(.text, lo: Int32(lo), hi: Int32(hi))
         doc.appendChild(n, to: current)
     }
@@ -66,12 +116,13 @@ private struct TreeBuilder {
         guard let base = buf.baseAddress, end > 0 else { return }
         var i = 0
         var textStart = 0
-        while i < end {
+        while i < end, !truncated {
             // Find the next '<' with memchr.
             guard let found = memchr(base + i, 0x3C, end - i) else { break }
             let lt = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
             i = lt
             guard lt + 1 < end else { break }
+            tokenStart = lt
             let c = buf[lt + 1]
             if isAlpha(c) {
                 text(textStart, lt)
@@ -149,6 +200,7 @@ private struct TreeBuilder {
         tagCount += 1
         // Attributes
         attrScratch.removeAll(keepingCapacity: true)
+        var seenAttributes: UInt32 = 0  // one value per known name (the first), so at most 24 per element
         var selfClosing = false
         while i < end {
             var b = buf[i]
@@ -180,7 +232,9 @@ private struct TreeBuilder {
                     vhi = i
                 }
             }
-            if attrName != .other, !tokenizeOnly {
+            let bit = UInt32(1) << UInt32(attrName.rawValue & 31)
+            if attrName != .other, !tokenizeOnly, seenAttributes & bit == 0 {
+                seenAttributes |= bit
                 attrScratch.append(HTMLAttributeValue(name: attrName, lo: Int32(vlo), hi: Int32(vhi)))
             }
         }
@@ -190,15 +244,16 @@ private struct TreeBuilder {
         }
         // Inside <svg>/<math> (foreign content) no element is raw text: `<title/>` in an icon must
         // not swallow the rest of the page.
-        let rawText = t.isRawText && !(stackTags.contains(.svg) || stackTags.contains(.math))
+        let rawText = t.isRawText && foreignOpen == 0
         let node = open(t, selfClosing: selfClosing)
         if rawText {
             let (contentEnd, resume) = skipRawText(buf, i, t)
-            if contentEnd > i, let node {
+            if contentEnd > i, let node, !truncated {
+                charge()
                 let txt = doc.appendNode(.text, lo: Int32(i), hi: Int32(contentEnd))
                 doc.appendChild(txt, to: node)
             }
-            if let node, stack.last == node { stack.removeLast(); stackTags.removeLast() }
+            if let node, stack.last == node { popTo(stack.count - 1) }
             return resume
         }
         return i
@@ -236,14 +291,16 @@ private struct TreeBuilder {
 
     // MARK: Tree construction
 
-    func inScope(_ t: HTMLTag, stopAt boundary: (HTMLTag) -> Bool) -> Int? {
+    mutating func inScope(_ t: HTMLTag, stopAt boundary: (HTMLTag) -> Bool) -> Int? {
+        if openCount[Int(t.rawValue)] == 0 { return nil }
         var k = stackTags.count - 1
         while k > 0 {
             let s = stackTags[k]
-            if s == t { return k }
-            if boundary(s) { return nil }
+            if s == t { work &+= stackTags.count - k; return k }
+            if boundary(s) { work &+= stackTags.count - k; return nil }
             k -= 1
         }
+        work &+= stackTags.count
         return nil
     }
 
@@ -255,10 +312,17 @@ private struct TreeBuilder {
     }
 
     mutating func popTo(_ k: Int) {
-        if stack.count > k { stack.removeSubrange(k...); stackTags.removeSubrange(k...) }
+        guard stack.count > k else { return }
+        for j in k..<stackTags.count {
+            let t = stackTags[j]
+            openCount[Int(t.rawValue)] -= 1
+            if t == .svg || t == .math { foreignOpen -= 1 }
+        }
+        stack.removeSubrange(k...); stackTags.removeSubrange(k...)
     }
 
     mutating func open(_ t: HTMLTag, selfClosing: Bool) -> Int32? {
+        if truncated { return nil }
         // Single html/head/body: merge repeated ones away.
         switch t {
         case .html:
@@ -296,6 +360,7 @@ private struct TreeBuilder {
             break
         default: break
         }
+        charge()
         let n = doc.appendNode(t, lo: Int32(doc.attributes.count), hi: Int32(doc.attributes.count + attrScratch.count))
         doc.attributes.append(contentsOf: attrScratch)
         doc.appendChild(n, to: current)
@@ -305,13 +370,13 @@ private struct TreeBuilder {
         case .head: seenHead = n
         default: break
         }
-        let inForeign = stackTags.contains(.svg) || stackTags.contains(.math)
+        let inForeign = foreignOpen > 0
         if t.isVoid || (selfClosing && (inForeign || t == .svg || t == .math || t == .other)) { return n }
         if stack.count >= maxDepth {
             if !depthWarned { depthWarned = true; doc.warnings.append("nesting deeper than \(maxDepth) elements flattened") }
             return n
         }
-        stack.append(n); stackTags.append(t)
+        push(n, t)
         return n
     }
 
@@ -336,7 +401,7 @@ private struct TreeBuilder {
         if tokenizeOnly { return resume }
         switch t {
         case .body, .html, .head:
-            if t == .head, let k = stackTags.lastIndex(of: .head) { popTo(k) }
+            if t == .head, openCount[Int(HTMLTag.head.rawValue)] > 0, let k = stackTags.lastIndex(of: .head) { popTo(k) }
             return resume
         case .br:
             _ = open(.br, selfClosing: false)
@@ -350,8 +415,11 @@ private struct TreeBuilder {
         default:
             break
         }
+        // Not open: the search below would find nothing.
+        if openCount[Int(t.rawValue)] == 0 { return resume }
         var k = stackTags.count - 1
         while k > 0 {
+            work &+= 1
             if stackTags[k] == t {
                 if k != stackTags.count - 1 { warnMisnest("</\(t.name)>") }
                 popTo(k)

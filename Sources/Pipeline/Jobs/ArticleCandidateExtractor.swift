@@ -32,6 +32,7 @@ public struct ArticleCandidateExtractor: CandidateExtractor {
             case .tooLarge: code = .bodyTooLarge
             case .binary: code = .binaryDocument
             case .noArticle: code = .noArticle
+            case .tooComplex: code = .tooComplex
             case .feed(.notAFeed): code = .notAFeed
             case .feed(.tooLarge): code = .bodyTooLarge
             case .feed: code = .badFeed

@@ -30,6 +30,9 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
         case binaryDocument = "binary_document"
         /// The document was read but holds no article (no content block, no text).
         case noArticle = "no_article"
+        /// The page's markup is beyond the extractor's work caps (nesting, node count, tree work)
+        /// and no article could be read from the part within them.
+        case tooComplex = "too_complex"
         /// The job said `kind: feed` (or the bytes looked like one) but it is not a readable feed.
         case notAFeed = "not_a_feed"
         /// A feed the feed parser rejected (malformed beyond recovery, unsupported version...).
