@@ -1,0 +1,196 @@
+/// Scores and text measures of the content pass: class weights, tag priors, folded text,
+/// comma counts, link density and the per-subtree lengths.
+extension ContentExtractor.Pass {
+    // MARK: Scores
+
+    func classWeight(_ n: Int32) -> Float {
+        guard flags.contains(.weightClasses) else { return 0 }
+        var w: Float = 0
+        for attr in [HTMLAttribute.class, .id] {
+            guard let r = doc.attributeRange(n, attr), !r.isEmpty else { continue }
+            var s = Array(doc.source[r])
+            for k in 0..<s.count where s[k] >= 65 && s[k] <= 90 { s[k] |= 0x20 }
+            if ContentExtractor.negative.matches(s) || Keywords.hasToken(s, "hid") { w -= 25 }
+            if ContentExtractor.positive.matches(s) { w += 25 }
+        }
+        return w
+    }
+
+    mutating func initializeNode(_ n: Int32) {
+        ensureCapacity()
+        initialized[Int(n)] = true
+        var s: Float
+        switch doc.tag[Int(n)] {
+        case .div, .article: s = 5
+        case .pre, .td, .blockquote: s = 3
+        case .address, .ol, .ul, .dl, .dd, .dt, .li, .form: s = -3
+        case .h1, .h2, .h3, .h4, .h5, .h6, .th: s = -5
+        default: s = 0
+        }
+        score[Int(n)] = s + classWeight(n)
+    }
+
+    // MARK: Text measures
+
+    /// Text of the subtree with white space folded and trimmed (raw bytes, references encoded).
+    func innerTextBytes(_ n: Int32) -> [UInt8] {
+        var out: [UInt8] = []
+        var space = false
+        if doc.tag[Int(n)] == .text { appendText(n, &out, &space); return out }
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            if doc.tag[Int(k)] == .text { appendText(k, &out, &space) }
+            k = doc.following(k, within: n)
+        }
+        return out
+    }
+
+    func appendText(_ k: Int32, _ out: inout [UInt8], _ space: inout Bool) {
+        let i = Int(k)
+        for j in Int(doc.lo[i])..<Int(doc.hi[i]) {
+            let b = doc.source[j]
+            if TextBuilder.isWS(b) { space = true; continue }
+            if space && !out.isEmpty { out.append(32) }
+            space = false
+            out.append(b)
+        }
+    }
+
+    /// (character count of the folded text, comma count).
+    func textStats(_ n: Int32) -> (Int, Int) {
+        let t = innerTextBytes(n)
+        var commas = 0
+        var i = 0
+        while i < t.count {
+            let b = t[i]
+            if b == 0x2C { commas += 1 }
+            else if b == 0xEF, i + 2 < t.count, t[i + 1] == 0xBC, t[i + 2] == 0x8C { commas += 1 }   // U+FF0C
+            else if b == 0xD8, i + 1 < t.count, t[i + 1] == 0x8C { commas += 1 }                       // U+060C
+            i += 1
+        }
+        return (utf8Length(t), commas)
+    }
+
+    /// Character count of the folded, trimmed text of the subtree, without building it.
+    func textLength(_ n: Int32) -> Int {
+        var state = FoldCounter()
+        if doc.tag[Int(n)] == .text { state.add(doc, n); return state.count }
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            if doc.tag[Int(k)] == .text { state.add(doc, k) }
+            k = doc.following(k, within: n)
+        }
+        return state.count
+    }
+
+    func utf8Length(_ t: [UInt8]) -> Int {
+        var c = 0
+        for b in t where b & 0xC0 != 0x80 { c += 1 }
+        return c
+    }
+
+    func linkDensity(_ n: Int32) -> Float {
+        var total = FoldCounter()
+        var linkLen: Float = 0
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            let t = doc.tag[Int(k)]
+            if t == .text { total.add(doc, k) }
+            else if t == .a {
+                var coeff: Float = 1
+                if let r = doc.attributeRange(k, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
+                let before = total.count
+                var j = doc.firstChild[Int(k)]
+                while j >= 0 {
+                    if doc.tag[Int(j)] == .text { total.add(doc, j) }
+                    j = doc.following(j, within: k)
+                }
+                linkLen += Float(total.count - before) * coeff
+                k = doc.following(k, within: n, skipChildren: true)
+                continue
+            }
+            k = doc.following(k, within: n)
+        }
+        return total.count > 0 ? linkLen / Float(total.count) : 0
+    }
+
+    /// Folded text length and (weighted) link-text length of every subtree, in one post-order pass.
+    func subtreeLengths(_ root: Int32) -> (text: [Int], link: [Float]) {
+        var text = [Int](repeating: 0, count: doc.count)
+        var link = [Float](repeating: 0, count: doc.count)
+        // Pre-order list, then accumulate children into parents in reverse.
+        var order: [Int32] = []
+        var k = doc.firstChild[Int(root)]
+        while k >= 0 { order.append(k); k = doc.following(k, within: root) }
+        for n in order.reversed() {
+            let i = Int(n)
+            if doc.tag[i] == .text {
+                var c = FoldCounter(); c.add(doc, n); text[i] = c.count + (c.count > 0 ? 1 : 0)
+            } else if doc.tag[i] == .a {
+                var coeff: Float = 1
+                if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
+                link[i] = Float(text[i]) * coeff
+            }
+            let p = Int(doc.parent[i])
+            if p >= 0 { text[p] += text[i]; link[p] += link[i] }
+        }
+        return (text, link)
+    }
+
+    func hasSentenceEnd(_ t: [UInt8]) -> Bool {
+        for i in 0..<t.count where t[i] == 0x2E {
+            if i + 1 == t.count || t[i + 1] == 32 { return true }
+        }
+        return false
+    }
+
+    func count(_ t: HTMLTag, under n: Int32) -> Int {
+        var c = 0
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 { if doc.tag[Int(k)] == t { c += 1 }; k = doc.following(k, within: n) }
+        return c
+    }
+}
+
+/// Counts characters of text as white-space-folded and trimmed, across text nodes.
+struct FoldCounter {
+    var count = 0
+    var pendingSpace = false
+
+    @inline(__always)
+    mutating func add(_ doc: HTMLDocument, _ n: Int32) {
+        let i = Int(n)
+        let lo = Int(doc.lo[i]), hi = Int(doc.hi[i])
+        doc.source.withUnsafeBufferPointer { buf in
+            var j = lo
+            while j < hi {
+                let b = buf[j]
+                if b == 32 || b == 9 || b == 10 || b == 13 || b == 12 {
+                    pendingSpace = true
+                } else if b & 0xC0 != 0x80 {
+                    if pendingSpace && count > 0 { count += 1 }
+                    pendingSpace = false
+                    count += 1
+                }
+                j += 1
+            }
+        }
+    }
+}
+
+/// Word-overlap similarity used to match a heading against the title.
+enum Similarity {
+    static func tokens(_ s: String) -> [String] {
+        s.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    }
+
+    /// 1 − (share of `b`'s characters in words that `a` lacks).
+    static func text(_ a: String, _ b: String) -> Double {
+        let ta = Set(tokens(a)), tb = tokens(b)
+        guard !ta.isEmpty, !tb.isEmpty else { return 0 }
+        let uniq = tb.filter { !ta.contains($0) }
+        let all = tb.joined(separator: " ").count
+        guard all > 0 else { return 0 }
+        return 1 - Double(uniq.joined(separator: " ").count) / Double(all)
+    }
+}

@@ -1,0 +1,48 @@
+/// Plain text of the chosen content: block elements become paragraphs separated by a blank line.
+extension ContentExtractor.Pass {
+    // MARK: Output
+
+    /// Plain text of the content: block elements become paragraphs separated by a blank line.
+    func renderText(_ root: Int32) -> (String, Int) {
+        var tb = TextBuilder()
+        render(root, &tb)
+        let s = tb.string()
+        return (s, s.unicodeScalars.count)
+    }
+
+    /// MathML: every token element is its own word.
+    func renderSpaced(_ n: Int32, _ tb: inout TextBuilder) {
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            if doc.tag[Int(k)] == .text {
+                tb.appendRaw([32][...])
+                tb.appendRaw(doc.source[Int(doc.lo[Int(k)])..<Int(doc.hi[Int(k)])])
+                tb.appendRaw([32][...])
+            }
+            k = doc.following(k, within: n)
+        }
+    }
+
+    func render(_ n: Int32, _ tb: inout TextBuilder) {
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            let t = doc.tag[Int(k)]
+            if t == .text {
+                let i = Int(k)
+                tb.appendRaw(doc.source[Int(doc.lo[i])..<Int(doc.hi[i])])
+            } else if t == .br {
+                tb.lineBreak()
+            } else if t == .img || t == .script || t == .style {
+            } else if t == .math {
+                renderSpaced(k, &tb)
+            } else if t.isBlock {
+                tb.paragraphBreak()
+                render(k, &tb)
+                tb.paragraphBreak()
+            } else {
+                render(k, &tb)
+            }
+            k = doc.nextSibling[Int(k)]
+        }
+    }
+}
