@@ -14,10 +14,22 @@ struct BenchExtractionCommand: ParsableCommand {
     )
 
     @Option(help: "Folder of HTML pages.") var dir: String = "../shared/corpora/html-articles/pages"
+    @Option(help: "A second folder of HTML pages, measured the same way after the first (skipped when missing; \"\" for none).")
+    var also: String = "../shared/corpora/boilerplate/pages"
     @Option(help: "Folder of plain-text page dumps (skipped when missing).") var dumps: String = "../shared/corpora/text-dumps/pages"
     @Option(help: "Passes over the corpus.") var rounds: Int = 5
 
     func run() throws {
+        let ctx = ExtractionContext(url: "https://example.test/page", fetchedAt: Timestamp(secondsSinceEpoch: 1_700_000_000))
+        try benchPages(dir)
+        if !also.isEmpty {
+            if FileManager.default.fileExists(atPath: also) { print(""); try benchPages(also) } else { print("\(also) not found, skipped") }
+        }
+        try benchDumps(ctx)
+    }
+
+    /// Whole HTML extraction over the pages of `dir`, beside tokenize-only and memchr baselines.
+    func benchPages(_ dir: String) throws {
         let files = try ExtractCommand.listFiles(dir)
         let pages: [[UInt8]] = files.compactMap { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }
         guard !pages.isEmpty else { throw ValidationError("no pages in \(dir)") }
@@ -73,8 +85,7 @@ struct BenchExtractionCommand: ParsableCommand {
         print(String(format: "baseline memchr('<') scan:           %.0f pages/s  %.1f MB/s", n / secs(memDur), mb / secs(memDur)))
         slowest.sort { $0.0 > $1.0 }
         print("slowest pages: " + slowest.prefix(5).map { String(format: "%@ %.1f ms", $0.1, $0.0) }.joined(separator: ", "))
-        print("peak RSS: \(peak / 1024) MB (before extraction: \(rssBefore / 1024) MB)   [checksum \(sink & 0xff)]")
-        try benchDumps(ctx)
+        print("peak RSS: \(peak / 1024) MB (before this corpus: \(rssBefore / 1024) MB)   [checksum \(sink & 0xff)]")
     }
 
     /// Text-dump extraction (detection + line model + stories) on one core, beside a memchr
