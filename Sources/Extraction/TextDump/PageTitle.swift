@@ -56,10 +56,11 @@ struct PageTitle: Sendable {
             let b = lines[i]
             guard b.count >= 8, b.count < l0Bytes.count, b.contains(0x20) else { continue }
             var matched = false
-            if l0Bytes.starts(with: b) {
+            // Byte-slice compares (a reversed-sequence compare is generic code, 20× slower).
+            if l0Bytes[..<b.count].elementsEqual(b) {
                 let tail = String(decoding: l0Bytes[b.count...], as: UTF8.self).drop(while: { $0 == " " })
                 matched = tail.first.map { separators.contains($0) } ?? false
-            } else if l0Bytes.reversed().starts(with: b.reversed()) {
+            } else if l0Bytes[(l0Bytes.count - b.count)...].elementsEqual(b) {
                 let head = String(decoding: l0Bytes[..<(l0Bytes.count - b.count)], as: UTF8.self)
                 matched = head.last == " " && head.dropLast().last.map { separators.contains($0) } ?? false
             }
