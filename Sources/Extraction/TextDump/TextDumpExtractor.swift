@@ -87,16 +87,11 @@ public struct TextDumpExtractor: Sendable {
             language = Stopwords.languages[best]
         }
         if lang >= 0 { for i in 0..<lines.count { features[i].stopwords = Int(perLine[i][lang]) } }
-        // Lines printed more than once: equal hashes next to each other once sorted.
-        var repeated = [Bool](repeating: false, count: lines.count)
-        let order = features.indices.sorted { features[$0].hash < features[$1].hash }
-        var k = 0
-        while k < order.count {
-            var e = k + 1
-            while e < order.count, features[order[e]].hash == features[order[k]].hash { e += 1 }
-            if e - k > 1 { for j in k..<e { repeated[order[j]] = true } }
-            k = e
-        }
+        // Lines printed more than once: their hash is counted more than once.
+        var seen: [UInt64: Int32] = [:]
+        seen.reserveCapacity(lines.count)
+        for f in features { seen[f.hash, default: 0] += 1 }
+        let repeated = features.map { (seen[$0.hash] ?? 0) > 1 }
         var scratch: [UInt8] = []
         scratch.reserveCapacity(256)
         var kinds: [LineKind] = []
