@@ -153,13 +153,16 @@ public enum URLTools {
         }
         // Drop userinfo, lower-case host, drop default port.
         if let at = auth.lastIndex(of: "@") { auth = String(auth[auth.index(after: at)...]) }
+        // An empty port is the default one ("host:" is "host"); drop every trailing ":" at once so
+        // that a malformed "host::" does not lose one colon per call (canonicalize is idempotent).
+        while auth.hasSuffix(":") { auth.removeLast() }
         var host = auth
         var port: String? = nil
         if let colon = auth.lastIndex(of: ":"), !auth[colon...].contains("]") {
             host = String(auth[..<colon]); port = String(auth[auth.index(after: colon)...])
         }
         host = host.lowercased()
-        if host.hasSuffix(".") { host.removeLast() }
+        while host.hasSuffix(".") { host.removeLast() }  // all trailing dots: "a.." → "a" (idempotent)
         guard !host.isEmpty else { return nil }
         if let pt = port, pt.isEmpty || (scheme == "http" && pt == "80") || (scheme == "https" && pt == "443") { port = nil }
         p.authority = port.map { host + ":" + $0 } ?? host

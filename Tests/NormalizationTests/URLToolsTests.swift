@@ -21,6 +21,24 @@ import Testing
         #expect(URLTools.resolve("/x", against: "https://example.com") == "https://example.com/x")
     }
 
+    /// Found by `scripts/fuzz url` (docs/fuzzing.md): a host ending in several dots (or an authority
+    /// ending in several colons) lost one per call, so canonicalize(canonicalize(x)) != canonicalize(x).
+    /// The first two inputs are the fuzzer's, bytes as found.
+    @Test func canonicalizeStripsAllTrailingHostDotsAndIsIdempotent() {
+        let found: [UInt8] = Array("http://examplRangee.c".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x25, 0xBF, 0xBF, 0xBF, 0xBF, 0xBF]
+            + Array("6%e2../.".utf8)
+        // Second finding: trailing colons (empty ports) of a malformed authority, one per call.
+        for url in [String(decoding: found, as: UTF8.self), "https://Example.com../a", "http://a.b.../", "HTTP://[::1]:1]::/[(z", "http://a.b::/x"] {
+            let once = URLTools.canonicalize(url)
+            #expect(once != nil)
+            #expect(once.flatMap(URLTools.canonicalize) == once, "\(url)")
+        }
+        #expect(URLTools.canonicalize("https://Example.com../a") == "https://example.com/a")
+        #expect(URLTools.canonicalize("http://...") == nil)
+        #expect(URLTools.canonicalize("http://a.b::/x") == "http://a.b/x")
+        #expect(URLTools.canonicalize("http://a.b:/x") == "http://a.b/x")
+    }
+
     @Test func canonicalize() {
         #expect(URLTools.canonicalize("HTTP://Example.COM:80/a/./b/../c?utm_source=x&b=2&a=1&fbclid=z#frag")
             == "http://example.com/a/c?a=1&b=2")
