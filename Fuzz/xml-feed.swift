@@ -1,6 +1,7 @@
 // Fuzz target: the feed parser (FeedParser.parse: charset sniffing and decoding, format detection,
 // the XML feed reader for RSS/RDF/Atom; JSON Feed input also reaches JSONFeedReader).
-// Invariant: no article has both an empty title and an empty text.
+// Invariant: at most limits.maxEntries articles. (Not "title or text non-empty": feed readers keep
+// every entry, even an empty one, for entry-count parity with gofeed/feedparser; see docs/fuzzing.md.)
 import Articles
 import Feeds
 
@@ -9,8 +10,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let context = ExtractionContext(url: "https://fuzz.example/feed.xml", fetchedAt: Timestamp(secondsSinceEpoch: 1_714_557_600))
     guard let feed = try? FeedParser.parse(bytes, context: context) else { return 0 }
-    for a in feed.articles where a.title.isEmpty && a.text.isEmpty {
-        fatalError("feed article with empty title and empty text: \(a)")
+    if feed.articles.count > context.limits.maxEntries {
+        fatalError("\(feed.articles.count) entries over the limit \(context.limits.maxEntries)")
     }
     return 0
 }
