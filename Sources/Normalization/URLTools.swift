@@ -175,7 +175,12 @@ public enum URLTools {
             }.map(String.init).sorted()
             p.query = kept.isEmpty ? nil : kept.joined(separator: "&")
         }
-        return join(p)
+        // White space before a dropped fragment ("/a\r#f") or in a dropped last parameter would end
+        // the result, and the next call trims it: canonicalize the trimmed form (strictly shorter,
+        // so this ends) to stay idempotent. Found by scripts/fuzz url.
+        let out = join(p)
+        let trimmed = out.trimmingASCIIWhitespace()
+        return trimmed == out ? out : canonicalize(trimmed)
     }
 }
 

@@ -27,6 +27,14 @@ import Testing
     @Test func canonicalizeStripsAllTrailingHostDotsAndIsIdempotent() {
         let found: [UInt8] = Array("http://examplRangee.c".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x25, 0xBF, 0xBF, 0xBF, 0xBF, 0xBF]
             + Array("6%e2../.".utf8)
+        // Third finding: white space that ends the result once the fragment is dropped.
+        let third: [UInt8] = Array("https://xnhttps://3/a/./b/t.c/?".utf8) + [0] + Array(repeating: 0x0D, count: 10) + Array("&#frag".utf8) + [0xB6, 0x0D]
+        for url in [String(decoding: third, as: UTF8.self), "https://h.example/a\r#f", "https://h.example/a?x=1 &utm_source=z"] {
+            let once = URLTools.canonicalize(url)
+            #expect(once != nil)
+            #expect(once.flatMap(URLTools.canonicalize) == once, "\(url)")
+        }
+        #expect(URLTools.canonicalize("https://h.example/a\r#f") == "https://h.example/a")
         // Second finding: trailing colons (empty ports) of a malformed authority, one per call.
         for url in [String(decoding: found, as: UTF8.self), "https://Example.com../a", "http://a.b.../", "HTTP://[::1]:1]::/[(z", "http://a.b::/x"] {
             let once = URLTools.canonicalize(url)
