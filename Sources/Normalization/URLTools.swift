@@ -164,6 +164,14 @@ public enum URLTools {
         host = host.lowercased()
         while host.hasSuffix(".") { host.removeLast() }  // all trailing dots: "a.." → "a" (idempotent)
         guard !host.isEmpty else { return nil }
+        // A host is a bracketed IPv6 literal or a name without ":" or brackets (RFC 3986 §3.2.2); any
+        // other authority ("a:443:443", "[::1]:1]") is malformed, and trimming it one port per call
+        // made canonicalize non-idempotent (found by scripts/fuzz url).
+        if host.hasPrefix("[") {
+            guard host.hasSuffix("]"), host.dropLast().dropFirst().allSatisfy({ $0 != "[" && $0 != "]" }) else { return nil }
+        } else if host.contains(where: { $0 == ":" || $0 == "[" || $0 == "]" }) {
+            return nil
+        }
         if let pt = port, pt.isEmpty || (scheme == "http" && pt == "80") || (scheme == "https" && pt == "443") { port = nil }
         p.authority = port.map { host + ":" + $0 } ?? host
         p.path = p.path.isEmpty ? "/" : removeDotSegments(p.path)

@@ -36,7 +36,7 @@ import Testing
         }
         #expect(URLTools.canonicalize("https://h.example/a\r#f") == "https://h.example/a")
         // Second finding: trailing colons (empty ports) of a malformed authority, one per call.
-        for url in [String(decoding: found, as: UTF8.self), "https://Example.com../a", "http://a.b.../", "HTTP://[::1]:1]::/[(z", "http://a.b::/x"] {
+        for url in [String(decoding: found, as: UTF8.self), "https://Example.com../a", "http://a.b.../", "http://a.b::/x"] {
             let once = URLTools.canonicalize(url)
             #expect(once != nil)
             #expect(once.flatMap(URLTools.canonicalize) == once, "\(url)")
@@ -44,6 +44,13 @@ import Testing
         #expect(URLTools.canonicalize("https://Example.com../a") == "https://example.com/a")
         #expect(URLTools.canonicalize("http://...") == nil)
         #expect(URLTools.canonicalize("http://a.b::/x") == "http://a.b/x")
+        // Fourth finding: malformed authorities (a ":" in a host name, stray brackets) are refused.
+        let fourth: [UInt8] = Array("https://ExM".utf8) + [0] + Array("::443/a?utm_M:443/".utf8) + [0x9D] + Array("UafeBu?m".utf8)
+        #expect(URLTools.canonicalize(String(decoding: fourth, as: UTF8.self)) == nil)
+        #expect(URLTools.canonicalize("HTTP://[::1]:1]::/[(z") == nil)
+        #expect(URLTools.canonicalize("https://a:443:443/") == nil)
+        #expect(URLTools.canonicalize("http://[::1]:8080/x") == "http://[::1]:8080/x")
+        #expect(URLTools.canonicalize("https://[2001:db8::1]:443") == "https://[2001:db8::1]/")
         #expect(URLTools.canonicalize("http://a.b:/x") == "http://a.b/x")
     }
 
