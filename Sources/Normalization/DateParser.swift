@@ -161,7 +161,9 @@ public enum DateParser {
                 if let z = zones[String(decoding: wd, as: Unicode.UTF8.self)], timeSeen || year != nil {
                     offsetMinutes = z
                     // "GMT+0200"
-                    if let s = sym(i + 1), s == 43 || s == 45, let (v, d) = num(i + 2) {
+                    // Only "+h", "+hh" or "+hhmm": a longer number is no offset (and `v * 60` of a
+                    // long one overflowed and trapped; found by scripts/fuzz date).
+                    if let s = sym(i + 1), s == 43 || s == 45, let (v, d) = num(i + 2), d <= 2 || d == 4 {
                         let mins = d == 4 ? v / 100 * 60 + v % 100 : v * 60
                         offsetMinutes = s == 45 ? -mins : mins
                         i += 3; continue

@@ -153,14 +153,25 @@ public enum URLTools {
         }
         // Drop userinfo, lower-case host, drop default port.
         if let at = auth.lastIndex(of: "@") { auth = String(auth[auth.index(after: at)...]) }
+        // An empty port is the default one ("host:" is "host"); drop every trailing ":" at once so
+        // that a malformed "host::" does not lose one colon per call (canonicalize is idempotent).
+        while auth.hasSuffix(":") { auth.removeLast() }
         var host = auth
         var port: String? = nil
         if let colon = auth.lastIndex(of: ":"), !auth[colon...].contains("]") {
             host = String(auth[..<colon]); port = String(auth[auth.index(after: colon)...])
         }
         host = host.lowercased()
-        if host.hasSuffix(".") { host.removeLast() }
+        while host.hasSuffix(".") { host.removeLast() }  // all trailing dots: "a.." → "a" (idempotent)
         guard !host.isEmpty else { return nil }
+        // A host is a bracketed IPv6 literal or a name without ":" or brackets (RFC 3986 §3.2.2); any
+        // other authority ("a:443:443", "[::1]:1]") is malformed, and trimming it one port per call
+        // made canonicalize non-idempotent (found by scripts/fuzz url).
+        if host.hasPrefix("[") {
+            guard host.hasSuffix("]"), host.dropLast().dropFirst().allSatisfy({ $0 != "[" && $0 != "]" }) else { return nil }
+        } else if host.contains(where: { $0 == ":" || $0 == "[" || $0 == "]" }) {
+            return nil
+        }
         if let pt = port, pt.isEmpty || (scheme == "http" && pt == "80") || (scheme == "https" && pt == "443") { port = nil }
         p.authority = port.map { host + ":" + $0 } ?? host
         p.path = p.path.isEmpty ? "/" : removeDotSegments(p.path)
@@ -172,7 +183,12 @@ public enum URLTools {
             }.map(String.init).sorted()
             p.query = kept.isEmpty ? nil : kept.joined(separator: "&")
         }
-        return join(p)
+        // White space before a dropped fragment ("/a\r#f") or in a dropped last parameter would end
+        // the result, and the next call trims it: canonicalize the trimmed form (strictly shorter,
+        // so this ends) to stay idempotent. Found by scripts/fuzz url.
+        let out = join(p)
+        let trimmed = out.trimmingASCIIWhitespace()
+        return trimmed == out ? out : canonicalize(trimmed)
     }
 }
 

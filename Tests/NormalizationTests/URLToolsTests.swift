@@ -21,6 +21,39 @@ import Testing
         #expect(URLTools.resolve("/x", against: "https://example.com") == "https://example.com/x")
     }
 
+    /// Found by `scripts/fuzz url` (docs/fuzzing.md): a host ending in several dots (or an authority
+    /// ending in several colons) lost one per call, so canonicalize(canonicalize(x)) != canonicalize(x).
+    /// The first two inputs are the fuzzer's, bytes as found.
+    @Test func canonicalizeStripsAllTrailingHostDotsAndIsIdempotent() {
+        let found: [UInt8] = Array("http://examplRangee.c".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x25, 0xBF, 0xBF, 0xBF, 0xBF, 0xBF]
+            + Array("6%e2../.".utf8)
+        // Third finding: white space that ends the result once the fragment is dropped.
+        let third: [UInt8] = Array("https://xnhttps://3/a/./b/t.c/?".utf8) + [0] + Array(repeating: 0x0D, count: 10) + Array("&#frag".utf8) + [0xB6, 0x0D]
+        for url in [String(decoding: third, as: UTF8.self), "https://h.example/a\r#f", "https://h.example/a?x=1 &utm_source=z"] {
+            let once = URLTools.canonicalize(url)
+            #expect(once != nil)
+            #expect(once.flatMap(URLTools.canonicalize) == once, "\(url)")
+        }
+        #expect(URLTools.canonicalize("https://h.example/a\r#f") == "https://h.example/a")
+        // Second finding: trailing colons (empty ports) of a malformed authority, one per call.
+        for url in [String(decoding: found, as: UTF8.self), "https://Example.com../a", "http://a.b.../", "http://a.b::/x"] {
+            let once = URLTools.canonicalize(url)
+            #expect(once != nil)
+            #expect(once.flatMap(URLTools.canonicalize) == once, "\(url)")
+        }
+        #expect(URLTools.canonicalize("https://Example.com../a") == "https://example.com/a")
+        #expect(URLTools.canonicalize("http://...") == nil)
+        #expect(URLTools.canonicalize("http://a.b::/x") == "http://a.b/x")
+        // Fourth finding: malformed authorities (a ":" in a host name, stray brackets) are refused.
+        let fourth: [UInt8] = Array("https://ExM".utf8) + [0] + Array("::443/a?utm_M:443/".utf8) + [0x9D] + Array("UafeBu?m".utf8)
+        #expect(URLTools.canonicalize(String(decoding: fourth, as: UTF8.self)) == nil)
+        #expect(URLTools.canonicalize("HTTP://[::1]:1]::/[(z") == nil)
+        #expect(URLTools.canonicalize("https://a:443:443/") == nil)
+        #expect(URLTools.canonicalize("http://[::1]:8080/x") == "http://[::1]:8080/x")
+        #expect(URLTools.canonicalize("https://[2001:db8::1]:443") == "https://[2001:db8::1]/")
+        #expect(URLTools.canonicalize("http://a.b:/x") == "http://a.b/x")
+    }
+
     @Test func canonicalize() {
         #expect(URLTools.canonicalize("HTTP://Example.COM:80/a/./b/../c?utm_source=x&b=2&a=1&fbclid=z#frag")
             == "http://example.com/a/c?a=1&b=2")
