@@ -19,44 +19,16 @@ import Testing
     #else
     static let secondsPerMB = 1.0
     #endif
-    static let prose = "<p>" + String(repeating: "The council met on Thursday to discuss the budget for the coming year, and agreed on the main points. ", count: 6) + "</p>"
-    static let head = "<!DOCTYPE html><html><head><title>Pathological page</title></head><body>"
+    static let prose = PathologicalDocuments.prose
+    static let head = PathologicalDocuments.head
 
-    /// `unit` repeated until the document reaches `bytes`, between `prefix` and `suffix`.
     static func repeated(_ unit: String, bytes: Int, prefix: String = head + prose, suffix: String = "") -> [UInt8] {
-        let u = Array(unit.utf8)
-        var out = Array(prefix.utf8)
-        out.reserveCapacity(bytes + suffix.utf8.count + u.count)
-        while out.count < bytes { out.append(contentsOf: u) }
-        out.append(contentsOf: Array(suffix.utf8))
-        return out
+        PathologicalDocuments.repeated(unit, bytes: bytes, prefix: prefix, suffix: suffix)
     }
 
-    /// The generated cases: name and bytes, about `mb` MB each.
+    /// The generated cases, about `mb` MB each; the nested shapes twice that (see `secondsPerMB`).
     static func cases(mb: Double = 1) -> [(String, [UInt8])] {
-        let n = Int(mb * 1_000_000)
-        var attrs = Array((head + prose + "<div").utf8)
-        var k = 0
-        while attrs.count < n / 2 { attrs.append(contentsOf: Array(" a\(k)=\"v\"".utf8)); k += 1 }
-        while attrs.count < n { attrs.append(contentsOf: Array(" class=x id=y".utf8)) }
-        attrs.append(contentsOf: Array(">\(prose)</div></body></html>".utf8))
-        return [
-            ("nested tables", repeated("<table><tr><td>x", bytes: 2 * n)),
-            ("nested divs", repeated("<div>", bytes: 2 * n)),
-            ("nested inline", repeated("<b><i>", bytes: 2 * n)),
-            ("misnested inline end tags", repeated("<b><div>", bytes: n) + repeated("</i></b>", bytes: n, prefix: "")),
-            ("flat siblings", repeated("<p>w</p>", bytes: n)),
-            ("million attributes", attrs),
-            ("deep JSON-LD", repeated("[", bytes: n, prefix: head + "<script type=\"application/ld+json\">", suffix: "</script>" + prose)),
-            ("unterminated comment", repeated("x-", bytes: n, prefix: head + prose + "<!--")),
-            ("unterminated CDATA", repeated("]x", bytes: n, prefix: head + prose + "<![CDATA[")),
-            ("unterminated script", repeated("if(a<b)x();</scrip ", bytes: n, prefix: head + prose + "<script>")),
-            ("unterminated attribute quote", repeated("<p a='x ", bytes: n)),
-            ("entity run", repeated("&amp;&lt;&#x41;&eacute;&#99999999;", bytes: n, prefix: head + "<p>", suffix: "</p>")),
-            ("unterminated entity", repeated("a", bytes: n, prefix: head + prose + "<p>&")),
-            ("deep RSS", repeated("<x>", bytes: n, prefix: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>T</title><description>")),
-            ("deep JSON Feed", repeated("[", bytes: n, prefix: "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"F\",\"items\":[{\"id\":\"1\",\"content_text\":\"x\",\"extra\":")),
-        ]
+        PathologicalDocuments.shapes(bytes: Int(mb * 1_000_000), nestedScale: 2)
     }
 
     /// Seconds `body` took.

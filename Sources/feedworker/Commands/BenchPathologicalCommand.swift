@@ -32,7 +32,7 @@ struct BenchPathologicalCommand: ParsableCommand {
         let clock = ContinuousClock()
         var totalBytes = 0, totalSeconds = 0.0, worstRatio = 0.0, worstSeconds = 0.0
         print("pathological set: documents of \(String(format: "%.1f", mb)) MB, \(rounds) round(s), 1 core")
-        for (name, bytes) in PathologicalDocuments.all(bytes: Int(mb * 1_000_000)) {
+        for (name, bytes) in PathologicalDocuments.shapes(bytes: Int(mb * 1_000_000)) {
             var best = Double.infinity
             var outcome = ""
             var peakExtra = 0
@@ -79,45 +79,3 @@ struct BenchPathologicalCommand: ParsableCommand {
 /// allocations show in the RSS high-water mark instead of reusing pages already resident.
 @_silgen_name("malloc_trim") private func glibcMallocTrim(_ pad: Int) -> Int32
 #endif
-
-/// The generated hostile documents (the same shapes as `Tests/ExtractionTests/PathologicalInputTests`).
-enum PathologicalDocuments {
-    static let prose = "<p>" + String(repeating: "The council met on Thursday to discuss the budget for the coming year, and agreed on the main points. ", count: 6) + "</p>"
-    static let head = "<!DOCTYPE html><html><head><title>Pathological page</title></head><body>"
-
-    /// `unit` repeated until the document reaches `bytes`, between `prefix` and `suffix`.
-    static func repeated(_ unit: String, bytes: Int, prefix: String = head + prose, suffix: String = "") -> [UInt8] {
-        let u = Array(unit.utf8)
-        var out = Array(prefix.utf8)
-        out.reserveCapacity(bytes + suffix.utf8.count + u.count)
-        while out.count < bytes { out.append(contentsOf: u) }
-        out.append(contentsOf: Array(suffix.utf8))
-        return out
-    }
-
-    /// Name and bytes of each shape, about `n` bytes each.
-    static func all(bytes n: Int) -> [(String, [UInt8])] {
-        var attrs = Array((head + prose + "<div").utf8)
-        var k = 0
-        while attrs.count < n / 2 { attrs.append(contentsOf: Array(" a\(k)=\"v\"".utf8)); k += 1 }
-        while attrs.count < n { attrs.append(contentsOf: Array(" class=x id=y".utf8)) }
-        attrs.append(contentsOf: Array(">\(prose)</div></body></html>".utf8))
-        return [
-            ("nested tables", repeated("<table><tr><td>x", bytes: n)),
-            ("nested divs", repeated("<div>", bytes: n)),
-            ("nested inline <b><i>", repeated("<b><i>", bytes: n)),
-            ("misnested end tags", repeated("<b><div>", bytes: n / 2) + repeated("</i></b>", bytes: n / 2, prefix: "")),
-            ("flat siblings", repeated("<p>w</p>", bytes: n)),
-            ("attribute flood", attrs),
-            ("deep JSON-LD", repeated("[", bytes: n, prefix: head + "<script type=\"application/ld+json\">", suffix: "</script>" + prose)),
-            ("unterminated comment", repeated("x-", bytes: n, prefix: head + prose + "<!--")),
-            ("unterminated CDATA", repeated("]x", bytes: n, prefix: head + prose + "<![CDATA[")),
-            ("unterminated script", repeated("if(a<b)x();</scrip ", bytes: n, prefix: head + prose + "<script>")),
-            ("unterminated quote", repeated("<p a='x ", bytes: n)),
-            ("entity run", repeated("&amp;&lt;&#x41;&eacute;&#99999999;", bytes: n, prefix: head + "<p>", suffix: "</p>")),
-            ("unterminated entity", repeated("a", bytes: n, prefix: head + prose + "<p>&")),
-            ("deep RSS", repeated("<x>", bytes: n, prefix: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>T</title><description>")),
-            ("deep JSON Feed", repeated("[", bytes: n, prefix: "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"F\",\"items\":[{\"id\":\"1\",\"content_text\":\"x\",\"extra\":")),
-        ]
-    }
-}
