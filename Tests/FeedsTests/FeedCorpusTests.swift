@@ -16,27 +16,11 @@ import TestSupport
             let feed = try? FeedParser.parse(bytes, context: ExtractionContext(url: ""))
             feeds.append((id, feed))
         }
-        let predictions = FileManager.default.temporaryDirectory.appendingPathComponent("feeds-pred-\(getpid()).json")
-        try Data(FeedCorpusFormatter.encode(feeds)).write(to: predictions)
-        defer { try? FileManager.default.removeItem(at: predictions) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", root.appendingPathComponent("tools/score-feeds").path,
-                       root.appendingPathComponent("corpora/feeds/expected-feedparser.json").path, predictions.path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: out, as: UTF8.self)
-        print(text)
+        let report = try CorpusScorer.run("score-feeds", shared: root, truth: root.appendingPathComponent("corpora/feeds/expected-feedparser.json"),
+                                          predictionsJSON: Data(FeedCorpusFormatter.encode(feeds)))
+        print(report.json.isEmpty ? report.summaryLine : "\(report.json)\n\(report.summaryLine)")
         // Last line: "feeds=100 entry_count_match=0.97 ..."
-        var figures: [String: Double] = [:]
-        for item in (text.split(separator: "\n").last ?? "").split(separator: " ") {
-            let kv = item.split(separator: "=")
-            if kv.count == 2, let v = Double(kv[1]) { figures[String(kv[0])] = v }
-        }
-        return figures
+        return report.summary
     }
 
     @Test(.enabled(if: SharedCorpora.root != nil, "needs ../shared/corpora/feeds"))

@@ -16,8 +16,13 @@ public enum CorpusScorer {
 
     /// Writes `predictions` to a temporary file and runs `python3 <shared>/tools/<tool> <truth> <file>`.
     public static func run(_ tool: String, shared: URL, truth: URL, predictions: [String: Any]) throws -> Report {
+        try run(tool, shared: shared, truth: truth, predictionsJSON: JSONSerialization.data(withJSONObject: predictions))
+    }
+
+    /// The same, for predictions already encoded as JSON.
+    public static func run(_ tool: String, shared: URL, truth: URL, predictionsJSON: Data) throws -> Report {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("feedworker-\(tool)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json")
-        try JSONSerialization.data(withJSONObject: predictions).write(to: out)
+        try predictionsJSON.write(to: out)
         defer { try? FileManager.default.removeItem(at: out) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
