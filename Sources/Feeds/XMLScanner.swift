@@ -62,42 +62,7 @@ enum XMLScanner {
 
     /// XML text value of a raw range: CDATA literal, comments and PIs removed, references decoded.
     static func textValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        guard start < end else { return out }
-        out.reserveCapacity(end - start)
-        var i = start
-        let sub = UnsafeBufferPointer(rebasing: b[start..<end])
-        // Fast path: no markup at all.
-        if index(of: UInt8(ascii: "<"), in: sub, from: 0) == nil {
-            HTMLEntities.decode(sub, into: &out)
-            return out
-        }
-        var runStart = i
-        func flushRun(_ to: Int) {
-            if to > runStart { HTMLEntities.decode(UnsafeBufferPointer(rebasing: b[runStart..<to]), into: &out) }
-        }
-        while i < end {
-            guard let lt = index(of: UInt8(ascii: "<"), in: UnsafeBufferPointer(rebasing: b[0..<end]), from: i) else { break }
-            if lt + 8 < end, b[lt + 1] == UInt8(ascii: "!"), b[lt + 2] == UInt8(ascii: "["), b[lt + 3] == UInt8(ascii: "C") {
-                flushRun(lt)
-                let cStart = lt + 9
-                let cEndPast = find(UnsafeBufferPointer(rebasing: b[0..<end]), from: cStart, "]]>")
-                let cEnd = cEndPast.map { $0 - 3 } ?? end
-                if cEnd > cStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[cStart..<cEnd])) }
-                i = cEndPast ?? end
-                runStart = i
-                continue
-            }
-            if lt + 3 < end, b[lt + 1] == UInt8(ascii: "!"), b[lt + 2] == 45, b[lt + 3] == 45 {
-                flushRun(lt)
-                i = find(UnsafeBufferPointer(rebasing: b[0..<end]), from: lt + 4, "-->") ?? end
-                runStart = i
-                continue
-            }
-            i = lt + 1
-        }
-        flushRun(end)
-        return out
+        scanValue(b, start, end, decodeReferences: true)
     }
 
     /// Raw markup of a range for fields that are read as an HTML fragment later (RSS titles):
@@ -106,13 +71,21 @@ enum XMLScanner {
     /// over the result decodes each reference once and strips only tags that were real markup:
     /// `&lt;/etc/shadow&gt;` stays the text `</etc/shadow>`, while `<b>` or `<![CDATA[<b>]]>` go.
     static func markupValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [UInt8] {
+        scanValue(b, start, end, decodeReferences: false)
+    }
+
+    /// The one scan behind ``textValue(_:_:_:)`` and ``markupValue(_:_:_:)``: CDATA sections
+    /// unwrapped, comments removed, the other runs decoded (or copied as they are).
+    static func scanValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, decodeReferences: Bool) -> [UInt8] {
         var out: [UInt8] = []
         guard start < end else { return out }
         out.reserveCapacity(end - start)
         let range = UnsafeBufferPointer(rebasing: b[0..<end])
         var i = start, runStart = start
         func flushRun(_ to: Int) {
-            if to > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[runStart..<to])) }
+            guard to > runStart else { return }
+            let run = UnsafeBufferPointer(rebasing: b[runStart..<to])
+            if decodeReferences { HTMLEntities.decode(run, into: &out) } else { out.append(contentsOf: run) }
         }
         while i < end {
             guard let lt = index(of: UInt8(ascii: "<"), in: range, from: i) else { break }
