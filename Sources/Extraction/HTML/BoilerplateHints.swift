@@ -41,6 +41,11 @@ enum BoilerplateHints {
         ("jp", "relatedposts"), ("yarpp", "related"), ("crp", "related"),
     ].map { pair(hash($0.0.utf8), hash($0.1.utf8)) })
 
+    /// "related" run together with what is related, as one token (`relatedlinks`, `relatedNews`).
+    static let relatedCompounds: Set<UInt64> = tokenSet(
+        ["links", "articles", "stories", "news", "content", "items", "entries", "reads", "topics", "box", "list"]
+            .map { "related" + $0 }.joined(separator: " "))
+
     static let negations: Set<UInt64> = tokenSet("non no not")
     static let captionTokens: Set<UInt64> = tokenSet("caption captions credit credits")
 
@@ -109,7 +114,8 @@ enum BoilerplateHints {
             for (k, t) in tokens.enumerated() {
                 // "non-paywall", "no-comments": a negated hint says the opposite.
                 if k > 0, negations.contains(tokens[k - 1]) { continue }
-                if strongTokens.contains(t) || (k + 1 < tokens.count && strongPairs.contains(pair(t, tokens[k + 1]))) {
+                if strongTokens.contains(t) || relatedCompounds.contains(t)
+                    || (k + 1 < tokens.count && strongPairs.contains(pair(t, tokens[k + 1]))) {
                     result = .strong; return
                 }
                 if result == .none, weakTokens.contains(t) { result = .weak }

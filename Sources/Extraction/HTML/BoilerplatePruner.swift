@@ -1,11 +1,3 @@
-import Glibc
-extension ContentExtractor.Pass {
-    func debugDrop(_ why: String, _ n: Int32) {
-        guard getenv("FW_DEBUG") != nil else { return }
-        let line = "DROP[\(why)] <\(doc.tag[Int(n)])> .\(String(decoding: matchString(n), as: UTF8.self)) | \(String(decoding: innerTextBytes(n).prefix(100), as: UTF8.self))\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
-    }
-}
 /// Precision pass over the chosen content, after the readability-style selection and cleaning:
 /// removes what a reader would not count as the article even though it sits inside the article's
 /// container.
@@ -51,7 +43,7 @@ extension ContentExtractor.Pass {
             }
             k = doc.following(k, within: content)
         }
-        removeWithIntroductions(doomed)
+        removeWithIntroductions(doomed, within: content, core: core)
         return !doomed.isEmpty
     }
 
@@ -119,31 +111,88 @@ extension ContentExtractor.Pass {
                 k = doc.following(k, within: content)
             }
         }
-        removeWithIntroductions(doomed)
+        removeWithIntroductions(doomed, within: content, core: core)
         return !doomed.isEmpty
     }
 
     /// Removes `nodes` and, for each, the heading or short label right before it that introduces
     /// it ("Related articles", "Mehr zum Thema", "Tags:"): with its block gone, it introduces nothing.
-    mutating func removeWithIntroductions(_ nodes: [Int32]) {
-        var intros: [Int32] = []
-        for n in nodes {
-            var p = doc.previousSibling[Int(n)]
-            while p >= 0, doc.tag[Int(p)] == .text, isBlank(p) { p = doc.previousSibling[Int(p)] }
-            if p >= 0, isIntroduction(p) { intros.append(p) }
+    /// A container left without text or media by the removals (the `<ul>` of removed link items,
+    /// the `<blockquote>` of an embedded teaser) goes too, and its own introduction with it.
+    mutating func removeWithIntroductions(_ nodes: [Int32], within content: Int32, core: Int32) {
+        var removed: [(node: Int32, parent: Int32, before: Int32?)] = []
+        for n in nodes where doc.parent[Int(n)] >= 0 {
+            removed.append((n, doc.parent[Int(n)], previousElement(of: n)))
+            doc.remove(n)
         }
-        for n in nodes { debugDrop("rm", n); doc.remove(n) }
-        for n in intros where doc.parent[Int(n)] >= 0 { debugDrop("intro", n); doc.remove(n) }
+        var intros: [Int32] = []
+        // Whether a node still has text, asked once per node: removing a textless subtree does not
+        // change the answer for its ancestors, so a long list of removed items costs one walk of
+        // their parent, not one per item.
+        var hasText: [Int32: Bool] = [:]
+        func stillHasText(_ n: Int32) -> Bool {
+            if let known = hasText[n] { return known }
+            let answer = textLength(n) > 0 || holdsMedia(n)
+            hasText[n] = answer
+            return answer
+        }
+        for r in removed {
+            var top = r.node
+            var p = r.parent
+            while p >= 0, p != content, p != core, doc.parent[Int(p)] >= 0, !stillHasText(p) {
+                top = p
+                p = doc.parent[Int(p)]
+            }
+            if top == r.node {
+                if let b = r.before { intros.append(b) }
+            } else {
+                if let b = previousElement(of: top) { intros.append(b) }
+                doc.remove(top)
+            }
+        }
+        for n in intros where doc.parent[Int(n)] >= 0 && isIntroduction(n) {
+            doc.remove(n)
+        }
     }
 
-    /// A heading, or a short block without a sentence end (a label), of at most 80 characters.
+    /// Does `n` hold a picture, video or embed (a figure whose caption went is still a figure)?
+    func holdsMedia(_ n: Int32) -> Bool {
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            switch doc.tag[Int(k)] {
+            case .img, .picture, .video, .audio, .iframe, .svg, .object, .embed, .canvas: return true
+            default: k = doc.following(k, within: n)
+            }
+        }
+        return false
+    }
+
+    /// The element before `n`, skipping blank text.
+    func previousElement(of n: Int32) -> Int32? {
+        var p = doc.previousSibling[Int(n)]
+        while p >= 0, doc.tag[Int(p)] == .text, isBlank(p) { p = doc.previousSibling[Int(p)] }
+        return p >= 0 ? p : nil
+    }
+
+    /// A heading, or a short block without a sentence end (a label), of at most 80 characters, or a
+    /// question of at most 40.
     func isIntroduction(_ n: Int32) -> Bool {
         let t = doc.tag[Int(n)]
         guard t.isHeading || t == .p || t == .div || t == .strong || t == .b || t == .span else { return false }
         if !t.isHeading, hasBlockDescendant(n) { return false }
         let text = innerTextBytes(n)
         let length = weightedLength(text)
-        return length > 0 && length <= 80 && sentenceEnds(text) == 0
+        guard length > 0, length <= 80 else { return false }
+        let ends = sentenceEnds(text)
+        // A short question is a label too ("Schon gelesen?", "Want more?").
+        return ends == 0 || (ends == 1 && length <= 40 && endsWithQuestionMark(text))
+    }
+
+    func endsWithQuestionMark(_ t: [UInt8]) -> Bool {
+        var i = t.count - 1
+        while i >= 0, t[i] == 0x20 || t[i] == 0x0A || t[i] == 0x09 || t[i] == 0x0D { i -= 1 }
+        if i >= 0, t[i] == 0x3F { return true }
+        return i >= 2 && t[i - 2] == 0xEF && t[i - 1] == 0xBC && t[i] == 0x9F   // ？
     }
 
     /// Per-node facts of the content subtree, from one post-order pass (so no rule walks a subtree
@@ -242,7 +291,7 @@ extension ContentExtractor.Pass {
                 removed.formUnion(members)
             }
         }
-        removeWithIntroductions(doomed)
+        removeWithIntroductions(doomed, within: content, core: core)
         return !doomed.isEmpty
     }
 
@@ -293,7 +342,7 @@ extension ContentExtractor.Pass {
         }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
         for b in blocks where b.length < 30 && BoilerplateHints.isAdLabel(innerTextBytes(b.node)) { doomed.append(b.node) }
-        for n in doomed where doc.parent[Int(n)] >= 0 { debugDrop("edge", n); doc.remove(n) }
+        for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
     }
 
     /// Leaf blocks (block elements with no block inside) in document order, with their measures.

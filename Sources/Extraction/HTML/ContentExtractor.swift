@@ -19,9 +19,12 @@ struct ContentExtractor {
         var byline: String?
         /// Share of the content's text inside links.
         var linkDensity: Float
+        /// Paragraph prose (non-link characters of paragraphs of 80+ characters) of the largest
+        /// subtree the pass dropped as an unlikely candidate.
+        var strippedProse: Int = 0
     }
 
-    static let unlikely = Keywords("-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|newsletter|subscribe|promo")
+    static let unlikely = Keywords("-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|newsletter|subscribe|promo|overlay|modal")
     static let maybeCandidate = Keywords("and|article|body|column|content|main|mathjax|shadow")
     static let positive = Keywords("article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story")
     static let negative = Keywords("-ad-|hidden|banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|cookie|newsletter")
@@ -45,7 +48,12 @@ struct ContentExtractor {
         for step in 0..<4 {
             var pass = Pass(doc: original, flags: flags, title: articleTitle, owner: self)
             if let r = pass.run() {
-                if r.textLength >= charThreshold { return withLead(r, original) }
+                // A wrapper whose class only sounds like furniture ("above-footer") can hold the
+                // article: when the result is short and a dropped subtree had more than three times
+                // its prose, the pass kept a side box and the next, less strict pass decides.
+                let lostArticle = flags.contains(.stripUnlikelys) && r.textLength < 2 * charThreshold
+                    && r.strippedProse > 3 * r.textLength
+                if r.textLength >= charThreshold && !lostArticle { return withLead(r, original) }
                 attempts.append(r)
             }
             switch step {
@@ -80,6 +88,7 @@ struct ContentExtractor {
         var initialized: [Bool] = []
         var byline: String?
         var dataTable: [Int32: Bool] = [:]
+        var strippedProse = 0
 
         init(doc: HTMLDocument, flags: Flags, title: String, owner: ContentExtractor) {
             self.doc = doc
@@ -123,6 +132,7 @@ struct ContentExtractor {
                 if flags.contains(.stripUnlikelys) {
                     if ContentExtractor.unlikely.matches(match), !ContentExtractor.maybeCandidate.matches(match),
                        !hasAncestor(node, .table), !hasAncestor(node, .code), t != .body, t != .a {
+                        strippedProse = max(strippedProse, paragraphProse(node))
                         node = removeAndNext(node, page); continue
                     }
                     if let role = doc.attribute(node, .role)?.lowercased(),
@@ -270,7 +280,8 @@ struct ContentExtractor {
             prepArticle(content)
             pruneBoilerplate(content, core: topCandidate)
             let (text, len) = renderText(content)
-            return Result(doc: doc, root: content, text: text, textLength: len, byline: byline, linkDensity: linkDensity(content))
+            return Result(doc: doc, root: content, text: text, textLength: len, byline: byline, linkDensity: linkDensity(content),
+                          strippedProse: strippedProse)
         }
     }
 }

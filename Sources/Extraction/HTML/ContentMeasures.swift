@@ -114,6 +114,22 @@ extension ContentExtractor.Pass {
         return total.count > 0 ? linkLen / Float(total.count) : 0
     }
 
+    /// Non-link characters of the paragraphs (`<p>` of 80 or more characters) under `n`.
+    func paragraphProse(_ n: Int32) -> Int {
+        var sum = 0
+        var k = doc.firstChild[Int(n)]
+        while k >= 0 {
+            if doc.tag[Int(k)] == .p {
+                let len = textLength(k)
+                if len >= 80 { sum += Int(Float(len) * (1 - linkDensity(k))) }
+                k = doc.following(k, within: n, skipChildren: true)
+                continue
+            }
+            k = doc.following(k, within: n)
+        }
+        return sum
+    }
+
     /// Folded text length and (weighted) link-text length of every subtree, in one post-order pass.
     func subtreeLengths(_ root: Int32) -> (text: [Int], link: [Float]) {
         var text = [Int](repeating: 0, count: doc.count)

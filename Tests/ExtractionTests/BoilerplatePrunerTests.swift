@@ -1,0 +1,118 @@
+import Articles
+import Testing
+@testable import Extraction
+
+/// The boilerplate pass on small pages of our own, one shape per test: what goes, and what an
+/// over-eager rule would take with it.
+@Suite struct BoilerplatePrunerTests {
+    static let prose = [
+        "The river authority opened the new fish ladder at the old mill weir on Monday, the first passage for salmon on that stretch of the river in more than ninety years.",
+        "Engineers built the ladder as a series of thirty shallow pools, each a hand's width higher than the one below, so that fish can rest between jumps on their way upstream.",
+        "Anglers upstream had campaigned for the ladder since the weir was listed as a monument, which ruled out removing it and left a fish pass as the only way to reopen the river.",
+        "The authority will count fish with an underwater camera at the top pool for three seasons and publish the figures each winter, starting with this autumn's run.",
+        "Volunteers from the angling club will keep the pools clear of branches and leaves, a job the authority says takes about two hours a week in the autumn.",
+    ]
+
+    static func page(_ body: String, before: String = "") -> String {
+        """
+        <!DOCTYPE html><html lang="en"><head><title>Salmon return to the mill weir | River News</title></head><body>
+        \(before)
+        <div id="content"><article class="post"><h1>Salmon return to the mill weir</h1>
+        <div class="entry-content">
+        \(body)
+        </div></article></div>
+        </body></html>
+        """
+    }
+
+    static func paragraphs(_ range: Range<Int>) -> String {
+        prose[range].map { "<p>\($0)</p>" }.joined(separator: "\n")
+    }
+
+    func body(_ html: String) throws -> String {
+        let doc = try DocumentExtractor().extract(Array(html.utf8), context: ExtractionContext(url: "https://river.example/weir"))
+        return try #require(doc.articles.first).text
+    }
+
+    @Test("an embedded teaser goes with the label that introduced it, mid-article")
+    func emptiedContainerTakesItsIntroduction() throws {
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <p>You might also like:</p>
+            <blockquote class="wp-embedded-content"><p><a href="/2023/dam-survey">Dam survey finds cracks in the spillway</a></p></blockquote>
+            \(Self.paragraphs(2..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("Dam survey finds cracks"))
+        #expect(!text.contains("You might also like"), "the label of a removed teaser stayed")
+    }
+
+    @Test("a short question labelling a removed link list goes too")
+    func questionLabelGoesWithItsList() throws {
+        let html = Self.page("""
+            \(Self.paragraphs(0..<3))
+            <p><strong>Already read these?</strong></p>
+            <ul><li><a href="/a">Otters seen again below the town bridge</a></li><li><a href="/b">New footpath along the east bank</a></li></ul>
+            \(Self.paragraphs(3..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("Otters seen again"))
+        #expect(!text.contains("Already read these?"))
+    }
+
+    @Test("a sentence introducing a picture stays when the picture's caption goes")
+    func introductionOfAFigureStays() throws {
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <p>Inside the top pool the camera housing looks like this:</p>
+            <figure><img src="/img/camera.jpg" alt=""><figcaption>The camera housing, photographed by the authority</figcaption></figure>
+            \(Self.paragraphs(2..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(text.contains("Inside the top pool the camera housing looks like this:"))
+        #expect(!text.contains("photographed by the authority"))
+    }
+
+    @Test("a wrapper whose class sounds like furniture keeps the article it holds")
+    func articleInsideAFurnitureSoundingWrapper() throws {
+        // The disclosure box alone is long enough (over 500 characters) to pass as an article if
+        // the strict pass drops the wrapper called "above-footer" with the story inside.
+        let disclosure = (0..<4).map { _ in
+            "Some of the offers on this website come from companies that pay us when readers click through, which may change where and how products appear."
+        }.joined(separator: " ")
+        // The story, three times as long as the box (numbered parts), inside the wrapper.
+        let story = (1...3).flatMap { k in Self.prose.map { "<p>\($0) (Part \(k).)</p>" } }.joined(separator: "\n")
+        let html = """
+            <!DOCTYPE html><html lang="en"><head><title>Salmon return to the mill weir | River News</title></head><body>
+            <div class="above-footer"><div class="post-body">\(story)</div></div>
+            <section class="offers-box"><h3>About our offers</h3><p>\(disclosure)</p></section>
+            </body></html>
+            """
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("Some of the offers on this website"))
+    }
+
+    @Test("a browser-warning overlay is not taken for the article")
+    func overlayIsNotTheArticle() throws {
+        let warning = (0..<5).map { _ in
+            "Your browser is out of date and no longer supported, so parts of this website may not display properly; please install a current browser."
+        }.joined(separator: " ")
+        let html = Self.page(Self.paragraphs(0..<4), before: """
+            <div id="browser-overlay"><h1>Dear readers,</h1><p>\(warning)</p></div>
+            """)
+        let text = try body(html)
+        for p in Self.prose[0..<4] { #expect(text.contains(p)) }
+        #expect(!text.contains("Your browser is out of date"))
+    }
+
+    @Test("related boxes named as one run-together word are furniture")
+    func relatedCompoundClassNames() {
+        #expect(BoilerplateHints.strength(Array("relatedlinks block".utf8)) == .strong)
+        #expect(BoilerplateHints.strength(Array("box relatedarticles".utf8)) == .strong)
+        #expect(BoilerplateHints.strength(Array("relatedness-study".utf8)) == .none)
+    }
+}
