@@ -281,21 +281,34 @@ public struct JSONWriter: Sendable {
 
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Appends `s` as a quoted JSON string.
+    /// Appends `s` as a quoted JSON string (invalid UTF-8 repaired). Runs of bytes that need no
+    /// escape are copied whole: an article text is mostly one long run.
     public static func appendString(_ raw: [UInt8], to out: inout [UInt8]) {
         let s = UTF8Repair.repair(raw)
         out.append(UInt8(ascii: "\""))
-        for c in s {
-            switch c {
-            case UInt8(ascii: "\""): out.append(0x5C); out.append(c)
-            case UInt8(ascii: "\\"): out.append(0x5C); out.append(c)
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0..<0x20, 0x7F:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 48, 48, hex[Int(c >> 4)], hex[Int(c & 15)]])
-            default: out.append(c)
+        s.withUnsafeBufferPointer { b in
+            var runStart = 0
+            var i = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                if c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") && c != 0x7F {
+                    i += 1
+                    continue
+                }
+                if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[runStart..<i])) }
+                switch c {
+                case UInt8(ascii: "\""): out.append(0x5C); out.append(c)
+                case UInt8(ascii: "\\"): out.append(0x5C); out.append(c)
+                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+                default: out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 48, 48, hex[Int(c >> 4)], hex[Int(c & 15)]])
+                }
+                i += 1
+                runStart = i
             }
+            if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[runStart..<n])) }
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -57,19 +57,32 @@ public struct Worker: Service {
         logger.info("worker starting", metadata: ["roles": "\(config.worker.roles.map(\.rawValue))", "brokers": "\(config.kafka.brokers)"])
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
+                // The output topics' metadata, fetched while the groups join: otherwise the first
+                // job's candidates (and the first clean event, DLQ record) wait for it.
+                // Only topics this worker writes to anyway (a lookup may auto-create a topic).
+                var outputs = [config.topics.dlq]
+                if config.worker.roles.contains(.extract) {
+                    outputs.append(config.topics.candidates)
+                    if source.retriesJobs { outputs.append(config.topics.retry) }
+                }
+                if config.worker.roles.contains(.dedupe) { outputs.append(config.topics.clean) }
+                group.addTask { [outputs] in await producer.prepare(topics: outputs, timeout: .seconds(2)) }
                 if config.worker.roles.contains(.extract) {
                     let stage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
                                                  stats: stats, logger: logger, health: health)
-                    group.addTask { try await stage.run(stop: stop) }
+                    group.addTask(priority: .medium) { try await stage.run(stop: stop) }
                     if source.retriesJobs && config.topics.retry != config.topics.fetchJobs {
                         let retryStage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
                                                           stats: stats, logger: logger, topic: config.topics.retry)
-                        group.addTask { try await retryStage.run(stop: stop) }
+                        group.addTask(priority: .medium) { try await retryStage.run(stop: stop) }
                     }
                 }
                 if config.worker.roles.contains(.dedupe) {
                     let stage = try DedupeStage(config: config, producer: producer, stats: stats, logger: logger, health: health)
-                    group.addTask { try await stage.run(stop: stop) }
+                    // Above the extract stage's parses on the cooperative pool: otherwise, at
+                    // saturation, every dedupe step waits behind the queued parses, candidates pile
+                    // up and a job's clean event trails its candidates by seconds.
+                    group.addTask(priority: .high) { try await stage.run(stop: stop) }
                 }
                 do {
                     try await group.waitForAll()

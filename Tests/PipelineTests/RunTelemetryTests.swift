@@ -71,11 +71,12 @@ struct RunTelemetryTests {
         let metricsLines = log.split(separator: "\n").filter { $0.contains("msg=metrics") }
         #expect(metricsLines.count >= 2, "periodic and final metrics lines expected:\n\(log.suffix(3000))")
         let final = try #require(metricsLines.last { $0.contains("final=true") }, "\(log.suffix(3000))")
-        for field in ["feedworker_jobs_total{outcome:articles}.total=6", "feedworker_jobs_total{outcome:dlq}.total=1",
-                      "feedworker_dlq_total{reason:not_json}.total=1", "feedworker_clean_total.total=6",
-                      "feedworker_consumer_lag{stage:extract}", "feedworker_owned_partitions{stage:dedupe}"] {
+        // logfmt: the summary for people (what moved, lag, in-flight, latencies), zero series left out.
+        for field in [" jobs=7 ", " jobs.articles=6 ", " jobs.dlq=1 ", " dlq=1 ", " dlq.not_json=1 ", " clean=6 ",
+                      " consumer_lag.extract=", " in_flight_jobs=0 ", " job_latency.candidates.p99_ms=", " job_latency.clean.p50_ms="] {
             #expect(final.contains(field), "\(field) missing from \(final)")
         }
+        #expect(!final.contains("bad_base64") && !final.contains("restored"), "zero series in the summary: \(final)")
         // Structured log lines (logfmt, no ANSI).
         #expect(!log.contains("\u{1B}["))
         #expect(log.contains("level=notice") || log.contains("level=info"))

@@ -68,13 +68,15 @@ struct DemoCommandTests {
         #expect(text.contains("dead letters (2):"))
         #expect(text.contains("not_json:") && text.contains("missing_field:"))
         let metrics = try #require(text.split(separator: "\n").last { $0.contains("msg=metrics") && $0.contains("final=true") })
-        // The labels the pipeline emits (PipelineMetrics) appear in the line.
-        for field in ["feedworker_jobs_total{outcome:articles}.total=", "feedworker_jobs_total{outcome:dlq}.total=2",
-                      "feedworker_dlq_total{reason:not_json}.total=1", "feedworker_dlq_total{reason:missing_field}.total=1",
-                      "feedworker_clean_total.total=", "feedworker_duplicates_total.total=", "feedworker_candidates_total.total=",
-                      "feedworker_owned_partitions{stage:extract}", "feedworker_stage_duration{stage:extract}.p99_ms="] {
+        // The summary for people (MetricsSummary.worker): what moved, DLQ by reason, lag, in-flight,
+        // job latency p50/p99; no zero series.
+        for field in [" jobs=7 ", " jobs.articles=", " jobs.dlq=2 ", " dlq=2 ", " dlq.not_json=1 ", " dlq.missing_field=1 ",
+                      " clean=", " duplicates=", " candidates=", " in_flight_jobs=0 ", " consumer_lag.extract=",
+                      " job_latency.candidates.p50_ms=", " job_latency.candidates.p99_ms=", " job_latency.clean.p99_ms=", " rss_mb="] {
             #expect(metrics.contains(field), "\(field) missing from \(metrics)")
         }
+        #expect(!metrics.contains("bad_base64") && !metrics.contains(".rate=") && !metrics.contains("{"), "\(metrics)")
+        #expect(metrics.count < 600, "a line for people: \(metrics)")
         // The metrics line comes after the printed outcome.
         #expect(text.range(of: "msg=metrics")!.lowerBound > text.range(of: "dead letters")!.lowerBound)
     }

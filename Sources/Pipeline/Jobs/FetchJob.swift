@@ -150,34 +150,67 @@ public struct FetchJob: Sendable, Hashable {
 
 /// Standard base64 (RFC 4648 §4) decoding; white space ignored, padding optional.
 enum Base64 {
+    /// Sextet of each byte; 0x40 = padding or white space (handled by the careful loop), 0xFF = invalid.
+    private static let sextets: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        for c in [UInt8(ascii: "="), 0x20, 0x0A, 0x0D, 0x09] { t[Int(c)] = 0x40 }
+        return t
+    }()
+
+    /// Decodes `input`; nil when it holds a byte outside the alphabet, data after padding, more
+    /// than two `=`, or a lone trailing character.
+    ///
+    /// Whole groups of four alphabet characters are decoded four at a time through a table (the
+    /// bulk of a job body); from the first group holding padding or white space on, a careful
+    /// per-character loop finishes the input (groups before it leave no pending bits).
     static func decode(_ input: [UInt8]) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count / 4 * 3)
-        var acc: UInt32 = 0
-        var bits = 0
-        var padding = 0
-        for c in input {
-            let v: UInt32
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a") + 26)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0") + 52)
-            case UInt8(ascii: "+"): v = 62
-            case UInt8(ascii: "/"): v = 63
-            case UInt8(ascii: "="): padding += 1; continue
-            case 0x20, 0x0A, 0x0D, 0x09: continue
-            default: return nil
-            }
-            if padding > 0 { return nil }
-            acc = acc << 6 | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+        let capacity = input.count / 4 * 3 + 3
+        var failed = false
+        let out = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            input.withUnsafeBufferPointer { src in
+                sextets.withUnsafeBufferPointer { table in
+                    var i = 0
+                    var o = 0
+                    let n = src.count
+                    while i + 4 <= n {
+                        let a = table[Int(src[i])], b = table[Int(src[i + 1])]
+                        let c = table[Int(src[i + 2])], d = table[Int(src[i + 3])]
+                        if (a | b | c | d) & 0xC0 != 0 { break }
+                        let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                        buffer[o] = UInt8(truncatingIfNeeded: v >> 16)
+                        buffer[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                        buffer[o + 2] = UInt8(truncatingIfNeeded: v)
+                        o += 3
+                        i += 4
+                    }
+                    var acc: UInt32 = 0
+                    var bits = 0
+                    var padding = 0
+                    while i < n {
+                        let c = src[i]
+                        i += 1
+                        let v = table[Int(c)]
+                        if v == 0xFF { failed = true; break }
+                        if v == 0x40 {
+                            if c == UInt8(ascii: "=") { padding += 1 }
+                            continue
+                        }
+                        if padding > 0 { failed = true; break }
+                        acc = acc << 6 | UInt32(v)
+                        bits += 6
+                        if bits >= 8 {
+                            bits -= 8
+                            buffer[o] = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                            o += 1
+                        }
+                    }
+                    if padding > 2 || bits >= 6 { failed = true }
+                    count = o
+                }
             }
         }
-        guard padding <= 2, bits < 6 else { return nil }
-        return out
+        return failed ? nil : out
     }
 
     static func encode(_ input: [UInt8]) -> [UInt8] {

@@ -158,6 +158,32 @@ struct JobJSONReader {
         var out: [UInt8] = []
         var runStart = pos
         while pos < bytes.count {
+            // Fast path: a run of printable ASCII other than `"` and `\` (a base64 body is one run),
+            // eight bytes at a time, then byte by byte up to the byte that needs a look.
+            var p = pos
+            let end = bytes.count
+            if let base = bytes.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                while p + 8 <= end {
+                    let v = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                    let quote = v ^ 0x2222_2222_2222_2222
+                    let backslash = v ^ 0x5C5C_5C5C_5C5C_5C5C
+                    // High bit set in a lane when that byte is `"`, `\`, below 0x20, or 0x80 and above.
+                    let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                        | ((v &- 0x2020_2020_2020_2020) & ~v) | v
+                    if special & highs != 0 { break }
+                    p += 8
+                }
+            }
+            while p < end {
+                let c = bytes[p]
+                if c < 0x20 || c >= 0x80 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { break }
+                p += 1
+            }
+            pos = p
+            guard pos < end else { break }
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<pos]))

@@ -150,6 +150,8 @@ struct CleanDelivery: Sendable {
     var candidateOffset: Int64
     var hash: ContentHash
     var result: Result<DeliveryReport, KafkaError>
+    /// The job's `job_consumed_at` (wall-clock microseconds), when the candidate carried it.
+    var jobConsumedAt: Int64?
 }
 
 /// The dedupe stage's state: stores, in-flight hashes and offsets per owned partition.
@@ -214,9 +216,12 @@ actor DedupeCore {
         let partition = message.partition
         let offset = message.offset
         let sink = deliveries
+        // The extract stage's `job_consumed_at` is for the latency metric, not part of the clean event.
+        let consumedAt = JobClock.consumedAt(message.headers)
+        let headers = consumedAt == nil ? message.headers : message.headers.filter { $0.key != JobClock.headerName }
         try await producer.enqueue(topic: config.topics.clean, key: message.key, value: message.value,
-                                   headers: message.headers, partition: partition) { result in
-            sink.yield(CleanDelivery(partition: partition, candidateOffset: offset, hash: hash, result: result))
+                                   headers: headers, partition: partition) { result in
+            sink.yield(CleanDelivery(partition: partition, candidateOffset: offset, hash: hash, result: result, jobConsumedAt: consumedAt))
         }
     }
 
@@ -237,6 +242,9 @@ actor DedupeCore {
         owned[delivery.partition] = entry
         stats.clean.add(1, ordering: .relaxed)
         metrics.clean.increment()
+        if let consumedAt = delivery.jobConsumedAt {
+            metrics.cleanLatency.recordNanoseconds(max(0, JobClock.wallMicroseconds() - consumedAt) * 1000)
+        }
         finish(partition: delivery.partition, offset: delivery.candidateOffset)
     }
 

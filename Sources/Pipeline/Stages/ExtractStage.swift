@@ -110,7 +110,8 @@ public final class ExtractStage: Sendable {
                 switch event {
                 case .message(let message):
                     guard begin(message) else { continue }
-                    group.addTask { try await self.process(message, parseLimit: parseLimit, stop: stop) }
+                    let consumed = JobClock.now()
+                    group.addTask { try await self.process(message, consumed: consumed, parseLimit: parseLimit, stop: stop) }
                 case .partitionsAssigned(let partitions):
                     assigned(partitions)
                     health?.markReady(.extract)
@@ -150,7 +151,9 @@ public final class ExtractStage: Sendable {
         }
     }
 
-    private func process(_ message: KafkaMessage, parseLimit: AsyncSemaphore, stop: StopSignal) async throws {
+    /// - Parameter consumed: when the stage read the job from its consumer (the start of
+    ///   `feedworker_job_latency`; sent along with the candidates for the `clean` latency).
+    private func process(_ message: KafkaMessage, consumed: JobClock.Instant, parseLimit: AsyncSemaphore, stop: StopSignal) async throws {
         let started = ContinuousClock.now
         switch await prepare(message, parseLimit: parseLimit, stop: stop) {
         case .abandoned:
@@ -159,7 +162,9 @@ public final class ExtractStage: Sendable {
         case .retry(let job, let jobError):
             try await retry(message, job, jobError, stop: stop)
         case .candidates(let candidates, let job, let document):
-            let messages = candidates.map { (key: Optional($0.hash.hexBytes), value: Optional($0.value), headers: $0.headers, partition: Int32?.none) }
+            let consumedHeader = consumed.header
+            let messages = candidates.map { (key: Optional($0.hash.hexBytes), value: Optional($0.value), headers: $0.headers + [consumedHeader],
+                                             partition: Int32?.none) }
             do {
                 _ = try await producer.sendAll(topic: config.topics.candidates, messages)
             } catch {
@@ -181,23 +186,38 @@ public final class ExtractStage: Sendable {
         case .deadLetter(let jobError):
             try await deadLetter(message, jobError, stop: stop)
         }
-        metrics.extractDuration.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
+        let done = ContinuousClock.now
+        metrics.extractDuration.recordNanoseconds(Int64((done - started) / .nanoseconds(1)))
+        metrics.jobLatency.recordNanoseconds(Int64((done - consumed.monotonic) / .nanoseconds(1)))
         finish(message)
     }
 
     private func prepare(_ message: KafkaMessage, parseLimit: AsyncSemaphore, stop: StopSignal) async -> Outcome {
         var decoded: FetchJob?
+        // The job is decoded under the parse permit too: CPU work, and at most parse_concurrency
+        // decoded bodies exist at once (the other in-flight jobs hold only their message bytes).
+        // A job that waits for its not_before or is fetched over HTTP gives the permit back meanwhile.
+        await parseLimit.acquire()
+        var holdsPermit = true
+        defer { if holdsPermit { parseLimit.release() } }
         do throws(JobError) {
             let job = try FetchJob.decode(message.value ?? [], maxBodyBytes: config.worker.maxBodyBytes)
             decoded = job
+            let waits = job.notBefore != nil || job.body == nil
+            if waits {
+                parseLimit.release()
+                holdsPermit = false
+            }
             if let notBefore = job.notBefore, !(await hold(until: notBefore, stop: stop)) { return .abandoned }
             let document = try await source.document(for: job)
             if document.notModified { return .candidates([], job, document) }
             if document.bytes.count > config.worker.maxBodyBytes {
                 throw JobError(.bodyTooLarge, "document is \(document.bytes.count) bytes, over the cap of \(config.worker.maxBodyBytes)", stage: "fetch")
             }
-            await parseLimit.acquire()
-            defer { parseLimit.release() }
+            if waits {
+                await parseLimit.acquire()
+                holdsPermit = true
+            }
             return .candidates(try extractor.candidates(for: job, document: document), job, document)
         } catch {
             if error.retryAfter != nil, let job = decoded { return .retry(job, error) }

@@ -71,6 +71,8 @@ public struct StructuredLogHandler: LogHandler {
             // Typed values (e.g. from MetricsReporter) keep their JSON type.
             if let typed = c as? LineValue {
                 fields.append(LineField(key, typed))
+            } else if let inline = c as? InlineFields {
+                fields.append(contentsOf: inline.fields)
             } else {
                 fields.append(LineField(key, .string(c.description)))
             }

@@ -18,6 +18,15 @@ public struct MetricsReporter: Service {
         case lines(LineDestination, LineFormat)
     }
 
+    /// What a line holds.
+    public enum View: Sendable, Equatable {
+        /// Every series: counters with totals and rates (zeros included), gauges, histogram
+        /// count/p50/p90/p99/max (``MetricsLine``): for machines (`jq`, log shippers).
+        case complete
+        /// What moved and what matters, for people reading the log (``MetricsSummary``).
+        case summary(MetricsSummary)
+    }
+
     /// Reporter settings.
     public struct Configuration: Sendable {
         /// Time between lines (default 10 s; config `[metrics] interval`).
@@ -26,13 +35,17 @@ public struct MetricsReporter: Service {
         public var includeProcessStats: Bool
         /// Above this many series for one label only the `{all}` aggregates are written.
         public var maxSeriesPerLabel: Int
+        /// The complete series (default) or a summary for people.
+        public var view: View
 
         /// Creates a configuration.
         /// - Parameter interval: clamped to at least 1 ms.
-        public init(interval: Duration = .seconds(10), includeProcessStats: Bool = true, maxSeriesPerLabel: Int = 32) {
+        public init(interval: Duration = .seconds(10), includeProcessStats: Bool = true, maxSeriesPerLabel: Int = 32,
+                    view: View = .complete) {
             self.interval = max(interval, .milliseconds(1))
             self.includeProcessStats = includeProcessStats
             self.maxSeriesPerLabel = maxSeriesPerLabel
+            self.view = view
         }
     }
 
@@ -73,24 +86,52 @@ public struct MetricsReporter: Service {
     /// can call `report(final: true)` itself when it does not run the reporter as a service.
     public func report(final: Bool) {
         let snapshot = aggregator.snapshot()
-        var fields = MetricsLine.fields(for: snapshot, final: final, maxSeriesPerLabel: configuration.maxSeriesPerLabel)
-        if configuration.includeProcessStats {
-            if let rss = ProcessStats.residentBytes() { fields.append(LineField("process.rss_bytes", .int(rss))) }
-            if let fds = ProcessStats.openFileDescriptors() { fields.append(LineField("process.open_fds", .int(Int64(fds)))) }
+        var fields: [LineField]
+        switch configuration.view {
+        case .complete:
+            fields = MetricsLine.fields(for: snapshot, final: final, maxSeriesPerLabel: configuration.maxSeriesPerLabel)
+            if configuration.includeProcessStats {
+                if let rss = ProcessStats.residentBytes() { fields.append(LineField("process.rss_bytes", .int(rss))) }
+                if let fds = ProcessStats.openFileDescriptors() { fields.append(LineField("process.open_fds", .int(Int64(fds)))) }
+            }
+        case .summary(let summary):
+            fields = summary.fields(for: snapshot, final: final,
+                                    residentBytes: configuration.includeProcessStats ? ProcessStats.residentBytes() : nil)
         }
         switch destination {
         case .logger(var logger):
             // Metrics lines are written at `info` even when the log level is higher (e.g. `warning`).
             if logger.logLevel > .info { logger.logLevel = .info }
             var metadata: Logger.Metadata = [:]
-            for field in fields.dropFirst() { // "msg" becomes the record's message
-                metadata[field.key] = .stringConvertible(field.value)
+            switch configuration.view {
+            case .complete:
+                for field in fields.dropFirst() { // "msg" becomes the record's message
+                    metadata[field.key] = .stringConvertible(field.value)
+                }
+            case .summary:
+                // In this order, not sorted by key like other metadata (see ``InlineFields``).
+                metadata["fields"] = .stringConvertible(InlineFields(Array(fields.dropFirst())))
             }
             logger.info("metrics", metadata: metadata)
         case .lines(_, let format):
             fields.insert(LineField("ts", .string(Timestamp.nowISO8601())), at: 0)
             writer?.write(LineEncoder.encode(fields, format: format))
         }
+    }
+}
+
+/// Fields a ``StructuredLogHandler`` writes in place of the metadata key that holds them, in their
+/// own order (metadata is otherwise written sorted by key). Other log handlers print them as
+/// `key=value` pairs under that key.
+public struct InlineFields: CustomStringConvertible, Sendable {
+    /// The fields, in the order they are written.
+    public let fields: [LineField]
+
+    /// Wraps `fields`.
+    public init(_ fields: [LineField]) { self.fields = fields }
+
+    public var description: String {
+        fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 }
 

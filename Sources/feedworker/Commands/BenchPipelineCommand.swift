@@ -6,6 +6,7 @@ import Logging
 import Articles
 import Pipeline
 import Synchronization
+import Telemetry
 
 /// `feedworker bench pipeline`: the whole worker on an in-process mock cluster, beside the raw
 /// Kafka consume→produce ceiling on the same job messages.
@@ -23,6 +24,13 @@ struct BenchPipelineCommand: AsyncParsableCommand {
              job read until every job is committed-ready and every candidate decided.
         Prints jobs/s, articles/s (candidates through dedupe), clean articles/s, and the worker's
         RSS (current and peak, from /proc/self/status).
+        Latency (feedworker_job_latency): before the saturated run, --low-load-jobs jobs are sent
+        one every --low-load-interval-ms (each document's first sight); p50/p99 from a job read by
+        the extract stage to its candidates acknowledged, and to its clean event acknowledged, are
+        printed for that low load and for the saturated run (jobs queued as fast as they are
+        produced). librdkafka's mock broker holds a Fetch that finds no data for fetch.wait.max.ms
+        (500 ms) even when data arrives meanwhile, which the clean latency includes at low load;
+        --fetch-wait-max-ms lowers it (a real broker answers as soon as data arrives).
         """
     )
 
@@ -38,20 +46,30 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     @Option(name: .long, help: "worker.max_in_flight_jobs.")
     var maxInFlight: Int = 256
 
+    @Option(name: .long, help: "Jobs sent one at a time before the saturated run, for the low-load latency (0: none).")
+    var lowLoadJobs: Int = 40
+
+    @Option(name: .long, help: "Milliseconds between two low-load jobs.")
+    var lowLoadIntervalMs: Int = 50
+
+    @Option(name: .long, help: "fetch.wait.max.ms of the worker's consumers (default: librdkafka's, 500).")
+    var fetchWaitMaxMs: Int?
+
     func run() async throws {
         let root = corpora ?? (ProcessInfo.processInfo.environment["FEEDWORKER_SHARED"].map { $0 + "/corpora" } ?? "../shared/corpora")
         var logger = Logger(label: "feedworker.bench.pipeline")
         logger.logLevel = .error
+        let metrics = MetricsSetup.bootstrap(destination: .lines(.custom { _ in }, .logfmt)).aggregator
         let cluster = try MockKafkaCluster(brokers: 1, logger: logger)
         defer { cluster.shutdown() }
         print("feedworker bench pipeline: mock cluster (1 broker, in-process), \(ProcessInfo.processInfo.activeProcessorCount) cores, passes=\(passes)")
         if workload == "both" || workload == "feeds" {
             let docs = try loadDocuments(root + "/feeds/files")
-            try await measure(name: "feeds", documents: docs, kind: .feed, cluster: cluster, logger: logger)
+            try await measure(name: "feeds", documents: docs, kind: .feed, cluster: cluster, logger: logger, metrics: metrics)
         }
         if workload == "both" || workload == "pages" {
             let docs = try loadDocuments(root + "/html-articles/pages")
-            try await measure(name: "pages", documents: docs, kind: .page, cluster: cluster, logger: logger)
+            try await measure(name: "pages", documents: docs, kind: .page, cluster: cluster, logger: logger, metrics: metrics)
         }
         print(String(format: "  process RSS now %.0f MB, peak %.0f MB", Double(rss("VmRSS:")) / 1024, Double(rss("VmHWM:")) / 1024))
     }
@@ -66,11 +84,12 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     }
 
     private func measure(name: String, documents: [(name: String, bytes: [UInt8])], kind: DocumentKind,
-                         cluster: MockKafkaCluster, logger: Logger) async throws {
+                         cluster: MockKafkaCluster, logger: Logger, metrics: MetricsAggregator) async throws {
         let prefix = "bench-\(name)"
         var config = FeedworkerConfig().namespaced(prefix)
         config.kafka.brokers = cluster.bootstrapServers
         config.kafka.properties = ["log_level": "3", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        if let fetchWaitMaxMs { config.kafka.properties["fetch.wait.max.ms"] = String(fetchWaitMaxMs) }
         config.store.path = NSTemporaryDirectory() + "feedworker-bench-pipeline-\(UUID().uuidString)"
         config.worker.maxInFlightJobs = maxInFlight
         defer { try? FileManager.default.removeItem(atPath: config.store.path) }
@@ -136,6 +155,26 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         while stats.clean.load(ordering: .relaxed) == 0 || stats.dlq.load(ordering: .relaxed) == 0 || stats.jobs.load(ordering: .relaxed) < 2 {
             try await Task.sleep(for: .milliseconds(5))
         }
+        // Low load: one job at a time, spaced, each a first sight (the saturated run's first pass
+        // then finds these documents already published).
+        var lowLoad: (candidates: HistogramSummary?, clean: HistogramSummary?) = (nil, nil)
+        if lowLoadJobs > 0 {
+            _ = metrics.snapshot()
+            let target = stats.jobs.load(ordering: .relaxed) + lowLoadJobs
+            for i in 0..<lowLoadJobs {
+                let d = documents[i % documents.count]
+                let job = FetchJob(jobID: "\(name)-low-\(i)", url: "https://bench.example/\(name)/low/\(i)/\(d.name)", kind: kind,
+                                   body: d.bytes, fetchedAt: Timestamp(secondsSinceEpoch: 1_741_132_800)).encodeJSON()
+                try await producer.enqueue(topic: config.topics.fetchJobs, key: Array("low\(i)".utf8), value: job, partition: Int32(i) % partitions) { _ in }
+                try await Task.sleep(for: .milliseconds(lowLoadIntervalMs))
+            }
+            while stats.jobs.load(ordering: .relaxed) < target
+                    || stats.clean.load(ordering: .relaxed) + stats.duplicates.load(ordering: .relaxed) < stats.candidates.load(ordering: .relaxed) {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            lowLoad = latencies(metrics.snapshot())
+        }
+        _ = metrics.snapshot()
         let before = (jobs: stats.jobs.load(ordering: .relaxed), seen: stats.candidatesSeen.load(ordering: .relaxed),
                       clean: stats.clean.load(ordering: .relaxed), dup: stats.duplicates.load(ordering: .relaxed), dlq: stats.dlq.load(ordering: .relaxed))
         start = clock.now
@@ -153,6 +192,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(2))
         }
         let elapsed = clock.now - start
+        let saturated = latencies(metrics.snapshot())
         peakRSS = max(peakRSS, rss("VmRSS:"))
         stop.stop()
         try await task.value
@@ -170,8 +210,24 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         print(String(format: "  worker articles (candidates deduped)    %9.0f articles/s  [%d articles, %d clean, %d duplicates, %d DLQ]",
                      perSecond(articles, elapsed), articles, clean, stats.duplicates.load(ordering: .relaxed) - before.dup, stats.dlq.load(ordering: .relaxed) - before.dlq))
         print(String(format: "  worker clean articles                   %9.0f clean/s", perSecond(clean, elapsed)))
+        func describe(_ h: HistogramSummary?) -> String {
+            guard let h, h.count > 0 else { return "no samples" }
+            return String(format: "p50 %.1f ms, p99 %.1f ms (%llu)", Double(h.p50) / 1e6, Double(h.p99) / 1e6, h.count)
+        }
+        if lowLoadJobs > 0 {
+            print("  latency, low load (\(lowLoadJobs) jobs, one per \(lowLoadIntervalMs) ms): job read → candidates acked \(describe(lowLoad.candidates)); → clean event acked \(describe(lowLoad.clean))")
+        }
+        print("  latency, saturated: job read → candidates acked \(describe(saturated.candidates)); → clean event acked \(describe(saturated.clean))")
         print(String(format: "  elapsed %.2f s; RSS during run peak %.0f MB", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                      Double(peakRSS) / 1024))
+    }
+
+    /// The interval summaries of `feedworker_job_latency{until=candidates}` and `{until=clean}`.
+    private func latencies(_ snapshot: MetricsSnapshot) -> (candidates: HistogramSummary?, clean: HistogramSummary?) {
+        func find(_ until: String) -> HistogramSummary? {
+            snapshot.histograms.first { $0.key.label == "feedworker_job_latency" && $0.key.dimensions.first?.value == until }?.interval
+        }
+        return (find("candidates"), find("clean"))
     }
 
     /// A `/proc/self/status` field in KiB (0 where unavailable).

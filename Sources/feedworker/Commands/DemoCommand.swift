@@ -32,7 +32,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         LoggingSetup.bootstrap(format: .logfmt, level: LoggingSetup.level(configValue: logLevel) ?? .warning)
         let reporter = MetricsSetup.bootstrap(destination: .lines(.standardOutput, .logfmt),
-                                              configuration: .init(interval: .seconds(3600), includeProcessStats: true))
+                                              configuration: .init(interval: .seconds(3600), includeProcessStats: true,
+                                                                   view: .summary(.worker)))
         let demo = EmbeddedDemo(samplesDirectory: path)
         let outcome: EmbeddedDemo.Outcome
         do {

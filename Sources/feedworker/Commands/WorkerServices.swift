@@ -13,7 +13,8 @@ import Telemetry
 ///    health check = ``WorkerHealth/check()`` (poll loops progressed, stores answer); heartbeat file
 ///    from `[health] file` / `FEEDWORKER_HEALTH_FILE`.
 /// 2. ``MetricsReporter`` — before the worker, so its final line comes after the drain (none when
-///    `[metrics] interval` is 0).
+///    `[metrics] interval` is 0): with `[log] format = "logfmt"` the summary for people
+///    (``MetricsSummary/worker``), with `"json"` every series for machines.
 /// 3. ``PrometheusEndpoint`` — only with `[metrics] prometheus_listen` (and metrics on).
 /// 4. the ``Worker``.
 /// 5. ``SystemdStatusService`` — `READY=1` once groups are joined and stores restored, `STATUS=`.
@@ -32,7 +33,8 @@ struct WorkerServices {
         // `[metrics] interval = "0s"` turns the metrics lines off (no backend: swift-metrics no-ops).
         let reporter: MetricsReporter? = settings.metrics.interval > .zero
             ? MetricsSetup.bootstrap(destination: .logger(Logger(label: "feedworker.metrics")),
-                                     configuration: .init(interval: settings.metrics.interval))
+                                     configuration: .init(interval: settings.metrics.interval,
+                                                          view: format == .json ? .complete : .summary(.worker)))
             : nil
         let notifier = SystemdNotifier()
         let health = WorkerHealth(stallTimeout: max(.seconds(120), settings.worker.shutdownTimeout * 2))

@@ -1,0 +1,81 @@
+import Testing
+@testable import Pipeline
+
+/// The job decoder's fast paths (issue 13): base64 four characters at a time and the JSON string
+/// scan eight bytes at a time must accept and refuse exactly what the byte-by-byte rules do.
+@Suite struct JobDecodingFastPathTests {
+    /// The byte-at-a-time decoder the table-driven one replaced, kept here as the reference.
+    static func referenceDecode(_ input: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        var acc: UInt32 = 0
+        var bits = 0
+        var padding = 0
+        for c in input {
+            let v: UInt32
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a") + 26)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0") + 52)
+            case UInt8(ascii: "+"): v = 62
+            case UInt8(ascii: "/"): v = 63
+            case UInt8(ascii: "="): padding += 1; continue
+            case 0x20, 0x0A, 0x0D, 0x09: continue
+            default: return nil
+            }
+            if padding > 0 { return nil }
+            acc = acc << 6 | v
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+            }
+        }
+        guard padding <= 2, bits < 6 else { return nil }
+        return out
+    }
+
+    @Test func base64RoundTripsEveryLengthAndEveryByte() {
+        var bytes: [UInt8] = []
+        for n in 0..<300 {
+            let encoded = Base64.encode(bytes)
+            #expect(Base64.decode(encoded) == bytes, "length \(n)")
+            bytes.append(UInt8(truncatingIfNeeded: n &* 131 &+ 7))
+        }
+    }
+
+    @Test func base64AgreesWithTheReferenceOnEdgeCases() {
+        let cases = [
+            "", "QQ==", "QQ=", "QQ", "Q", "QUJD", "QUJDRA==", "QUJD RA==", "QU\nJD\r\nRA==", "QUJDRA== ", "QUJDRA===",
+            "QUJD=RA=", "QUJ*", "QUJDRA==QQ==", "====", "QUJDREVGR0g", "QUJDREVGR0hJ\tSktM", "QUJDREVGR0hJSktM\n",
+            "QU JDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=", "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo-", "//79/f7+",
+        ]
+        for c in cases {
+            let input = Array(c.utf8)
+            #expect(Base64.decode(input) == Self.referenceDecode(input), "\(c.debugDescription)")
+        }
+    }
+
+    @Test func jsonStringsWithEscapesAndUTF8AtEveryAlignment() throws {
+        // The special byte lands at each position of an 8-byte word.
+        for prefix in 0..<17 {
+            let filler = String(repeating: "a", count: prefix)
+            for (raw, expected) in [("\\\"", "\""), ("\\\\", "\\"), ("\\n", "\n"), ("é", "é"), ("\\u00e9", "é"), ("😀", "😀")] {
+                let json = #"{"job_id":"\#(filler)\#(raw)\#(filler)z","url":"u"}"#
+                let job = try FetchJob.decode(Array(json.utf8), maxBodyBytes: 1 << 20)
+                #expect(job.jobID == filler + expected + filler + "z", "prefix \(prefix), \(raw)")
+            }
+            // A raw control character or invalid UTF-8 after a long clean run is still refused.
+            for bad: [UInt8] in [[0x01], [0xC3], [0xFF], [0xED, 0xA0, 0x80]] {
+                let json = Array(#"{"job_id":"\#(filler)"#.utf8) + bad + Array(#"x","url":"u"}"#.utf8)
+                #expect(throws: JobError.self) { try FetchJob.decode(json, maxBodyBytes: 1 << 20) }
+            }
+        }
+    }
+
+    @Test func aLongBase64BodyDecodes() throws {
+        let body = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let job = FetchJob(jobID: "j", url: "https://a.example/x", kind: .page, body: body)
+        let decoded = try FetchJob.decode(job.encodeJSON(), maxBodyBytes: 1 << 20)
+        #expect(decoded.body == body)
+    }
+}
