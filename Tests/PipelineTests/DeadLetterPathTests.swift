@@ -100,4 +100,38 @@ private struct GeneratedPageSource: DocumentSource {
         #expect(worker.log.matching("job sent to the DLQ").contains { $0.contains("event_too_large") })
         try await worker.stop()
     }
+
+    /// The broker refusing a produce as `MSG_SIZE_TOO_LARGE` (its limit below the producer's
+    /// `message.max.bytes`): the jobs whose events were in the refused request go to the DLQ as
+    /// `event_too_large`; the worker does not stop and the other jobs are published.
+    @Test func brokerRefusingAnEventAsTooLargeDeadLettersItsJob() async throws {
+        let f = try PipelineFixture(partitions: 1, name: "broker-too-large")
+        defer { f.broker.stop() }
+        let jobs = normalPages(0..<6)
+        try await f.produce(jobs)
+        // The worker's first produce request is refused (the test's producer is done by now).
+        try f.broker.cluster.pushRequestErrors(apiKey: 0, code: 10 /* MSG_SIZE_TOO_LARGE */, count: 1)
+        let worker = ObservedWorker(config: f.config)
+        let done = await f.eventually(timeout: .seconds(90)) {
+            worker.stats.jobs.load(ordering: .relaxed) == 6
+                && worker.stats.candidatesSeen.load(ordering: .relaxed) == worker.stats.candidates.load(ordering: .relaxed)
+                && worker.stats.clean.load(ordering: .relaxed) + worker.stats.duplicates.load(ordering: .relaxed)
+                    == worker.stats.candidatesSeen.load(ordering: .relaxed)
+        }
+        #expect(done, "\(worker.stats.summary); log: \(worker.log.all.suffix(6))")
+        #expect(worker.isRunning, "log: \(worker.log.all.suffix(6))")
+        let dlq = try await f.readAll(f.config.topics.dlq)
+        #expect(!dlq.isEmpty, "the refused job was not dead-lettered: \(worker.stats.summary)")
+        #expect(dlq.allSatisfy { $0.headerText("error.code") == "event_too_large" })
+        #expect(dlq.allSatisfy { $0.headerText("error.message")?.contains("the broker refused") == true })
+        // Every job is either dead-lettered or published.
+        let clean = try await f.readAll(f.config.topics.clean)
+        let candidates = try await f.readAll(f.config.topics.candidates)
+        let produced = Set(candidates.compactMap { $0.headerText("job_id") })
+        let dead = Set(dlq.compactMap { try? FetchJob.decode($0.value ?? [], maxBodyBytes: 1 << 24).jobID })
+        #expect(produced.union(dead) == Set((0..<6).map { "ok-\($0)" }))
+        #expect(Set(clean.map(\.keyText)).count == clean.count)
+        print("broker MSG_SIZE_TOO_LARGE: \(dlq.count) job(s) dead-lettered, \(produced.count) produced; \(worker.stats.summary)")
+        try await worker.stop()
+    }
 }

@@ -358,6 +358,7 @@ actor DedupeCore {
             // Revoked meanwhile: the store is closed and no longer ours, nothing to report.
             guard owned[p]?.generation == newGeneration else { return }
             owned[p]?.state = .failed
+            owned[p]?.store.abandon()
             logger.critical("DEDUPE STORE REBUILD FAILED: partition \(p): \(error); the worker stops and the next owner redoes its candidates",
                             metadata: ["partition": "\(p)"])
             throw error
