@@ -55,7 +55,10 @@ import TestSupport
         #expect(paths.allSatisfy { FileManager.default.fileExists(atPath: $0) })
 
         try fault(paths)
-        let noticed = await f.eventually(timeout: .seconds(30)) { worker.stats.storeRebuilds.load(ordering: .relaxed) >= Int(f.partitions) }
+        let noticed = await f.eventually(timeout: .seconds(30)) {
+            worker.stats.storeRebuilds.load(ordering: .relaxed) >= Int(f.partitions)
+                && worker.log.matching("DEDUPE STORE BROKEN").count >= Int(f.partitions)
+        }
         #expect(noticed, "the broken stores were not rebuilt: \(worker.stats.summary)")
         let broken = worker.log.matching("DEDUPE STORE BROKEN")
         #expect(broken.count >= Int(f.partitions), "log: \(worker.log.all.suffix(10))")

@@ -340,14 +340,14 @@ actor DedupeCore {
         owned[p]?.state = .rebuilding
         owned[p]?.generation += 1
         let newGeneration = generation + 1
-        stats.storeRebuilds.add(1, ordering: .relaxed)
-        metrics.storeRebuilds.increment()
         entry.store.abandon()
         // Kept for a post-mortem (one slot per partition); a deleted file leaves nothing to move.
         let aside = DedupeStore.moveAside(directory: config.store.path, name: config.topics.candidates, partition: p)
         logger.error("DEDUPE STORE BROKEN: partition \(p): \(error.message); rebuilding it from \(config.topics.clean) before any more decisions",
                      metadata: ["partition": "\(p)", "store": "\(error.path)", "operation": "\(error.operation)",
                                 "moved_aside": "\(aside ?? "no file")"])
+        stats.storeRebuilds.add(1, ordering: .relaxed)
+        metrics.storeRebuilds.increment()
         do {
             let fresh = try DedupeStore(directory: config.store.path, name: config.topics.candidates, partition: p,
                                         batchSize: config.store.batchSize)
@@ -415,11 +415,11 @@ actor DedupeCore {
             } catch let error as DedupeError where error.isStoreBroken && attempt == 1 {
                 opened?.abandon()
                 let aside = DedupeStore.moveAside(directory: config.store.path, name: config.topics.candidates, partition: p)
-                stats.storeRebuilds.add(1, ordering: .relaxed)
-                metrics.storeRebuilds.increment()
                 logger.error("DEDUPE STORE BROKEN: partition \(p): \(error.message); rebuilding it from \(config.topics.clean)",
                              metadata: ["partition": "\(p)", "store": "\(error.path)", "operation": "\(error.operation)",
                                         "moved_aside": "\(aside ?? "no")"])
+                stats.storeRebuilds.add(1, ordering: .relaxed)
+                metrics.storeRebuilds.increment()
             } catch {
                 opened?.abandon()
                 throw error
