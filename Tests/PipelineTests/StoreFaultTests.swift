@@ -213,6 +213,7 @@ struct StoreFullDiskTests {
         #expect(partial.count < jobs.hashes.count, "the limit was reached before the work was done")
 
         let next = try WorkerProcess(config: config, name: "next")
+        defer { if next.process.isRunning { next.signal(SIGKILL) } } // no worker left behind if a check throws
         let complete = try await f.eventually(timeout: .seconds(150)) {
             Set(try await f.readAll(f.config.topics.clean).map(\.keyText)).count >= jobs.hashes.count
         }
