@@ -18,4 +18,19 @@ public struct DedupeError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "dedupe store \(path): \(operation): \(message)" }
+
+    /// The operation name of a failed ``DedupeStore/fileProblem()`` check.
+    public static let fileCheck = "file check"
+
+    /// The disk (or the file-size limit) is full: writing fails, and rebuilding the store would
+    /// not help (it writes more).
+    public var isDiskFull: Bool { underlying?.isDiskFull ?? false }
+
+    /// The store's file is unusable (corrupt, not a database, deleted or replaced, I/O error)
+    /// but the disk is not full: the store should be moved aside and rebuilt from the changelog.
+    public var isStoreBroken: Bool {
+        if operation == Self.fileCheck { return true }
+        guard let underlying else { return false }
+        return underlying.isFileBroken && !underlying.isDiskFull
+    }
 }

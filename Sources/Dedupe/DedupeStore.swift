@@ -1,5 +1,8 @@
 import Foundation
 import Storage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The set of content hashes already published for one partition of `articles.candidates`
 /// (= the same partition of `articles.clean`), kept in one SQLite file.
@@ -43,6 +46,14 @@ public final class DedupeStore {
     private let batchSize: Int
     private var pendingWrites = 0
     private var inTransaction = false
+    private var closed = false
+    /// The first failed write (insert or commit). SQLite may have rolled the open batch back, so
+    /// neither the store's content nor its applied offset can be trusted any more: every later
+    /// operation throws this error, and nothing more is committed (a commit of the applied
+    /// offset after a rolled-back batch would make the next restore skip published hashes).
+    public private(set) var writeFailure: DedupeError?
+    /// The file's device and inode when opened, to notice it being deleted or replaced.
+    private var fileIdentity: (device: UInt64, inode: UInt64)?
 
     /// Opens (creating if needed) the store of `partition` in `directory`.
     /// - Parameters:
@@ -78,6 +89,8 @@ public final class DedupeStore {
         } catch {
             throw DedupeError(path: path, operation: "open", underlying: error)
         }
+        var info = stat()
+        if stat(path, &info) == 0 { fileIdentity = (UInt64(info.st_dev), UInt64(info.st_ino)) }
     }
 
     deinit { close() }
@@ -94,6 +107,57 @@ public final class DedupeStore {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: base + suffix) }
     }
 
+    /// Moves the store file of `partition` aside as `<file>.broken` (its WAL as `<file>.broken-wal`,
+    /// replacing an older pair) so a fresh store can be created in its place; the shared-memory
+    /// index is deleted. A file that cannot be renamed is deleted. The store must be closed.
+    /// Returns the new path of the moved file, or nil if there was none.
+    @discardableResult
+    public static func moveAside(directory: String, name: String, partition: Int32) -> String? {
+        let base = path(directory: directory, name: name, partition: partition)
+        var moved: String?
+        for (suffix, asideSuffix) in [("", ".broken"), ("-wal", ".broken-wal")] {
+            let from = base + suffix, to = base + asideSuffix
+            guard access(from, F_OK) == 0 else { continue }
+            unlink(to)
+            if rename(from, to) == 0 {
+                if suffix.isEmpty { moved = to }
+            } else {
+                unlink(from)
+            }
+        }
+        unlink(base + "-shm")
+        return moved
+    }
+
+    /// Checks that the file this store has open is still the store's file: not deleted or
+    /// replaced (same device and inode, at least one link) and still starting with SQLite's
+    /// header. Cheap (a `stat`, a 16-byte read): the worker runs it every few seconds, because
+    /// SQLite itself notices a deleted file only at its next write and overwritten pages only when
+    /// it next reads them from disk. Nil when all is well, else what is wrong.
+    public func fileProblem() -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            return errno == ENOENT ? "the store file was deleted" : "the store file cannot be examined: \(String(cString: strerror(errno)))"
+        }
+        if let id = fileIdentity, id.device != UInt64(info.st_dev) || id.inode != UInt64(info.st_ino) {
+            return "the store file was deleted or replaced (inode \(id.inode) → \(info.st_ino))"
+        }
+        if info.st_nlink == 0 { return "the store file was deleted" }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return "the store file cannot be opened: \(String(cString: strerror(errno)))" }
+        defer { Glibc.close(fd) }
+        var header = [UInt8](repeating: 0, count: 16)
+        let n = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, 0) }
+        if n == 0 && info.st_size == 0 { return nil } // nothing written yet
+        if n != 16 || header != Self.sqliteMagic {
+            return "the store file's header was overwritten: it is no longer an SQLite database (\(n) header bytes read)"
+        }
+        return nil
+    }
+
+    /// "SQLite format 3\0", the first 16 bytes of every SQLite database file.
+    private static let sqliteMagic: [UInt8] = Array("SQLite format 3".utf8) + [0]
+
     /// True when `hash` was never recorded: the caller may publish it.
     public func firstSight(_ hash: ContentHash) throws(DedupeError) -> Bool {
         try !contains(hash)
@@ -101,6 +165,7 @@ public final class DedupeStore {
 
     /// True when `hash` was recorded (including in the uncommitted batch).
     public func contains(_ hash: ContentHash) throws(DedupeError) -> Bool {
+        try checkOpen("lookup")
         do throws(SQLiteError) {
             defer { lookup.reset() }
             try lookup.bind(1, blob: hash.bytes)
@@ -114,6 +179,7 @@ public final class DedupeStore {
     /// and advances ``appliedOffset`` past `cleanOffset`. Recording a known hash again only
     /// advances the offset. Committed with the batch.
     public func record(_ hash: ContentHash, eventTime: Int64, cleanOffset: Int64) throws(DedupeError) {
+        try checkOpen("insert")
         do throws(SQLiteError) {
             try beginIfNeeded()
             defer { insert.reset() }
@@ -122,7 +188,7 @@ public final class DedupeStore {
             try insert.bind(3, cleanOffset)
             try insert.step()
         } catch {
-            throw DedupeError(path: path, operation: "insert", underlying: error)
+            throw writeFailed(DedupeError(path: path, operation: "insert", underlying: error))
         }
         recordedCount += 1
         advance(to: cleanOffset + 1)
@@ -138,6 +204,7 @@ public final class DedupeStore {
 
     /// Commits the open batch and the applied offset.
     public func flush() throws(DedupeError) {
+        try checkOpen("commit")
         do throws(SQLiteError) {
             try beginIfNeeded()
             defer { saveOffset.reset() }
@@ -147,7 +214,7 @@ public final class DedupeStore {
             inTransaction = false
             pendingWrites = 0
         } catch {
-            throw DedupeError(path: path, operation: "commit", underlying: error)
+            throw writeFailed(DedupeError(path: path, operation: "commit", underlying: error))
         }
     }
 
@@ -162,12 +229,13 @@ public final class DedupeStore {
             try delete.step()
             return database.changes
         } catch {
-            throw DedupeError(path: path, operation: "purge", underlying: error)
+            throw writeFailed(DedupeError(path: path, operation: "purge", underlying: error))
         }
     }
 
     /// Number of hashes held (a full count: for metrics and tests, not the hot path).
     public func count() throws(DedupeError) -> Int {
+        try checkOpen("count")
         do throws(SQLiteError) {
             let s = try database.prepare("SELECT count(*) FROM seen")
             _ = try s.step()
@@ -177,10 +245,48 @@ public final class DedupeStore {
         }
     }
 
-    /// Commits what is pending (best effort) and closes the file. Idempotent.
+    /// Commits what is pending (best effort, unless a write failed) and closes the file.
+    /// Idempotent; the store throws on any use afterwards.
     public func close() {
-        if inTransaction { try? flush() }
+        if closed { return }
+        if inTransaction && writeFailure == nil { try? flush() }
+        closeConnection()
+    }
+
+    /// Closes the file without committing the open batch (a store whose file is broken: its
+    /// content is no longer trusted and is rebuilt from the changelog). Idempotent.
+    public func abandon() {
+        if closed { return }
+        inTransaction = false
+        pendingWrites = 0
+        closeConnection()
+    }
+
+    /// Finalizes the statements, then closes the connection at once: a connection left open
+    /// (SQLite defers the close while statements live) would, when it finally closed, delete
+    /// `<file>-wal` by name, which by then may belong to a new store at the same path.
+    private func closeConnection() {
+        closed = true
+        lookup.finalize()
+        insert.finalize()
+        saveOffset.finalize()
         database.close()
+    }
+
+    private func checkOpen(_ operation: String) throws(DedupeError) {
+        if let writeFailure { throw writeFailure }
+        if closed { throw DedupeError(path: path, operation: operation, message: "the store is closed") }
+    }
+
+    /// Records the first failed write and rolls the open batch back (whatever SQLite already did).
+    private func writeFailed(_ error: DedupeError) -> DedupeError {
+        if writeFailure == nil { writeFailure = error }
+        if inTransaction {
+            try? database.execute("ROLLBACK")
+            inTransaction = false
+            pendingWrites = 0
+        }
+        return error
     }
 
     private func beginIfNeeded() throws(SQLiteError) {

@@ -95,6 +95,10 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
                    message: message)
     }
 
+    /// True when a message was refused for its size (`MSG_SIZE_TOO_LARGE`: by librdkafka against
+    /// `message.max.bytes` before sending, or by the broker against the topic's limit).
+    public var isMessageTooLarge: Bool { hasCode(RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) }
+
     /// True when this is librdkafka code `code`.
     public func hasCode(_ code: rd_kafka_resp_err_t) -> Bool { kind == .librdkafka && self.code == code.rawValue }
 

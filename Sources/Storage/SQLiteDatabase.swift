@@ -31,8 +31,9 @@ public final class SQLiteDatabase {
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let systemErrno = db.map { sqlite3_system_errno($0) } ?? 0
             sqlite3_close_v2(db)
-            throw SQLiteError(code: rc, message: message, context: "open \(path)")
+            throw SQLiteError(code: rc, message: message, context: "open \(path)", systemErrno: systemErrno)
         }
         handle = db
         sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
@@ -63,7 +64,8 @@ public final class SQLiteDatabase {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(db))
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: rc, message: message, context: "execute \(sql.prefix(80))")
+            throw SQLiteError(code: rc, message: message, context: "execute \(sql.prefix(80))",
+                              systemErrno: sqlite3_system_errno(db), diskFullReason: diskFullReason(rc))
         }
     }
 
@@ -95,7 +97,15 @@ public final class SQLiteDatabase {
     public var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
 
     func lastError(_ code: Int32, context: String) -> SQLiteError {
-        SQLiteError(code: code, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed", context: context)
+        SQLiteError(code: code, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed", context: context,
+                    systemErrno: handle.map { sqlite3_system_errno($0) } ?? 0, diskFullReason: diskFullReason(code))
+    }
+
+    /// After an I/O or full error, why there is no room to write (nil otherwise, or when there is room).
+    private func diskFullReason(_ code: Int32) -> String? {
+        let primary = code & 0xff
+        guard primary == SQLITE_IOERR || primary == SQLITE_FULL, path != ":memory:" else { return nil }
+        return DiskSpace.fullReason(forDatabaseAt: path)
     }
 
     private func connection(for sql: String) throws(SQLiteError) -> OpaquePointer {

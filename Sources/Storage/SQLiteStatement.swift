@@ -11,6 +11,7 @@ public final class SQLiteStatement {
     public let sql: String
     private let handle: OpaquePointer
     private let database: SQLiteDatabase
+    private var finalized = false
 
     init(handle: OpaquePointer, database: SQLiteDatabase, sql: String) {
         self.handle = handle
@@ -18,7 +19,17 @@ public final class SQLiteStatement {
         self.sql = sql
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit { if !finalized { sqlite3_finalize(handle) } }
+
+    /// Finalizes the statement now (instead of on deinit), so that closing its database closes
+    /// the connection at once rather than leaving it open until the statement is released. The
+    /// statement must not be used afterwards. Idempotent.
+    public func finalize() {
+        if !finalized {
+            finalized = true
+            sqlite3_finalize(handle)
+        }
+    }
 
     /// Clears bindings and rewinds, ready for the next execution.
     public func reset() {

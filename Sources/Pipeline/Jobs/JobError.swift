@@ -39,6 +39,9 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
         case badFeed = "bad_feed"
         /// The document could not be parsed into articles for another reason.
         case unparseable = "unparseable"
+        /// An article event of the job is larger than the producer accepts (`message.max.bytes`,
+        /// or the broker refused it as too large): the job goes to the DLQ whole.
+        case eventTooLarge = "event_too_large"
         /// A candidate message (dedupe stage) whose key is not a content hash.
         case badCandidate = "bad_candidate"
     }

@@ -85,7 +85,8 @@ public final class DedupeStage: Sendable {
             group.addTask {
                 for await delivery in self.deliveries {
                     do { try await self.core.delivered(delivery) } catch {
-                        self.logger.critical("clean produce failed; stopping (the candidate will be redone)", metadata: ["error": "\(error)"])
+                        let what = error is KafkaError ? "clean produce failed" : "clean event could not be recorded in the dedupe store"
+                        self.logger.critical("\(what); stopping (the candidate will be redone)", metadata: ["error": "\(error)"])
                         stop.stop()
                         throw error
                     }
@@ -97,13 +98,19 @@ public final class DedupeStage: Sendable {
                 var nextFlush = clock.now + .seconds(2)
                 while !stop.isStopped {
                     try? await Task.sleep(for: .milliseconds(250))
-                    if clock.now >= nextFlush {
-                        await self.core.flushStores()
-                        nextFlush = clock.now + .seconds(2)
-                    }
-                    if clock.now >= next && !stop.isStopped {
-                        await self.core.purge()
-                        next = clock.now + self.config.store.purgeInterval
+                    do {
+                        if clock.now >= nextFlush {
+                            try await self.core.checkAndFlushStores()
+                            nextFlush = clock.now + .seconds(2)
+                        }
+                        if clock.now >= next && !stop.isStopped {
+                            try await self.core.purge()
+                            next = clock.now + self.config.store.purgeInterval
+                        }
+                    } catch {
+                        self.logger.critical("dedupe store unusable; stopping (its candidates will be redone)", metadata: ["error": "\(error)"])
+                        stop.stop()
+                        throw error
                     }
                 }
             }
@@ -155,11 +162,30 @@ struct CleanDelivery: Sendable {
 }
 
 /// The dedupe stage's state: stores, in-flight hashes and offsets per owned partition.
+///
+/// Store faults (see Pipeline/README.md, "Faults"): a store whose file is found broken — an
+/// SQLite error saying so (corrupt, not a database, I/O error, file moved or deleted), or the
+/// periodic ``DedupeStore/fileProblem()`` check — is closed without committing, moved aside and
+/// rebuilt from the changelog before the partition makes another decision. A full disk is not
+/// rebuilt (that writes more): the partition stops deciding and the error stops the worker.
+/// Either way no candidate is published without a store that holds every published hash.
 actor DedupeCore {
+    private enum StoreState {
+        /// Decisions may use the store.
+        case ready
+        /// Being rebuilt from the changelog: decisions wait.
+        case rebuilding
+        /// Unusable for good (full disk, failed rebuild): no more decisions; the stage is stopping.
+        case failed
+    }
+
     private struct Owned {
         var store: DedupeStore
         var offsets = PartitionOffsets()
         var pending: Set<ContentHash> = []
+        var state = StoreState.ready
+        /// Bumped by each rebuild, so failures seen on an older store do not rebuild twice.
+        var generation = 0
     }
 
     private let config: FeedworkerConfig
@@ -172,6 +198,8 @@ actor DedupeCore {
     private let deliveries: AsyncStream<CleanDelivery>.Continuation
     private var owned: [Int32: Owned] = [:]
     private var stopping = false
+    /// Whether a restore is using `restoreConsumer` (assignment and rebuilds take turns).
+    private var restoreBusy = false
 
     init(config: FeedworkerConfig, consumer: KafkaConsumer, restoreConsumer: KafkaConsumer, producer: KafkaProducer,
          stats: PipelineStats, logger: Logger, deliveries: AsyncStream<CleanDelivery>.Continuation) {
@@ -203,16 +231,17 @@ actor DedupeCore {
             finish(partition: message.partition, offset: message.offset)
             return
         }
-        let seen = try entry.pending.contains(hash) || !entry.store.firstSight(hash)
+        owned[message.partition] = entry
+        // Nil: the partition was revoked, or its store failed for good (the stage is stopping):
+        // the candidate is left undecided and uncommitted, for the next owner.
+        guard let seen = try await seen(hash, partition: message.partition) else { return }
         if seen {
-            owned[message.partition] = entry
             stats.duplicates.add(1, ordering: .relaxed)
             metrics.duplicates.increment()
             finish(partition: message.partition, offset: message.offset)
             return
         }
-        entry.pending.insert(hash)
-        owned[message.partition] = entry
+        owned[message.partition]?.pending.insert(hash)
         let partition = message.partition
         let offset = message.offset
         let sink = deliveries
@@ -225,27 +254,126 @@ actor DedupeCore {
         }
     }
 
-    func delivered(_ delivery: CleanDelivery) throws {
+    /// Whether `hash` was published (in the store, or in flight) for partition p; waits while p's
+    /// store is rebuilt. A store error rebuilds the store (broken file) and asks again, or is
+    /// thrown (full disk, a second failure). Nil when p is no longer owned or its store failed.
+    private func seen(_ hash: ContentHash, partition p: Int32) async throws -> Bool? {
+        var rebuilt = false
+        while true {
+            guard await storeReady(p), let entry = owned[p] else { return nil }
+            if entry.pending.contains(hash) { return true }
+            do throws(DedupeError) {
+                return try !entry.store.firstSight(hash)
+            } catch {
+                if rebuilt { throw markFailed(p, error) }
+                try await storeFailed(p, error, generation: entry.generation)
+                rebuilt = true
+            }
+        }
+    }
+
+    func delivered(_ delivery: CleanDelivery) async throws {
         let report: DeliveryReport
         switch delivery.result {
         case .success(let r): report = r
         case .failure(let e): throw e
         }
-        guard var entry = owned[delivery.partition] else {
+        let p = delivery.partition
+        guard owned[p] != nil else {
             // Revoked while in flight (lost partition): the event is in the topic, the next
             // owner's restore records it.
             return
         }
-        let eventTime = (report.timestamp ?? Int64(Date().timeIntervalSince1970 * 1000)) / 1000
-        try entry.store.record(delivery.hash, eventTime: eventTime, cleanOffset: report.offset)
-        entry.pending.remove(delivery.hash)
-        owned[delivery.partition] = entry
         stats.clean.add(1, ordering: .relaxed)
         metrics.clean.increment()
+        let eventTime = (report.timestamp ?? Int64(Date().timeIntervalSince1970 * 1000)) / 1000
+        var rebuilt = false
+        while true {
+            guard await storeReady(p), let entry = owned[p] else {
+                // The store failed for good (the stage is stopping) or p was revoked: the event is
+                // in the topic; its candidate stays uncommitted and the next restore records it.
+                owned[p]?.pending.remove(delivery.hash)
+                return
+            }
+            do throws(DedupeError) {
+                try entry.store.record(delivery.hash, eventTime: eventTime, cleanOffset: report.offset)
+                break
+            } catch {
+                if rebuilt { throw markFailed(p, error) }
+                // A rebuild reads the changelog up to its high watermark, which includes this
+                // acknowledged event; recording it again afterwards is harmless.
+                try await storeFailed(p, error, generation: entry.generation)
+                rebuilt = true
+            }
+        }
+        owned[p]?.pending.remove(delivery.hash)
         if let consumedAt = delivery.jobConsumedAt {
             metrics.cleanLatency.recordNanoseconds(max(0, JobClock.wallMicroseconds() - consumedAt) * 1000)
         }
-        finish(partition: delivery.partition, offset: delivery.candidateOffset)
+        finish(partition: p, offset: delivery.candidateOffset)
+    }
+
+    // MARK: Store faults
+
+    /// Waits while p's store is being rebuilt; false when p is not owned or its store failed.
+    private func storeReady(_ p: Int32) async -> Bool {
+        while let entry = owned[p] {
+            switch entry.state {
+            case .ready: return true
+            case .failed: return false
+            case .rebuilding: try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return false
+    }
+
+    /// Marks p's store unusable for good (no more decisions for p) and returns `error` to throw.
+    private func markFailed(_ p: Int32, _ error: DedupeError) -> DedupeError {
+        owned[p]?.state = .failed
+        owned[p]?.store.abandon() // nothing more is committed to a store that failed
+        let reason = error.isDiskFull ? "the disk is full (\(error.underlying?.diskFullReason ?? "SQLITE_FULL"))" : "the store failed again after a rebuild"
+        logger.critical("DEDUPE STORE UNUSABLE: partition \(p): \(reason); no candidate of this partition is decided without its store, the worker stops and the next owner redoes them",
+                        metadata: ["partition": "\(p)", "store": "\(error.path)", "error": "\(error.message)"])
+        return error
+    }
+
+    /// Handles a failed operation on p's store (generation `generation`): a broken file is moved
+    /// aside and the store rebuilt from the changelog (once, however many callers saw the
+    /// failure); any other failure (full disk, busy) marks p failed and is thrown.
+    private func storeFailed(_ p: Int32, _ error: DedupeError, generation: Int) async throws {
+        guard let entry = owned[p] else { return }
+        if entry.generation != generation || entry.state == .rebuilding { return } // rebuilt, or being rebuilt
+        if entry.state == .failed { throw error }
+        guard error.isStoreBroken else { throw markFailed(p, error) }
+        owned[p]?.state = .rebuilding
+        owned[p]?.generation += 1
+        let newGeneration = generation + 1
+        entry.store.abandon()
+        // Kept for a post-mortem (one slot per partition); a deleted file leaves nothing to move.
+        let aside = DedupeStore.moveAside(directory: config.store.path, name: config.topics.candidates, partition: p)
+        logger.error("DEDUPE STORE BROKEN: partition \(p): \(error.message); rebuilding it from \(config.topics.clean) before any more decisions",
+                     metadata: ["partition": "\(p)", "store": "\(error.path)", "operation": "\(error.operation)",
+                                "moved_aside": "\(aside ?? "no file")"])
+        stats.storeRebuilds.add(1, ordering: .relaxed)
+        metrics.storeRebuilds.increment()
+        do {
+            let fresh = try DedupeStore(directory: config.store.path, name: config.topics.candidates, partition: p,
+                                        batchSize: config.store.batchSize)
+            guard owned[p]?.generation == newGeneration else { fresh.close(); return }
+            owned[p]?.store = fresh
+            try await restore(fresh, partition: p)
+        } catch {
+            // Revoked meanwhile: the store is closed and no longer ours, nothing to report.
+            guard owned[p]?.generation == newGeneration else { return }
+            owned[p]?.state = .failed
+            owned[p]?.store.abandon()
+            logger.critical("DEDUPE STORE REBUILD FAILED: partition \(p): \(error); the worker stops and the next owner redoes its candidates",
+                            metadata: ["partition": "\(p)"])
+            throw error
+        }
+        guard owned[p]?.generation == newGeneration else { return }
+        owned[p]?.state = .ready
+        logger.notice("dedupe store rebuilt", metadata: ["partition": "\(p)", "store": "\(error.path)"])
     }
 
     private func finish(partition: Int32, offset: Int64) {
@@ -259,22 +387,60 @@ actor DedupeCore {
         }
     }
 
-    private var inFlight: Int { owned.values.reduce(0) { $0 + $1.pending.count } }
+    /// Clean events in flight, not counting partitions whose store failed (their deliveries are
+    /// no longer awaited: the candidates stay uncommitted for the next owner).
+    private var inFlight: Int { owned.values.reduce(0) { $0 + ($1.state == .failed ? 0 : $1.pending.count) } }
+
+    /// Whether partition p has no clean event in flight that is still awaited.
+    private func drained(_ p: Int32) -> Bool {
+        guard let entry = owned[p] else { return true }
+        return entry.pending.isEmpty || entry.state == .failed
+    }
 
     // MARK: Assignment and restore
 
     func assigned(_ partitions: [Int32]) async throws {
         for p in partitions.sorted() where owned[p] == nil {
-            let store = try DedupeStore(directory: config.store.path, name: config.topics.candidates, partition: p,
-                                        batchSize: config.store.batchSize)
-            try await restore(store, partition: p)
-            owned[p] = Owned(store: store)
+            owned[p] = Owned(store: try await openAndRestore(p))
         }
         metrics.dedupePartitions.record(owned.count)
     }
 
+    /// Opens p's store and restores it. A store found broken (it does not open, or fails during
+    /// the restore) is moved aside and rebuilt from offset 0 once; a second failure, or a full
+    /// disk, is thrown.
+    private func openAndRestore(_ p: Int32) async throws -> DedupeStore {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var opened: DedupeStore?
+            do {
+                let store = try DedupeStore(directory: config.store.path, name: config.topics.candidates, partition: p,
+                                            batchSize: config.store.batchSize)
+                opened = store
+                try await restore(store, partition: p)
+                return store
+            } catch let error as DedupeError where error.isStoreBroken && attempt == 1 {
+                opened?.abandon()
+                let aside = DedupeStore.moveAside(directory: config.store.path, name: config.topics.candidates, partition: p)
+                logger.error("DEDUPE STORE BROKEN: partition \(p): \(error.message); rebuilding it from \(config.topics.clean)",
+                             metadata: ["partition": "\(p)", "store": "\(error.path)", "operation": "\(error.operation)",
+                                        "moved_aside": "\(aside ?? "no")"])
+                stats.storeRebuilds.add(1, ordering: .relaxed)
+                metrics.storeRebuilds.increment()
+            } catch {
+                opened?.abandon()
+                throw error
+            }
+        }
+    }
+
     /// Applies clean partition p from the store's applied offset up to the high watermark.
     private func restore(_ store: DedupeStore, partition p: Int32) async throws {
+        // Assignment and rebuilds share the restore consumer: one restore at a time.
+        while restoreBusy { try? await Task.sleep(for: .milliseconds(10)) }
+        restoreBusy = true
+        defer { restoreBusy = false }
         let topic = config.topics.clean
         let started = ContinuousClock.now
         let marks = try await restoreConsumer.watermarks(topic: topic, partition: p)
@@ -337,7 +503,7 @@ actor DedupeCore {
     func revoked(_ revocation: PartitionRevocation) async {
         let ids = revocation.partitions.map(\.partition)
         if !revocation.lost {
-            _ = await waitUntil(timeout: config.worker.shutdownTimeout) { ids.allSatisfy { (owned[$0]?.pending.isEmpty ?? true) } }
+            _ = await waitUntil(timeout: config.worker.shutdownTimeout) { ids.allSatisfy { drained($0) } }
             for id in ids { flushStore(id) }
             do { try await consumer.commit() } catch { logger.warning("commit on revoke failed", metadata: ["error": "\(error)"]) }
         }
@@ -352,22 +518,35 @@ actor DedupeCore {
 
     // MARK: Maintenance and shutdown
 
-    func purge() {
+    func purge() async throws {
         let cutoff = Int64(Date().timeIntervalSince1970) - Int64(config.store.retentionDays) * 86_400
-        for (p, entry) in owned {
-            do {
+        for p in owned.keys.sorted() {
+            guard let entry = owned[p], entry.state == .ready else { continue }
+            do throws(DedupeError) {
                 let removed = try entry.store.purge(olderThan: cutoff)
                 if removed > 0 { logger.info("dedupe store purged", metadata: ["partition": "\(p)", "removed": "\(removed)"]) }
             } catch {
-                logger.warning("purge failed", metadata: ["error": "\(error)"])
+                logger.warning("purge failed", metadata: ["partition": "\(p)", "error": "\(error)"])
+                try await storeFailed(p, error, generation: entry.generation)
             }
         }
     }
 
-    /// Commits the stores' open batches (so a quiet worker's store does not lag far behind).
-    func flushStores() {
-        for (p, entry) in owned {
-            do { try entry.store.flush() } catch { logger.warning("store flush failed", metadata: ["partition": "\(p)", "error": "\(error)"]) }
+    /// Every few seconds: checks that each store's file is still there and still an SQLite file
+    /// (SQLite notices a deleted file only at its next write, overwritten pages only when it next
+    /// reads them from disk), then commits the open batches (so a quiet worker's store does not lag
+    /// far behind). A broken store is rebuilt; a full disk is thrown (the stage stops).
+    func checkAndFlushStores() async throws {
+        for p in owned.keys.sorted() {
+            guard let entry = owned[p], entry.state == .ready else { continue }
+            do throws(DedupeError) {
+                if let problem = entry.store.fileProblem() {
+                    throw DedupeError(path: entry.store.path, operation: DedupeError.fileCheck, message: problem)
+                }
+                try entry.store.flush()
+            } catch {
+                try await storeFailed(p, error, generation: entry.generation)
+            }
         }
     }
 

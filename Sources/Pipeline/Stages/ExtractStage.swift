@@ -50,6 +50,8 @@ public final class ExtractStage: Sendable {
     private let metrics = PipelineMetrics()
     private let state = Mutex(State())
     private let health: WorkerHealth?
+    /// The producer's `message.max.bytes`: a job with a larger event goes to the DLQ.
+    private let sizeLimit: MessageSizeLimit
 
     /// Default `queued.max.messages.kbytes` of the job consumer (64 MB), unless `[kafka.properties]` sets it.
     static let prefetchKilobytes = "65536"
@@ -69,6 +71,7 @@ public final class ExtractStage: Sendable {
         self.extractor = extractor
         self.stats = stats
         self.logger = logger
+        sizeLimit = MessageSizeLimit(properties: config.kafkaProperties(clientSuffix: "producer"))
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: topic == nil ? "extract" : "extract-retry"))
         props["group.id"] = group
         if !config.kafka.groupInstanceID.isEmpty { props["group.instance.id"] = config.kafka.groupInstanceID }
@@ -162,11 +165,26 @@ public final class ExtractStage: Sendable {
         case .retry(let job, let jobError):
             try await retry(message, job, jobError, stop: stop)
         case .candidates(let candidates, let job, let document):
+            if let (index, size) = sizeLimit.firstOversized(candidates) {
+                let error = JobError(.eventTooLarge, "article event \(index + 1) of \(candidates.count) is \(size) bytes, over the producer's message.max.bytes of \(sizeLimit.maxMessageBytes); no event of the job was produced",
+                                     stage: "produce")
+                try await deadLetter(message, error, stop: stop)
+                break
+            }
             let consumedHeader = consumed.header
             let messages = candidates.map { (key: Optional($0.hash.hexBytes), value: Optional($0.value), headers: $0.headers + [consumedHeader],
                                              partition: Int32?.none) }
             do {
                 _ = try await producer.sendAll(topic: config.topics.candidates, messages)
+            } catch where error.isMessageTooLarge {
+                // Refused for its size after the check above: by the broker, whose limit for the
+                // topic is below message.max.bytes. A permanent error of this job's events, not of
+                // the worker: the job goes to the DLQ (events of it already acknowledged stay, and
+                // dedupe absorbs them if the job is replayed).
+                let jobError = JobError(.eventTooLarge, "the broker refused an article event as too large (\(error.message)); set message.max.bytes to \(config.topics.candidates)'s max.message.bytes",
+                                        stage: "produce")
+                try await deadLetter(message, jobError, stop: stop)
+                break
             } catch {
                 logger.critical("candidate produce failed; stopping (the job will be redone)",
                                 metadata: ["error": "\(error)", "job_offset": "\(message.partition)@\(message.offset)"])

@@ -25,6 +25,7 @@ struct PipelineMetrics: Sendable {
     let duplicates = Counter(label: "feedworker_duplicates_total")
     let restored = Counter(label: "feedworker_restored_total")
     let changelogGaps = Counter(label: "feedworker_changelog_gaps_total")
+    let storeRebuilds = Counter(label: "feedworker_store_rebuilds_total")
     let inFlight = Gauge(label: "feedworker_in_flight_jobs")
     let extractPartitions = Gauge(label: "feedworker_owned_partitions", dimensions: [("stage", "extract")])
     let dedupePartitions = Gauge(label: "feedworker_owned_partitions", dimensions: [("stage", "dedupe")])

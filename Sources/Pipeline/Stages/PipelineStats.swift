@@ -25,6 +25,8 @@ public final class PipelineStats: Sendable {
     public let restored = Atomic<Int>(0)
     /// Restores that found the changelog truncated past the store's applied offset.
     public let changelogGaps = Atomic<Int>(0)
+    /// Dedupe stores found broken (corrupt, deleted, unreadable) and rebuilt from the changelog.
+    public let storeRebuilds = Atomic<Int>(0)
     /// Messages skipped because the consumer delivered an offset again after a rewind
     /// (a librdkafka pause/resume quirk); each had already been handled in this assignment.
     public let redeliveriesSkipped = Atomic<Int>(0)
@@ -40,6 +42,7 @@ public final class PipelineStats: Sendable {
             + "candidates_seen=\(candidatesSeen.load(ordering: .relaxed)) clean=\(clean.load(ordering: .relaxed)) "
             + "duplicates=\(duplicates.load(ordering: .relaxed)) dlq=\(dlq.load(ordering: .relaxed)) "
             + "restored=\(restored.load(ordering: .relaxed)) changelog_gaps=\(changelogGaps.load(ordering: .relaxed)) "
+            + "store_rebuilds=\(storeRebuilds.load(ordering: .relaxed)) "
             + "retried=\(retried.load(ordering: .relaxed)) redeliveries_skipped=\(redeliveriesSkipped.load(ordering: .relaxed))"
     }
 }
