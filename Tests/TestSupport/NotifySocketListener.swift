@@ -1,15 +1,54 @@
+import Foundation
 import Glibc
 
 /// An AF_UNIX datagram socket standing in for systemd's notification socket (shared by the
 /// Telemetry and Pipeline tests).
+///
+/// A background thread reads every datagram as it arrives, as systemd does: Linux queues only
+/// `net.unix.max_dgram_qlen` datagrams (10 by default) on a socket nobody reads, so a test that
+/// looked at its messages only at the end would see the notifier's sends fail once the queue is
+/// full (a watchdog pings every few milliseconds in the tests).
 public final class NotifySocketListener: @unchecked Sendable {
     public let fd: Int32
     /// The `$NOTIFY_SOCKET` value that reaches this listener.
     public let address: String
     private let path: String?
+    private let inbox: Inbox
+
+    /// What the reader thread shares with the listener (the thread holds this, not the listener,
+    /// so the listener's deinit runs and stops it).
+    private final class Inbox: @unchecked Sendable {
+        let condition = NSCondition()
+        /// Guarded by `condition`.
+        var received: [String] = []
+        var stopped = false
+        let finished = DispatchSemaphore(value: 0)
+
+        func readLoop(_ fd: Int32) {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                condition.lock()
+                let stop = stopped
+                condition.unlock()
+                if stop { break }
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 50) == 1 else { continue }
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                guard n >= 0 else { continue }
+                let message = String(decoding: buffer[0..<n], as: UTF8.self)
+                condition.lock()
+                received.append(message)
+                condition.broadcast()
+                condition.unlock()
+            }
+            finished.signal()
+        }
+    }
 
     /// Binds a path socket in a fresh temporary directory, or an abstract socket when `abstract` is true.
     public init(abstract: Bool = false) throws {
+        let inbox = Inbox()
+        self.inbox = inbox
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ListenerError.system("socket", errno) }
         let name: [UInt8]
@@ -33,10 +72,18 @@ public final class NotifySocketListener: @unchecked Sendable {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(length)) }
         }
-        guard rc == 0 else { throw ListenerError.system("bind", errno) }
+        guard rc == 0 else { close(fd); throw ListenerError.system("bind", errno) }
+        let socketFD = fd
+        let reader = Thread { inbox.readLoop(socketFD) }
+        reader.name = "notify-listener"
+        reader.start()
     }
 
     deinit {
+        inbox.condition.lock()
+        inbox.stopped = true
+        inbox.condition.unlock()
+        inbox.finished.wait() // the reader polls in 50 ms steps
         close(fd)
         if let path {
             unlink(path)
@@ -44,21 +91,26 @@ public final class NotifySocketListener: @unchecked Sendable {
         }
     }
 
-    /// Waits up to `timeoutMilliseconds` for one datagram.
+    /// Waits up to `timeoutMilliseconds` for the next datagram (in arrival order).
     public func receive(timeoutMilliseconds: Int32 = 5_000) -> String? {
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, timeoutMilliseconds) == 1 else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard n >= 0 else { return nil }
-        return String(decoding: buffer[0..<n], as: UTF8.self)
+        let deadline = Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)
+        inbox.condition.lock()
+        defer { inbox.condition.unlock() }
+        while inbox.received.isEmpty {
+            if !inbox.condition.wait(until: deadline) { break }
+        }
+        return inbox.received.isEmpty ? nil : inbox.received.removeFirst()
     }
 
-    /// Every datagram already queued.
+    /// Every datagram received and not yet taken. Waits briefly (100 ms) for datagrams still in
+    /// the socket's queue, so "sent just before" is included.
     public func drain() -> [String] {
-        var messages: [String] = []
-        while let message = receive(timeoutMilliseconds: 0) { messages.append(message) }
-        return messages
+        usleep(100_000)
+        inbox.condition.lock()
+        defer { inbox.condition.unlock() }
+        let all = inbox.received
+        inbox.received.removeAll()
+        return all
     }
 }
 

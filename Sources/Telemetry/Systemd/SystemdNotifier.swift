@@ -122,6 +122,10 @@ public struct SystemdNotifier: Sendable {
         return true
     }
 
+    /// Sends one datagram without blocking: when the receiver's queue is full (systemd busy, or a
+    /// listener that does not read; Linux queues only `net.unix.max_dgram_qlen` datagrams, 10 by
+    /// default) the send fails with `EAGAIN` instead of stalling the calling thread, which is a
+    /// thread of Swift's cooperative pool. The watchdog logs such a failure and pings again next period.
     static func send(_ payload: [UInt8], to address: String) throws(SystemdNotifyError) {
         var path = Array(address.utf8)
         if path.first == UInt8(ascii: "@") {
@@ -153,7 +157,7 @@ public struct SystemdNotifier: Sendable {
             sent = payload.withUnsafeBytes { bytes in
                 withUnsafePointer(to: &addr) { addrPointer in
                     addrPointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        sendto(fd, bytes.baseAddress, bytes.count, noSignalFlag, $0, socklen_t(length))
+                        sendto(fd, bytes.baseAddress, bytes.count, noSignalFlag | Int32(MSG_DONTWAIT), $0, socklen_t(length))
                     }
                 }
             }
