@@ -8,8 +8,9 @@ import TestSupport
 /// librdkafka 2.0.2's mock broker keeps no time index: its ListOffsets answers -1 ("end") for every
 /// real timestamp and only resolves the logical ones (-2 earliest, -1 latest). So against the mock we
 /// test the logical lookups, that explicit producer timestamps round-trip, and pin the mock's
-/// behaviour; the exact "first offset at or after T" semantics run against a real broker when
-/// `FEEDWORKER_KAFKA_BOOTSTRAP` names one (opt-in, skipped otherwise).
+/// behaviour; the exact "first offset at or after T" semantics run on noida-db
+/// (NoidaAdminTests.offsetsForTimesUsesTheTimeIndex) and, opt-in, against a real Kafka when
+/// `FEEDWORKER_KAFKA_BOOTSTRAP` names one (skipped otherwise).
 @Suite struct OffsetsForTimesTests {
     static let t0: Int64 = 1_700_000_000_000
 
