@@ -150,7 +150,7 @@ struct TopicsCommandTests {
         let (config, path) = try writeConfig(broker, "cli")
         let ensure = try feedworker(["topics", "ensure", "--config", path, "--partitions", "2", "--replication", "1"])
         #expect(ensure.status == 0, "\(ensure.stdout)\(ensure.stderr)")
-        #expect(ensure.stdout.contains("created \(config.topics.clean) (2 partitions)"), ensure.stdout)
+        #expect(ensure.stdout.contains("created \(config.topics.clean) (2 partitions)"), "\(ensure.stdout)")
         let check = try feedworker(["topics", "check", "--config", path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("ok: topics fit the configuration"))
@@ -163,8 +163,8 @@ struct TopicsCommandTests {
         try other.rendered().write(toFile: otherPath, atomically: true, encoding: .utf8)
         let mismatch = try feedworker(["topics", "check", "--config", otherPath])
         #expect(mismatch.status == 1)
-        #expect(mismatch.stderr.contains("\(other.topics.candidates) has 3 partitions but \(other.topics.clean) has 2"), mismatch.stderr)
-        #expect(mismatch.stderr.contains("topics check failed: 1 problem(s)"), mismatch.stderr)
+        #expect(mismatch.stderr.contains("\(other.topics.candidates) has 3 partitions but \(other.topics.clean) has 2"), "\(mismatch.stderr)")
+        #expect(mismatch.stderr.contains("topics check failed: 1 problem(s)"), "\(mismatch.stderr)")
 
         // `feedworker run` with that config refuses to start, saying why.
         let run = try feedworker(["run", "--config", otherPath])
