@@ -14,11 +14,11 @@ import TestSupport
 @Suite struct OffsetsForTimesTests {
     static let t0: Int64 = 1_700_000_000_000
 
-    /// Produces 10 messages to partition 0 with timestamps t0, t0+1s, ..., t0+9s.
-    static func produceTimed(_ configuration: KafkaConfiguration, topic: String) async throws {
+    /// Produces 10 messages to partition 0 with timestamps base, base+1s, ..., base+9s.
+    static func produceTimed(_ configuration: KafkaConfiguration, topic: String, base: Int64 = t0) async throws {
         let producer = try KafkaProducer(configuration: configuration)
         for i in 0..<10 {
-            _ = try await producer.send(topic: topic, value: [UInt8(i)], partition: 0, timestamp: t0 + Int64(i) * 1000)
+            _ = try await producer.send(topic: topic, value: [UInt8(i)], partition: 0, timestamp: base + Int64(i) * 1000)
         }
         await producer.close()
     }
