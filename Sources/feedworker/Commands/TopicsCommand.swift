@@ -10,8 +10,8 @@ struct TopicsCommand: AsyncParsableCommand {
         commandName: "topics",
         abstract: "Create (ensure) or verify (check) the Kafka topics of a configuration.",
         discussion: """
-        Rules: every topic of [topics] exists; candidates and clean have the same partition count;
-        clean is compacted or keeps records at least [store] retention_days. The worker runs the
+        Rules: every topic of [topics] exists; candidates and clean have the same partition count; \
+        clean is compacted or keeps records at least [store] retention_days. The worker runs the \
         partition-count part at startup and refuses to start on a mismatch.
         """,
         subcommands: [Ensure.self, Check.self]
