@@ -49,7 +49,7 @@ public struct TopicMetadata: Sendable, Hashable {
 /// implement; librdkafka 2.0.2's mock cluster does not (create mock topics with
 /// ``MockKafkaCluster/createTopic(_:partitions:replicationFactor:)``).
 public final class KafkaAdmin: Sendable {
-    private let handle: KafkaHandle
+    let handle: KafkaHandle
 
     /// A client for admin requests (`bootstrap.servers` required).
     public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "kafka.admin")) throws(KafkaError) {

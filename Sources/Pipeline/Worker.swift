@@ -53,6 +53,10 @@ public struct Worker: Service {
             let ms = config.worker.produceTimeout.components.seconds * 1000 + config.worker.produceTimeout.components.attoseconds / 1_000_000_000_000_000
             producerProps["message.timeout.ms"] = String(ms)
         }
+        if config.worker.roles.contains(.dedupe) {
+            // Candidates and clean with different partition counts break exact dedupe silently.
+            try await TopicManager(config: config).startupCheck(logger: logger)
+        }
         let producer = try KafkaProducer(configuration: producerProps, logger: Logger(label: "feedworker.kafka.producer"))
         logger.info("worker starting", metadata: ["roles": "\(config.worker.roles.map(\.rawValue))", "brokers": "\(config.kafka.brokers)"])
         do {

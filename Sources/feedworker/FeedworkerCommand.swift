@@ -11,6 +11,6 @@ struct FeedworkerCommand: AsyncParsableCommand {
         `feedworker run --config Config/feedworker.toml` to run a worker against Kafka.
         """,
         version: "0.1.0",
-        subcommands: [DevBrokerCommand.self, BenchCommand.self, ExtractCommand.self, FetchCommand.self, RunCommand.self, EnqueueCommand.self, CheckConfigCommand.self, DemoCommand.self, ReplayCommand.self]
+        subcommands: [DevBrokerCommand.self, BenchCommand.self, ExtractCommand.self, FetchCommand.self, RunCommand.self, EnqueueCommand.self, CheckConfigCommand.self, DemoCommand.self, ReplayCommand.self, TopicsCommand.self]
     )
 }

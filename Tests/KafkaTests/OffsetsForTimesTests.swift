@@ -8,16 +8,17 @@ import TestSupport
 /// librdkafka 2.0.2's mock broker keeps no time index: its ListOffsets answers -1 ("end") for every
 /// real timestamp and only resolves the logical ones (-2 earliest, -1 latest). So against the mock we
 /// test the logical lookups, that explicit producer timestamps round-trip, and pin the mock's
-/// behaviour; the exact "first offset at or after T" semantics run against a real broker when
-/// `FEEDWORKER_KAFKA_BOOTSTRAP` names one (opt-in, skipped otherwise).
+/// behaviour; the exact "first offset at or after T" semantics run on noida-db
+/// (NoidaAdminTests.offsetsForTimesUsesTheTimeIndex) and, opt-in, against a real Kafka when
+/// `FEEDWORKER_KAFKA_BOOTSTRAP` names one (skipped otherwise).
 @Suite struct OffsetsForTimesTests {
     static let t0: Int64 = 1_700_000_000_000
 
-    /// Produces 10 messages to partition 0 with timestamps t0, t0+1s, ..., t0+9s.
-    static func produceTimed(_ configuration: KafkaConfiguration, topic: String) async throws {
+    /// Produces 10 messages to partition 0 with timestamps base, base+1s, ..., base+9s.
+    static func produceTimed(_ configuration: KafkaConfiguration, topic: String, base: Int64 = t0) async throws {
         let producer = try KafkaProducer(configuration: configuration)
         for i in 0..<10 {
-            _ = try await producer.send(topic: topic, value: [UInt8(i)], partition: 0, timestamp: t0 + Int64(i) * 1000)
+            _ = try await producer.send(topic: topic, value: [UInt8(i)], partition: 0, timestamp: base + Int64(i) * 1000)
         }
         await producer.close()
     }

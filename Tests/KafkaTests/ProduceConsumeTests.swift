@@ -7,9 +7,9 @@ import TestSupport
 @Suite struct ProduceConsumeTests {
     static let count = 10_000
 
-    @Test func tenThousandKeyedMessagesRoundTripInAGroupInPartitionOrder() async throws {
+    @Test(arguments: BrokerKind.selected) func tenThousandKeyedMessagesRoundTripInAGroupInPartitionOrder(on kind: BrokerKind) async throws {
         let topic = "roundtrip"
-        let broker = try TestBroker(topics: [topic: 4])
+        let broker = try await TestBroker.start(kind, topics: [topic: 4])
         defer { broker.stop() }
 
         // Produce in a defined order; remember where the broker put each message.

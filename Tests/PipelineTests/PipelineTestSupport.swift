@@ -13,11 +13,27 @@ struct PipelineFixture {
 
     init(partitions: Int32 = 4, name: String = "pl") throws {
         let prefix = TestBroker.uniqueName(name)
-        var config = FeedworkerConfig().namespaced(prefix)
-        broker = try TestBroker(brokers: 1, topics: [
-            config.topics.fetchJobs: partitions, config.topics.candidates: partitions, config.topics.clean: partitions,
-            config.topics.dlq: 1, config.topics.retry: 1,
-        ])
+        let config = FeedworkerConfig().namespaced(prefix)
+        let broker = try TestBroker(brokers: 1, topics: Self.topics(of: config, partitions: partitions))
+        self.init(broker: broker, config: config, prefix: prefix, partitions: partitions)
+    }
+
+    /// The same fixture on a broker of `kind` (``BrokerKind/selected`` in parameterized tests).
+    static func start(on kind: BrokerKind, partitions: Int32 = 4, name: String = "pl") async throws -> PipelineFixture {
+        let prefix = TestBroker.uniqueName(name)
+        let config = FeedworkerConfig().namespaced(prefix)
+        let broker = try await TestBroker.start(kind, brokers: 1, topics: topics(of: config, partitions: partitions))
+        return PipelineFixture(broker: broker, config: config, prefix: prefix, partitions: partitions)
+    }
+
+    static func topics(of config: FeedworkerConfig, partitions: Int32) -> [String: Int32] {
+        [config.topics.fetchJobs: partitions, config.topics.candidates: partitions, config.topics.clean: partitions,
+         config.topics.dlq: 1, config.topics.retry: 1]
+    }
+
+    private init(broker: TestBroker, config: FeedworkerConfig, prefix: String, partitions: Int32) {
+        var config = config
+        self.broker = broker
         config.kafka.brokers = broker.bootstrapServers
         config.kafka.properties = [
             "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",

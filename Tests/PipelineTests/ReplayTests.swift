@@ -22,9 +22,10 @@ import TestSupport
         #expect(ReplayPosition.parse("yesterday") == nil)
     }
 
-    /// Time-based start (the mock has no time index: the timestamp scan answers) and offset ranges.
-    @Test func windowsByTimeAndByOffset() async throws {
-        let f = try PipelineFixture(partitions: 2, name: "rp-window")
+    /// Time-based start and offset ranges. On the mock (no time index) the timestamp scan answers;
+    /// on noida-db `offsetsForTimes` answers from the broker's time index, checked below.
+    @Test(arguments: BrokerKind.selected) func windowsByTimeAndByOffset(on kind: BrokerKind) async throws {
+        let f = try await PipelineFixture.start(on: kind, partitions: 2, name: "rp-window")
         let early = pages(0..<8, prefix: "early")
         try await f.produce(early)
         try await Task.sleep(for: .milliseconds(1100))
@@ -40,6 +41,17 @@ import TestSupport
         var read: [[UInt8]] = []
         try await TopicRangeReader(configuration: f.broker.configuration()).read(topic: f.config.topics.fetchJobs, ranges: byTime) { read.append($0.value ?? []) }
         #expect(Set(read) == Set(late))
+        if kind == .noida {
+            // The broker's time index gives each window start directly (no scan needed).
+            let consumer = try KafkaConsumer(configuration: f.broker.configuration())
+            let answers = try await consumer.offsetsForTimes((0..<2).map { TopicPartition(topic: f.config.topics.fetchJobs, partition: $0) },
+                                                             timestamp: cut)
+            await consumer.close()
+            for range in byTime {
+                let answer = answers.first { $0.partition == range.partition }?.offset
+                #expect(answer == (range.count > 0 ? range.start : KafkaOffset.end), "\(range) vs \(answers)")
+            }
+        }
         // A time after everything: empty window; before everything: the whole topic.
         let future = try await replay.window(.init(topic: f.config.topics.fetchJobs, from: .time(milliseconds: cut + 3_600_000)))
         #expect(future.allSatisfy { $0.count == 0 })
@@ -73,9 +85,9 @@ import TestSupport
 
     /// --republish: every event of the window, byte-identical across two replays; default mode on
     /// history the worker already processed publishes nothing, and only a new story is forwarded.
-    @Test func republishIsDeterministicAndDedupeModePublishesNothingNew() async throws {
-        var f = try PipelineFixture(partitions: 2, name: "rp-modes")
-        for name in ["rp-out-1", "rp-out-2"] { try f.broker.cluster.createTopic("\(f.config.topics.clean).\(name)", partitions: 2) }
+    @Test(arguments: BrokerKind.selected) func republishIsDeterministicAndDedupeModePublishesNothingNew(on kind: BrokerKind) async throws {
+        var f = try await PipelineFixture.start(on: kind, partitions: 2, name: "rp-modes")
+        try await f.broker.createTopics(["rp-out-1", "rp-out-2"].reduce(into: [:]) { $0["\(f.config.topics.clean).\($1)"] = 2 })
         // 10 stories, 3 of them repeated by a second job, and one malformed job.
         let jobs = pages(0..<10, prefix: "a") + pages(0..<3, prefix: "b") + [Array("not json".utf8)]
         try await f.produce(jobs)

@@ -65,10 +65,10 @@ private func json(_ m: KafkaMessage) throws -> JSONValue {
 
     /// Many jobs (feeds, HTML pages) where 30% of the stories repeat, plus malformed jobs: one clean
     /// event per distinct story, and jobs + duplicates + DLQ account for every input.
-    @Test func manyJobsWithRepeatsGiveOneEventPerStory() async throws {
+    @Test(arguments: BrokerKind.selected) func manyJobsWithRepeatsGiveOneEventPerStory(on kind: BrokerKind) async throws {
         // 10,000 jobs (the figure) over 12 partitions keeps every partition of the mock
         // broker under ~3 MB; FEEDWORKER_TEST_JOBS overrides the count.
-        let f = try PipelineFixture(partitions: 12, name: "many")
+        let f = try await PipelineFixture.start(on: kind, partitions: 12, name: "many")
         let jobCount = Int(ProcessInfo.processInfo.environment["FEEDWORKER_TEST_JOBS"] ?? "") ?? 10_000
         var values: [[UInt8]] = []
         var distinct = Set<Int>()
@@ -148,8 +148,8 @@ private func json(_ m: KafkaMessage) throws -> JSONValue {
 
     /// Deleting a stopped worker's store: the next run restores it from the clean topic and
     /// publishes no duplicate of the stories it already published.
-    @Test func deletedStoreIsRestoredFromTheChangelog() async throws {
-        let f = try PipelineFixture(partitions: 2, name: "restore")
+    @Test(arguments: BrokerKind.selected) func deletedStoreIsRestoredFromTheChangelog(on kind: BrokerKind) async throws {
+        let f = try await PipelineFixture.start(on: kind, partitions: 2, name: "restore")
         let first = (0..<40).map { n in FetchJob(jobID: "a-\(n)", url: "https://n.example/\(n)", kind: .page, body: StoryFactory.html(n)).encodeJSON() }
         try await f.produce(first)
         let w1 = RunningWorker(config: f.config)

@@ -77,8 +77,13 @@ private func storyJobs(count: Int, seed: UInt64) -> (values: [[UInt8]], jobIDs: 
 struct WorkerProcessTests {
     /// Three worker processes in one group; one is killed with SIGKILL mid-run. Still exactly one
     /// clean event per story, and every job's candidates reached the candidates topic.
-    @Test func threeWorkersOneKilledStillOneEventPerStory() async throws {
-        let f = try PipelineFixture(partitions: 6, name: "kill")
+    ///
+    /// Mock only: on noida-db 0.2.3 the killed member's partitions were not reassigned within
+    /// 240 s (the survivors kept their own partitions; no duplicate, but the run never completes),
+    /// so its group coordinator does not seem to expire a member that dies without leaving
+    /// (README "Test brokers"). The graceful paths (SIGTERM, rebalance on join) run on both.
+    @Test(arguments: BrokerKind.selected.filter { $0 == .mock }) func threeWorkersOneKilledStillOneEventPerStory(on kind: BrokerKind) async throws {
+        let f = try await PipelineFixture.start(on: kind, partitions: 6, name: "kill")
         let (values, jobIDs, distinct) = storyJobs(count: 3_000, seed: 11)
         try await f.produce(values)
         var workers: [WorkerProcess] = []
@@ -120,8 +125,8 @@ struct WorkerProcessTests {
 
     /// SIGTERM while jobs are in flight: exit 0 within the timeout; a new worker resumes from the
     /// committed offsets and nothing is lost or published twice.
-    @Test func sigtermUnderLoadExitsCleanlyAndLosesNothing() async throws {
-        let f = try PipelineFixture(partitions: 4, name: "term")
+    @Test(arguments: BrokerKind.selected) func sigtermUnderLoadExitsCleanlyAndLosesNothing(on kind: BrokerKind) async throws {
+        let f = try await PipelineFixture.start(on: kind, partitions: 4, name: "term")
         let (values, jobIDs, distinct) = storyJobs(count: 2_000, seed: 5)
         try await f.produce(values)
         var c = f.config
@@ -194,8 +199,8 @@ struct EnqueueCommandTests {
     }
 
     /// A directory of documents (text and binary), a URL list and JSON lines become the expected jobs.
-    @Test func enqueuesDocumentsURLsAndJSONLines() async throws {
-        let f = try PipelineFixture(partitions: 1, name: "enq")
+    @Test(arguments: BrokerKind.selected) func enqueuesDocumentsURLsAndJSONLines(on kind: BrokerKind) async throws {
+        let f = try await PipelineFixture.start(on: kind, partitions: 1, name: "enq")
         let dir = NSTemporaryDirectory() + "feedworker-enqueue-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
         try Data("<html><title>A</title></html>".utf8).write(to: URL(fileURLWithPath: dir + "/docs/a.html"))
