@@ -31,7 +31,9 @@ struct PipelineFixture {
          config.topics.dlq: 1, config.topics.retry: 1]
     }
 
-    private init(broker: TestBroker, config: FeedworkerConfig, prefix: String, partitions: Int32) {
+    /// The fixture's settings (short session timeout, fast metadata refresh, a store directory of
+    /// its own) on `broker`, which serves `topics(of: config, partitions:)`.
+    init(broker: TestBroker, config: FeedworkerConfig, prefix: String, partitions: Int32) {
         var config = config
         self.broker = broker
         config.kafka.brokers = broker.bootstrapServers

@@ -133,21 +133,8 @@ extension PipelineFixture {
     /// replica each), for faults that take one broker away. Otherwise as `init(partitions:name:)`.
     init(brokers: Int, partitions: Int32, name: String) throws {
         let prefix = TestBroker.uniqueName(name)
-        var config = FeedworkerConfig().namespaced(prefix)
-        broker = try TestBroker(brokers: brokers, topics: [
-            config.topics.fetchJobs: partitions, config.topics.candidates: partitions, config.topics.clean: partitions,
-            config.topics.dlq: 1, config.topics.retry: 1,
-        ])
-        config.kafka.brokers = broker.bootstrapServers
-        config.kafka.properties = [
-            "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-            "topic.metadata.refresh.interval.ms": "1000", "log_level": "3",
-        ]
-        config.store.path = NSTemporaryDirectory() + "feedworker-pipeline-tests/\(prefix)"
-        config.worker.shutdownTimeout = .seconds(15)
-        config.worker.maxInFlightJobs = 64
-        config.metrics.interval = .seconds(1)
-        self.config = config
-        self.partitions = partitions
+        let config = FeedworkerConfig().namespaced(prefix)
+        let broker = try TestBroker(brokers: brokers, topics: Self.topics(of: config, partitions: partitions))
+        self.init(broker: broker, config: config, prefix: prefix, partitions: partitions)
     }
 }
