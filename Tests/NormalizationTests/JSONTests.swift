@@ -9,6 +9,18 @@ import Testing
         #expect(v["o"] == .object([:]))
     }
 
+    /// Found by the fuzz smoke (`json` target, 2026-11-30): an integral double is written without a
+    /// fraction and reads back as an integer of the same value; the fuzz invariant compares numbers
+    /// as numbers.
+    @Test func integralDoubleRoundTripsAsTheSameNumber() throws {
+        let v = try JSONReader.parse(Array(#"{"a":[1,-2.5e03,0.5],"?b":{"c":{}}}"#.utf8))
+        #expect(v["a"] == .array([.integer(1), .double(-2500), .double(0.5)]))
+        let again = try JSONReader.parse(JSONWriter.encode(v))
+        #expect(again["a"] == .array([.integer(1), .integer(-2500), .double(0.5)]))
+        #expect(again["a"]?.arrayValue?[1].doubleValue == -2500)
+        #expect(again["?b"] == .object(["c": .object([:])]))
+    }
+
     @Test func rejectsBadInput() {
         for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"abc", "[1] 2", "nul", "\"\\q\""] {
             #expect(throws: JSONError.self) { try JSONReader.parse(Array(bad.utf8)) }
