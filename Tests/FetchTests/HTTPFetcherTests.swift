@@ -358,6 +358,7 @@ import Testing
 
     @Test func cancellingTheTaskEndsTheTransfer() async throws {
         let server = try LoopbackHTTPServer { _, connection in
+            connection.note("request")
             connection.waitForPeerClose()
             connection.note("peer closed")
             return .close
@@ -371,12 +372,16 @@ import Testing
                 return error
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancel once the request is at the server: on a loaded machine a fixed sleep was sometimes
+        // shorter than the time to get there, and a transfer cancelled before it connects leaves
+        // the server nothing to see.
+        for _ in 0..<500 where server.notedEvents.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.notedEvents == ["request"], "the request reached the server")
         task.cancel()
         let error = await task.value
         guard case .cancelled? = error else { Issue.record("expected cancelled, got \(String(describing: error))"); return }
-        for _ in 0..<100 where server.notedEvents.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(server.notedEvents == ["peer closed"], "the connection was closed, not left hanging")
+        for _ in 0..<500 where server.notedEvents.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.notedEvents == ["request", "peer closed"], "the connection was closed, not left hanging")
     }
 
     @Test func validatorCachePersistsOnDisk() async throws {
