@@ -26,12 +26,13 @@ private enum APIKey {
 /// the worker's own extractor), once each, and every job must be produced or dead-lettered, with
 /// all three workers still running.
 ///
-/// Quarantined (runs only with `FEEDWORKER_BROKER_FAULT_TEST=1`): in one of four runs on
-/// 2026-11-30 one job of 1,200 was neither produced nor dead-lettered within 240 s (no duplicate,
-/// all workers running). Not explained yet: a stuck job under these faults would be a liveness bug
-/// of the worker, or an artifact of the mock. Issue 11 stays open on it.
+/// Quarantined (runs only with `FEEDWORKER_BROKER_FAULT_TEST=1`): it failed in 3 of 7 runs on
+/// 2026-11-30, each time because one job of 1,200 had not been produced (no candidate of it) while
+/// the others were, with no duplicate and all workers running. Not explained yet: suspects are a
+/// partition paused for backpressure and not resumed after the rebalances the commit errors
+/// cause, or a produce whose delivery never resumes its job. Issue 11 stays open on it.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["FEEDWORKER_BROKER_FAULT_TEST"] == "1",
-                             "quarantined: flaky (1 of 4 runs lost track of one job); FEEDWORKER_BROKER_FAULT_TEST=1 runs it"))
+                             "quarantined: fails in about 3 of 7 runs (one job left unprocessed); FEEDWORKER_BROKER_FAULT_TEST=1 runs it"))
 struct BrokerFaultTests {
     @Test func threeWorkersRideOutBrokerDownProduceErrorsAndCommitFailures() async throws {
         let f = try PipelineFixture(brokers: 3, partitions: 6, name: "broker-faults")
