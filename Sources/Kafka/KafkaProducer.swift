@@ -190,7 +190,7 @@ public final class KafkaProducer: Sendable {
     /// first jobs on the mock cluster. Failures are ignored: a produce looks the topic up again.
     public func prepare(topics: [String], timeout: Duration = .seconds(5)) async {
         let handle = self.handle
-        let ms = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let ms = timeout.milliseconds
         await runBlocking("kafka-producer-prepare") {
             _ = try? handle.withHandle { rk throws(KafkaError) in
                 for topic in topics {
@@ -212,7 +212,7 @@ public final class KafkaProducer: Sendable {
     /// - Throws: `_TIMED_OUT` if messages are still outstanding after `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async throws(KafkaError) {
         let handle = self.handle
-        let ms = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let ms = timeout.milliseconds
         let err: rd_kafka_resp_err_t = try await runBlocking("kafka-producer-flush") { () throws(KafkaError) -> rd_kafka_resp_err_t in
             try handle.withHandle { rk throws(KafkaError) in rd_kafka_flush(rk, ms) }
         }

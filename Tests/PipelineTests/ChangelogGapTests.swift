@@ -1,31 +1,9 @@
 import Config
 import Foundation
 import Kafka
-import Logging
 import Pipeline
-import Synchronization
 import Testing
 import TestSupport
-
-/// Log lines at warning and above, kept for assertions.
-private final class WarningLog: Sendable {
-    let lines = Mutex<[String]>([])
-
-    struct Handler: LogHandler {
-        let log: WarningLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .warning
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            log.lines.withLock { $0.append("\(level) \(message)") }
-        }
-    }
-
-    var logger: Logger { Logger(label: "feedworker.test") { _ in Handler(log: self) } }
-}
 
 /// The dedupe restore meeting a changelog gap: records of the clean topic deleted (DeleteRecords)
 /// below the store's applied offset. librdkafka's mock cannot move a low watermark on request, so
@@ -58,8 +36,8 @@ private final class WarningLog: Sendable {
 
         // Run 2: the same 30 stories again (other jobs) and 5 new ones.
         try await f.produce(pages(0..<35, prefix: "b"))
-        let log = WarningLog()
-        let worker = Worker(config: f.config, logger: log.logger)
+        let log = LogCapture()
+        let worker = Worker(config: f.config, logger: log.logger())
         let stop = StopSignal()
         let task = Task { try await worker.run(stop: stop) }
         let settled = try await f.eventually {
@@ -72,8 +50,10 @@ private final class WarningLog: Sendable {
         // The gap is reported once (partition 0), loudly, and counted.
         #expect(worker.stats.changelogGaps.load(ordering: .relaxed) == 1, "\(worker.stats.summary)")
         #expect(worker.stats.summary.contains("changelog_gaps=1"))
-        let warnings = log.lines.withLock { $0 }.filter { $0.lowercased().contains("changelog gap") }
-        #expect(warnings.count == 1, "\(log.lines.withLock { $0 })")
+        let warnings = log.all.filter { line in
+            ["level=warning", "level=error", "level=critical"].contains { line.hasPrefix($0) } && line.lowercased().contains("changelog gap")
+        }
+        #expect(warnings.count == 1, "\(log.all)")
         #expect(warnings.first?.contains("\(f.config.topics.clean)[0]") == true)
         #expect(warnings.first?.contains("offsets 0..<\(inP0)") == true, "\(warnings)")
         // The worker went on: partition 1 restored its hashes (those stories are duplicates);

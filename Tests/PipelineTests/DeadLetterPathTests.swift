@@ -59,12 +59,7 @@ private struct GeneratedPageSource: DocumentSource {
         }
         #expect(done, "\(worker.stats.summary)")
         #expect(worker.isRunning)
-        let dlq = try await f.readAll(f.config.topics.dlq)
-        try #require(dlq.count == 1, "\(dlq.map { $0.headerText("error.code") ?? "" })")
-        #expect(dlq[0].headerText("error.code") == "too_complex")
-        #expect(dlq[0].headerText("error.stage") == "extract")
-        #expect(dlq[0].headerText("error.message")?.contains("too complex") == true, "\(dlq[0].headerText("error.message") ?? "")")
-        #expect(dlq[0].value == bad, "the DLQ record carries the job as it was")
+        try await expectOneDeadLetter(f, code: "too_complex", stage: "extract", messageContains: "too complex", job: bad)
         let clean = try await f.readAll(f.config.topics.clean)
         #expect(Set(clean.map(\.keyText)) == (try hashes(of: before + after)))
         try await worker.stop()
@@ -88,12 +83,7 @@ private struct GeneratedPageSource: DocumentSource {
         }
         #expect(done, "\(worker.stats.summary); log: \(worker.log.all.suffix(5))")
         #expect(worker.isRunning)
-        let dlq = try await f.readAll(f.config.topics.dlq)
-        try #require(dlq.count == 1, "\(dlq.map { $0.headerText("error.code") ?? "" })")
-        #expect(dlq[0].headerText("error.code") == "event_too_large")
-        #expect(dlq[0].headerText("error.stage") == "produce")
-        #expect(dlq[0].headerText("error.message")?.contains("message.max.bytes of 40000") == true, "\(dlq[0].headerText("error.message") ?? "")")
-        #expect(dlq[0].value == big)
+        try await expectOneDeadLetter(f, code: "event_too_large", stage: "produce", messageContains: "message.max.bytes of 40000", job: big)
         let candidates = try await f.readAll(f.config.topics.candidates)
         #expect(!candidates.contains { $0.headerText("job_id") == "big-1" }, "no event of the oversized job was produced")
         #expect(candidates.contains { $0.headerText("job_id") == "small-1" }, "a 20 KB page under the limit is produced")
@@ -133,5 +123,16 @@ private struct GeneratedPageSource: DocumentSource {
         #expect(Set(clean.map(\.keyText)).count == clean.count)
         print("broker MSG_SIZE_TOO_LARGE: \(dlq.count) job(s) dead-lettered, \(produced.count) produced; \(worker.stats.summary)")
         try await worker.stop()
+    }
+
+    /// The DLQ holds exactly one record: `job` as it was, with `code`, `stage` and a message
+    /// containing `messageContains`.
+    func expectOneDeadLetter(_ f: PipelineFixture, code: String, stage: String, messageContains: String, job: [UInt8]) async throws {
+        let dlq = try await f.readAll(f.config.topics.dlq)
+        try #require(dlq.count == 1, "\(dlq.map { $0.headerText("error.code") ?? "" })")
+        #expect(dlq[0].headerText("error.code") == code)
+        #expect(dlq[0].headerText("error.stage") == stage)
+        #expect(dlq[0].headerText("error.message")?.contains(messageContains) == true, "\(dlq[0].headerText("error.message") ?? "")")
+        #expect(dlq[0].value == job, "the DLQ record carries the job as it was")
     }
 }

@@ -1,3 +1,4 @@
+import Kafka
 import Testing
 @testable import Pipeline
 
@@ -77,5 +78,15 @@ import Testing
         let job = FetchJob(jobID: "j", url: "https://a.example/x", kind: .page, body: body)
         let decoded = try FetchJob.decode(job.encodeJSON(), maxBodyBytes: 1 << 20)
         #expect(decoded.body == body)
+    }
+
+    /// The `job_consumed_at` header comes from the topic: nineteen nines overflow Int64 and are
+    /// refused (nil), not a trap of the dedupe stage.
+    @Test func consumedAtHeaderRefusesOverflow() {
+        func at(_ s: String) -> Int64? { JobClock.consumedAt([KafkaHeader(key: JobClock.headerName, string: s)]) }
+        #expect(at("1732960000123456") == 1_732_960_000_123_456)
+        #expect(at("9223372036854775807") == Int64.max)
+        #expect(at("9999999999999999999") == nil)
+        #expect(at("12a") == nil)
     }
 }

@@ -137,6 +137,8 @@ extension ContentExtractor.Pass {
             return answer
         }
         for r in removed {
+            // Inside a container an earlier climb removed: nothing left to climb from or introduce.
+            guard isUnder(r.parent, content) else { continue }
             var top = r.node
             var p = r.parent
             while p >= 0, p != content, p != core, doc.parent[Int(p)] >= 0, !stillHasText(p) {
@@ -150,7 +152,7 @@ extension ContentExtractor.Pass {
                 doc.remove(top)
             }
         }
-        for n in intros where doc.parent[Int(n)] >= 0 && isIntroduction(n) {
+        for n in intros where isUnder(n, content) && isIntroduction(n) {
             doc.remove(n)
         }
     }
@@ -165,6 +167,14 @@ extension ContentExtractor.Pass {
             }
         }
         return false
+    }
+
+    /// Is `n` still in the subtree of `root` (not in a subtree removed from it)? The content
+    /// container is not attached to the document, so `isAttached` cannot answer this.
+    func isUnder(_ n: Int32, _ root: Int32) -> Bool {
+        var p = n
+        while p >= 0, p != root { p = doc.parent[Int(p)] }
+        return p == root
     }
 
     /// The element before `n`, skipping blank text.

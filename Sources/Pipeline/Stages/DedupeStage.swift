@@ -337,6 +337,17 @@ actor DedupeCore {
         return error
     }
 
+    /// Moves p's broken store file aside (kept for a post-mortem, one slot per partition; a deleted
+    /// file leaves nothing to move), says so, and counts the rebuild from the changelog that follows.
+    private func setAsideBroken(_ p: Int32, _ error: DedupeError, rebuilding when: String) {
+        let aside = DedupeStore.moveAside(directory: config.store.path, name: config.topics.candidates, partition: p)
+        logger.error("DEDUPE STORE BROKEN: partition \(p): \(error.message); rebuilding it from \(config.topics.clean) \(when)",
+                     metadata: ["partition": "\(p)", "store": "\(error.path)", "operation": "\(error.operation)",
+                                "moved_aside": "\(aside ?? "no file")"])
+        stats.storeRebuilds.add(1, ordering: .relaxed)
+        metrics.storeRebuilds.increment()
+    }
+
     /// Handles a failed operation on p's store (generation `generation`): a broken file is moved
     /// aside and the store rebuilt from the changelog (once, however many callers saw the
     /// failure); any other failure (full disk, busy) marks p failed and is thrown.
@@ -349,13 +360,7 @@ actor DedupeCore {
         owned[p]?.generation += 1
         let newGeneration = generation + 1
         entry.store.abandon()
-        // Kept for a post-mortem (one slot per partition); a deleted file leaves nothing to move.
-        let aside = DedupeStore.moveAside(directory: config.store.path, name: config.topics.candidates, partition: p)
-        logger.error("DEDUPE STORE BROKEN: partition \(p): \(error.message); rebuilding it from \(config.topics.clean) before any more decisions",
-                     metadata: ["partition": "\(p)", "store": "\(error.path)", "operation": "\(error.operation)",
-                                "moved_aside": "\(aside ?? "no file")"])
-        stats.storeRebuilds.add(1, ordering: .relaxed)
-        metrics.storeRebuilds.increment()
+        setAsideBroken(p, error, rebuilding: "before any more decisions")
         do {
             let fresh = try DedupeStore(directory: config.store.path, name: config.topics.candidates, partition: p,
                                         batchSize: config.store.batchSize)
@@ -422,12 +427,7 @@ actor DedupeCore {
                 return store
             } catch let error as DedupeError where error.isStoreBroken && attempt == 1 {
                 opened?.abandon()
-                let aside = DedupeStore.moveAside(directory: config.store.path, name: config.topics.candidates, partition: p)
-                logger.error("DEDUPE STORE BROKEN: partition \(p): \(error.message); rebuilding it from \(config.topics.clean)",
-                             metadata: ["partition": "\(p)", "store": "\(error.path)", "operation": "\(error.operation)",
-                                        "moved_aside": "\(aside ?? "no")"])
-                stats.storeRebuilds.add(1, ordering: .relaxed)
-                metrics.storeRebuilds.increment()
+                setAsideBroken(p, error, rebuilding: "at assignment")
             } catch {
                 opened?.abandon()
                 throw error
@@ -526,7 +526,7 @@ actor DedupeCore {
                 let removed = try entry.store.purge(olderThan: cutoff)
                 if removed > 0 { logger.info("dedupe store purged", metadata: ["partition": "\(p)", "removed": "\(removed)"]) }
             } catch {
-                logger.warning("purge failed", metadata: ["partition": "\(p)", "error": "\(error)"])
+                // storeFailed says what happens next (rebuild, or the store unusable).
                 try await storeFailed(p, error, generation: entry.generation)
             }
         }

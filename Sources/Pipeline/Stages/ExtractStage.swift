@@ -165,13 +165,13 @@ public final class ExtractStage: Sendable {
         case .retry(let job, let jobError):
             try await retry(message, job, jobError, stop: stop)
         case .candidates(let candidates, let job, let document):
-            if let (index, size) = sizeLimit.firstOversized(candidates) {
+            let consumedHeader = consumed.header
+            if let (index, size) = sizeLimit.firstOversized(candidates, extraHeaders: [consumedHeader]) {
                 let error = JobError(.eventTooLarge, "article event \(index + 1) of \(candidates.count) is \(size) bytes, over the producer's message.max.bytes of \(sizeLimit.maxMessageBytes); no event of the job was produced",
                                      stage: "produce")
                 try await deadLetter(message, error, stop: stop)
                 break
             }
-            let consumedHeader = consumed.header
             let messages = candidates.map { (key: Optional($0.hash.hexBytes), value: Optional($0.value), headers: $0.headers + [consumedHeader],
                                              partition: Int32?.none) }
             do {

@@ -35,10 +35,11 @@ struct MessageSizeLimit: Sendable {
         return total
     }
 
-    /// The first of `candidates` over the limit, with its size, or nil when all fit.
-    func firstOversized(_ candidates: [Candidate]) -> (index: Int, size: Int)? {
+    /// The first of `candidates` over the limit, with its size, or nil when all fit. `extraHeaders`
+    /// are the headers the stage adds to every candidate when it produces them, counted too.
+    func firstOversized(_ candidates: [Candidate], extraHeaders: [KafkaHeader] = []) -> (index: Int, size: Int)? {
         for (i, c) in candidates.enumerated() {
-            let size = size(key: 64, value: c.value.count, headers: c.headers)
+            let size = size(key: 64, value: c.value.count, headers: c.headers + extraHeaders)
             if size > maxMessageBytes { return (i, size) }
         }
         return nil

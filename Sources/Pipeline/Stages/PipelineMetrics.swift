@@ -75,7 +75,11 @@ struct JobClock: Sendable {
         var n: Int64 = 0
         for b in value {
             guard b >= 0x30, b <= 0x39 else { return nil }
-            n = n * 10 + Int64(b - 0x30)
+            // Nineteen digits can exceed Int64.max: a header from the topic is untrusted input.
+            let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int64(b - 0x30))
+            if o1 || o2 { return nil }
+            n = sum
         }
         return n
     }
