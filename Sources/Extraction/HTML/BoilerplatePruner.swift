@@ -8,7 +8,8 @@
 /// 2. **Link blocks**: leaf blocks whose text is mostly link text ("Read more: <a>…</a>", teaser
 ///    titles, tag lists) and containers of three or more links that are mostly link text.
 /// 3. **Teaser cards**: runs of three or more sibling cards (date, linked title, dek).
-/// 4. **Edges**: blocks after the last paragraph of prose (tag lines, "Related" headings, share
+/// 4. **Appeals**: the site's subscribe, follow, app and log-in prompts after the article (`ReaderAppeal`).
+/// 5. **Edges**: blocks after the last paragraph of prose (tag lines, "Related" headings, share
 ///    prompts, dates, "Print"), link blocks and short fragments before the first one, and ad labels.
 ///
 /// Each removal takes with it the heading or label that introduced the removed block.
@@ -22,6 +23,7 @@ extension ContentExtractor.Pass {
         if removeHintedFurniture(content, core: core, facts) { fill(&facts, content) }
         if removeLinkBlocks(content, core: core, facts) { fill(&facts, content) }
         if removeTeaserCards(content, core: core, facts) { fill(&facts, content) }
+        if removeTrailingAppeals(content, facts) { fill(&facts, content) }
         trimEdges(content, facts)
     }
 
@@ -104,6 +106,8 @@ extension ContentExtractor.Pass {
                     drop = true
                 }
             }
+            // "See also: <a>headline?</a>" (LinkShapes).
+            if !drop, !t.isHeading { drop = isLabelledLink(k, lengths) }
             if drop {
                 doomed.append(k)
                 k = doc.following(k, within: content, skipChildren: true)
