@@ -163,4 +163,26 @@ import Testing
         #expect(!text.contains("La digue"))
         #expect(text.contains("Its findings: the weir holds"), "a label without a separator at its end is prose")
     }
+
+    @Test("credit and source lines go wherever they stand; a sentence that mentions a photo stays")
+    func creditLinesGo() throws {
+        let kept = "Photo: the ladder from the top pool, taken by the authority's engineers on the opening day of the season."
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <p><em>Foto: Anna Weber/picture-alliance</em></p>
+            <p class="image-annotation"><em class="copyright">&#169;&nbsp;River Authority | J. Smith</em></p>
+            <p>The old weir seen from the footbridge. © AFP / JOHN DOE</p>
+            \(Self.paragraphs(2..<5))
+            <p>\(kept) It shows all thirty pools.</p>
+            <p><em>(Credit: River News / Graphics desk)</em></p>
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("Anna Weber"))
+        #expect(!text.contains("J. Smith"))
+        #expect(!text.contains("JOHN DOE"))
+        #expect(!text.contains("Graphics desk"))
+        #expect(text.contains(kept), "a paragraph of two sentences that starts with 'Photo:' is prose")
+    }
 }
+

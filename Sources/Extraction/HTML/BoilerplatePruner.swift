@@ -355,7 +355,13 @@ extension ContentExtractor.Pass {
             doomed.append(b.node)
         }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
-        for b in blocks where b.length < 30 && BoilerplateHints.isAdLabel(innerTextBytes(b.node)) { doomed.append(b.node) }
+        // Credit lines anywhere ("Foto: …/Getty Images", "© Agency"): see `CreditLine`.
+        for b in blocks where b.length <= 160 && !b.isHeading {
+            let text = innerTextBytes(b.node)
+            if (b.length < 30 && BoilerplateHints.isAdLabel(text)) || CreditLine.matches(text, length: b.length, sentences: b.sentences) {
+                doomed.append(b.node)
+            }
+        }
         for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
     }
 
