@@ -145,6 +145,8 @@ import Testing
         #expect(ReaderAppeal.isAppeal(Array("Gefällt dir unser Magazin? Dann unterstütze uns.".utf8)))
         #expect(ReaderAppeal.isAppeal(Array("Sie sind aktuell nicht eingeloggt.".utf8)))
         #expect(!ReaderAppeal.isAppeal(Array("Sie folgen damit dem Beispiel der Nachbarstadt.".utf8)), "German sie is also they")
+        #expect(!ReaderAppeal.isAppeal(Array("Wie Sie sehen, bietet der Remote Support mit Smart Glasses unseren Kunden viele Vorteile.".utf8)), "Support as a noun")
+        #expect(ReaderAppeal.isAppeal(Array("Please support our journalism.".utf8)))
     }
 
     @Test("a labelled link to another article goes, in any language; a linked sentence in prose stays")
@@ -183,6 +185,25 @@ import Testing
         #expect(!text.contains("JOHN DOE"))
         #expect(!text.contains("Graphics desk"))
         #expect(text.contains(kept), "a paragraph of two sentences that starts with 'Photo:' is prose")
+    }
+
+    @Test("a lone teaser card between paragraphs goes with its box title; a heading linked once stays")
+    func loneTeaserGoes() throws {
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <div class="contentbox"><div class="boxhead">More information</div>
+            <div class="card"><a href="/2023/eels"><img src="/eels.jpg" alt=""></a>
+            <h2><a href="/2023/eels">Eels follow the salmon upstream</a></h2>
+            <p>Counters at the weir saw young eels climb the ladder's side channel. <a href="/2023/eels">more</a></p></div></div>
+            \(Self.paragraphs(2..<4))
+            <h2><a href="/history">A weir with a long history</a></h2>
+            \(Self.paragraphs(4..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("Eels follow"))
+        #expect(!text.contains("young eels"))
+        #expect(!text.contains("More information"), "the box title of the removed teaser stayed")
     }
 }
 

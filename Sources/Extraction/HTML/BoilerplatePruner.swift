@@ -106,8 +106,8 @@ extension ContentExtractor.Pass {
                     drop = true
                 }
             }
-            // "See also: <a>headline?</a>" (LinkShapes).
-            if !drop, !t.isHeading { drop = isLabelledLink(k, lengths) }
+            // "See also: <a>headline?</a>" and a lone teaser card (LinkShapes).
+            if !drop, !t.isHeading { drop = isLabelledLink(k, lengths) || isLoneTeaser(k, lengths) }
             if drop {
                 doomed.append(k)
                 k = doc.following(k, within: content, skipChildren: true)

@@ -4,6 +4,10 @@
 /// full stop, so the "no sentence" test of link blocks lets it through; the label ending in a
 /// separator says what it is, in any language.
 ///
+/// And a **lone teaser**: a small box with a linked heading whose link comes again in the box (the
+/// picture, the dek's "mehr" / "read more"): the card of another article. Runs of cards go by
+/// `removeTeaserCards`; this is the single one set between two paragraphs.
+///
 /// Tables of contents (lists of `#` links) were tried and left: no gain on the snippet corpus, and
 /// the article corpus counts a Wikipedia contents list as text.
 extension ContentExtractor.Pass {
@@ -74,4 +78,38 @@ extension ContentExtractor.Pass {
     }
 
     static let separators: [[UInt8]] = [":", "»", "›", "|", "→", ">", "&gt;", "&raquo;", "&rsaquo;"].map { Array($0.utf8) }
+
+    /// Is `n` a box of under 500 characters holding a heading whose link target is linked again
+    /// in the box, with at most four links?
+    func isLoneTeaser(_ n: Int32, _ facts: Shape) -> Bool {
+        let i = Int(n)
+        switch doc.tag[i] {
+        case .div, .section, .article, .aside, .li, .figure: break
+        default: return false
+        }
+        guard facts.hasBlock[i], facts.text[i] > 0, facts.text[i] < 500, facts.links[i] >= 2, facts.links[i] <= 4 else { return false }
+        var hrefs: [ArraySlice<UInt8>] = []
+        var headingHref: ArraySlice<UInt8>? = nil
+        var k = doc.firstChild[i]
+        while k >= 0 {
+            if doc.tag[Int(k)] == .a, let r = doc.attributeRange(k, .href), r.count > 1, doc.source[r.lowerBound] != 0x23 {
+                let href = doc.source[r]
+                hrefs.append(href)
+                if headingHref == nil, isInsideHeading(k, below: n) { headingHref = href }
+            }
+            k = doc.following(k, within: n)
+        }
+        guard let h = headingHref else { return false }
+        return hrefs.lazy.filter { $0.elementsEqual(h) }.count >= 2
+    }
+
+    /// Is a heading element between `k` and `root`?
+    func isInsideHeading(_ k: Int32, below root: Int32) -> Bool {
+        var p = doc.parent[Int(k)]
+        while p >= 0, p != root {
+            if doc.tag[Int(p)].isHeading { return true }
+            p = doc.parent[Int(p)]
+        }
+        return false
+    }
 }

@@ -18,7 +18,7 @@ enum ReaderAppeal {
     /// Actions asked of the reader.
     static let actions: Set<UInt64> = BoilerplateHints.tokenSet("""
         subscribe subscribed subscriber subscribers subscription subscriptions newsletter newsletters \
-        signup login donate donation donations membership follow support supporting enjoyed enjoy \
+        signup login donate donation donations membership follow enjoyed enjoy \
         unlimited paywall premium \
         abonnieren abonniere abonnement abo abonnenten folgen folge folgt unterstützen unterstütze \
         unterstützung spenden spende anmelden registrieren kommentieren gefällt bezahlschranke \
@@ -28,6 +28,10 @@ enum ReaderAppeal {
         iscriviti abbonati abbonamento seguici sostieni \
         assine assinatura inscreva siga apoie
         """)
+
+    /// Actions that are an appeal only when the reader or the publication is the next word
+    /// ("support our journalism", "support us"): German text says "Remote Support" as a noun.
+    static let addressedActions: Set<UInt64> = BoilerplateHints.tokenSet("support supporting join")
 
     /// Actions that are an appeal only with a channel ("download our app", not "download the
     /// installer from the project page").
@@ -59,6 +63,7 @@ enum ReaderAppeal {
         // Appeals are a sentence or three; a long paragraph that names an app or says "we" is reporting.
         guard text.count <= 320 else { return false }
         var action = false, channelAction = false, addressed = false, login = false
+        var pendingAddressedAction = false
         var channelCount = 0
         var i = 0
         let n = text.count
@@ -68,6 +73,8 @@ enum ReaderAppeal {
             while i < n, Keywords.isWordByte(text[i]) { i += 1 }
             guard i > start else { continue }
             let h = BoilerplateHints.hash(text[start..<i])
+            if pendingAddressedAction, address.contains(h) { action = true }
+            pendingAddressedAction = addressedActions.contains(h)
             if actions.contains(h) { action = true }
             if channelActions.contains(h) { channelAction = true }
             if channels.contains(h) { channelCount += 1 }
