@@ -182,6 +182,21 @@ enum FeedDispatch {
         let feed = try FeedParser.parse(bytes, context: context)
         var warnings = feed.warnings.map { "malformed feed: \($0)" }
         if feed.articles.count >= context.limits.maxEntries { warnings.append("entries beyond \(context.limits.maxEntries) ignored") }
-        return ExtractedDocument(kind: .feed, articles: feed.articles, warnings: warnings, feedTitle: feed.title, feed: feed)
+        // An entry with no title, text, link or id says nothing: as an article it would be an empty
+        // event, and every such entry of every feed would share its content hash.
+        let articles = feed.articles.filter { !isEmptyEntry($0) }
+        if articles.count < feed.articles.count {
+            warnings.append("\(feed.articles.count - articles.count) empty entries skipped (no title, text, link or id)")
+        }
+        return ExtractedDocument(kind: .feed, articles: articles, warnings: warnings, feedTitle: feed.title, feed: feed)
+    }
+
+    /// No title, no text (white space aside), no link and no id.
+    static func isEmptyEntry(_ a: Article) -> Bool {
+        a.url == nil && a.entryID == nil && isBlank(a.title) && isBlank(a.text)
+    }
+
+    static func isBlank(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 <= 0x20 }
     }
 }

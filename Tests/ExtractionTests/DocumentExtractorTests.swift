@@ -22,6 +22,22 @@ import Testing
         #expect(article.title.unicodeScalars.contains { $0.value == 0xE9 })
     }
 
+    /// An entry with nothing in it is skipped with a warning, not published as an empty article
+    /// (all such entries would share one content hash); an entry with only a link is kept.
+    @Test func emptyFeedEntriesAreSkippedWithAWarning() throws {
+        let rss = """
+        <?xml version="1.0"?><rss version="2.0"><channel><title>Example Feed</title>
+        <item></item><item><title> </title><description></description></item>
+        <item><link>https://feeds.example/only-a-link</link></item>
+        <item><title>Real entry</title><description>Some text.</description></item>
+        </channel></rss>
+        """
+        let doc = try DocumentExtractor().extract(Array(rss.utf8), context: ctx)
+        #expect(doc.articles.map(\.title) == ["", "Real entry"])
+        #expect(doc.articles.first?.url == "https://feeds.example/only-a-link")
+        #expect(doc.warnings.contains("2 empty entries skipped (no title, text, link or id)"))
+    }
+
     @Test func rssGoesToTheFeedParserWhateverTheHint() throws {
         let rss = """
         <?xml version="1.0"?><rss version="2.0"><channel><title>Example Feed</title>
