@@ -94,6 +94,32 @@ import TestSupport
         #expect(articles.dropFirst().first?.text.hasPrefix("The rowing club of the north shore") == true)
     }
 
+    /// The page rules for credits and the site's appeals apply to dumps too: a credit line between
+    /// paragraphs and the subscribe/follow lines after the story leave the body.
+    @Test func creditLinesAndTrailingAppealsLeaveTheBody() throws {
+        let paragraphs = [
+            "The county opened the rebuilt river footbridge on Saturday morning, eleven months after the spring flood carried away its middle span and cut the two halves of the village apart.",
+            "Engineers raised the new deck by almost a metre and anchored it on concrete piers set deeper into the riverbed, so that a flood of the same height would now pass beneath it.",
+            "Shopkeepers on the east bank said trade had fallen by a third while customers from the other side had to drive round by the main road bridge, a detour of twelve kilometres.",
+        ]
+        let dump = """
+            Footbridge reopens eleven months after the flood
+            By Mara Jensen
+            \(paragraphs[0])
+            Foto: Peter Holm/Valley Press Agency
+            \(paragraphs[1])
+            \(paragraphs[2])
+            Subscribe now to our weekend edition for the full story.
+            Follow us on Twitter and Instagram.
+            """
+        let ctx = ExtractionContext(url: "https://example.test/bridge", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        for p in paragraphs { #expect(main.text.contains(p)) }
+        #expect(!main.text.contains("Peter Holm"))
+        #expect(!main.text.contains("Subscribe now"))
+        #expect(!main.text.contains("Follow us"))
+    }
+
     @Test func lineFeaturesAndQuality() {
         var counts = SIMD16<UInt16>()
         let prose = LineFeatures.compute(Array("The ferry will run again from next Friday, the company said on Monday.".utf8)[...], stopwordCounts: &counts)

@@ -69,12 +69,20 @@ struct StoryBuilder: Sendable {
                     }
                     continue
                 }
+                // A credit line ("Foto: …/Getty Images", "© Agency") between paragraphs, as in pages.
+                if a.features[i].chars <= 160, CreditLine.matches(Array(a.lines[i]), length: a.features[i].chars, sentences: a.features[i].sentenceEnds) { continue }
                 body.append(a.lines.string(i))
                 bodyChars += a.features[i].chars
             }
         }
-        // Trailing lines too short to be prose after the last sentence (a lone "Share").
-        while !keepAllText, let last = body.last, last.utf8.count < 25, !last.hasSuffix(".") { body.removeLast() }
+        // Trailing lines too short to be prose after the last sentence (a lone "Share"), and the
+        // site's appeals after the story ("Subscribe now to our …", "Follow us on …"), as in pages.
+        while !keepAllText, body.count > 1, let last = body.last {
+            let bytes = Array(last.utf8)
+            if bytes.count < 25 && !last.hasSuffix(".") { body.removeLast(); continue }
+            if ReaderAppeal.isAppeal(bytes) || (bytes.count < 200 && ReaderAppeal.isShouted(bytes)) { body.removeLast(); continue }
+            break
+        }
         guard bodyChars >= minBodyChars else { return nil }
         let text = body.joined(separator: "\n\n")
         let published = relative.flatMap { DateAdapter.parse($0, reference: context.fetchedAt) }
