@@ -59,6 +59,12 @@ enum LineClassifier {
         "à lire aussi", "lire aussi", "a lire aussi", "sur le même sujet", "voir aussi",
         "lea más:", "lea también", "lee también", "te puede interesar", "noticias relacionadas", "artículos relacionados",
         "leggi anche", "articoli correlati", "leia também", "leia mais:",
+        "read next:", "related story:", "related coverage", "recommended:",
+        "mehr dazu:", "lesen sie mehr", "zum weiterlesen", "weiterlesen:", "ebenfalls interessant",
+        "à voir aussi", "à lire également", "lire également",
+        "vea también", "ver también", "véase también", "puedes ver:", "mira también", "leer más:", "lee más:", "te recomendamos",
+        "czytaj także", "czytaj też", "przeczytaj też", "przeczytaj także", "zobacz też", "zobacz także", "dowiedz się więcej",
+        "lees ook", "lees meer",
     ]
     static let stopLines: Set<String> = [
         "related articles", "related stories", "related", "more stories", "more from", "read more", "read next",
