@@ -91,6 +91,33 @@ private struct GeneratedPageSource: DocumentSource {
         try await worker.stop()
     }
 
+    /// A job larger than the producer's `message.max.bytes` (the consumer fetches it, the producer
+    /// cannot send it back whole) goes to the DLQ cut to fit, with `error.value_truncated` = its
+    /// length; the worker goes on (it used to stop, and so did every worker after it).
+    @Test func jobLargerThanTheProducerAcceptsIsDeadLetteredCut() async throws {
+        let f = try PipelineFixture(partitions: 1, name: "job-too-large")
+        defer { f.broker.stop() }
+        var config = f.config
+        config.kafka.properties["message.max.bytes"] = "40000"
+        let huge = Array(repeating: UInt8(ascii: "x"), count: 60_000)   // not JSON, and over the limit
+        let before = normalPages(0..<2), after = normalPages(2..<4)
+        try await f.produce(before + [huge] + after)
+        let worker = ObservedWorker(config: config, source: GeneratedPageSource())
+        let done = await f.eventually(timeout: .seconds(120)) {
+            worker.stats.jobs.load(ordering: .relaxed) == 5 && worker.stats.clean.load(ordering: .relaxed) == 4
+        }
+        #expect(done, "\(worker.stats.summary); log: \(worker.log.all.suffix(5))")
+        #expect(worker.isRunning)
+        let dlq = try await f.readAll(f.config.topics.dlq)
+        try #require(dlq.count == 1)
+        #expect(dlq[0].headerText("error.value_truncated") == "60000")
+        let kept = try #require(dlq[0].value)
+        #expect(kept.count < 40_000 && kept.count > 30_000, "\(kept.count) bytes kept")
+        #expect(kept.allSatisfy { $0 == UInt8(ascii: "x") })
+        #expect(dlq[0].headerText("source.offset") == "2")
+        try await worker.stop()
+    }
+
     /// The broker refusing a produce as `MSG_SIZE_TOO_LARGE` (its limit below the producer's
     /// `message.max.bytes`): the jobs whose events were in the refused request go to the DLQ as
     /// `event_too_large`; the worker does not stop and the other jobs are published.

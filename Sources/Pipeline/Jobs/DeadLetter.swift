@@ -21,4 +21,20 @@ public struct DeadLetter: Sendable, Hashable {
         headers.append(KafkaHeader(key: "source.offset", string: String(message.offset)))
         self.headers = headers
     }
+
+    /// The record cut to fit under `limit`: a job larger than the producer's `message.max.bytes`
+    /// (the consumer fetched it; the producer cannot send it back) keeps the first bytes of its
+    /// value, and the header `error.value_truncated` gives the original length. The `source.*`
+    /// headers say where the whole job stays. Without this, librdkafka refused the DLQ record
+    /// locally, the worker stopped, and every worker that took the job over stopped the same way.
+    func fitted(to limit: MessageSizeLimit) -> DeadLetter {
+        let original = value?.count ?? 0
+        var record = self
+        record.headers.append(KafkaHeader(key: "error.value_truncated", string: String(original)))
+        let overhead = limit.size(key: key?.count ?? 0, value: 0, headers: record.headers)
+        guard overhead + original > limit.maxMessageBytes else { return self }
+        record.value = value.map { Array($0.prefix(max(0, limit.maxMessageBytes - overhead))) }
+        return record
+    }
 }
+

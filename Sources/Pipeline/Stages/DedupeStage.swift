@@ -225,6 +225,7 @@ actor DedupeCore {
             owned[message.partition] = entry
             let error = JobError(.badCandidate, "candidate key is not a 64-digit hex content hash", stage: "dedupe")
             let record = DeadLetter(message: message, error: error)
+                .fitted(to: MessageSizeLimit(properties: config.kafkaProperties(clientSuffix: "producer")))
             _ = try await producer.send(topic: config.topics.dlq, key: record.key, value: record.value, headers: record.headers)
             stats.dlq.add(1, ordering: .relaxed)
             metrics.dlq(error.code)

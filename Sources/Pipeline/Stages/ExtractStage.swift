@@ -286,7 +286,12 @@ public final class ExtractStage: Sendable {
     }
 
     private func deadLetter(_ message: KafkaMessage, _ error: JobError, stop: StopSignal) async throws {
-        let record = DeadLetter(message: message, error: error)
+        let record = DeadLetter(message: message, error: error).fitted(to: sizeLimit)
+        if record.value?.count != message.value?.count {
+            logger.warning("job larger than the producer's message.max.bytes: its DLQ record keeps the first bytes only",
+                           metadata: ["bytes": "\(message.value?.count ?? 0)", "limit": "\(sizeLimit.maxMessageBytes)",
+                                      "source": "\(message.topic)[\(message.partition)]@\(message.offset)"])
+        }
         do {
             _ = try await producer.send(topic: config.topics.dlq, key: record.key, value: record.value, headers: record.headers)
         } catch {
