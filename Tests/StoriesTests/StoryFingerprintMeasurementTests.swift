@@ -121,6 +121,8 @@ import Testing
             let kept = m.edits[edit]!.filter { $0 <= 3 }.count
             #expect(kept * 100 >= 90 * m.edits[edit]!.count, "\(edit.rawValue): \(Self.histogram(m.edits[edit]!))")
         }
+        let combined = m.edits[.all]!.filter { $0 <= 3 }.count
+        #expect(combined * 100 >= 80 * m.edits[.all]!.count, "all three edits at once: \(Self.histogram(m.edits[.all]!))")
         let falseMerges = m.sameTopic.filter { $0 <= 3 }.count
         #expect(falseMerges == 0, "same-topic stories within 3: \(Self.histogram(m.sameTopic))")
         #expect(m.sameTopic.count >= 20 && m.edits[.all]!.count >= 20)
