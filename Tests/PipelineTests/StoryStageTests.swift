@@ -11,8 +11,10 @@ import TestSupport
 /// clean event has exactly one story event, and a second worker restores the index from the
 /// stories topic and decides against it.
 @Suite(.serialized) struct StoryStageTests {
-    /// A seeded news-like text: `sentences` sentences over a vocabulary of made-up words, so two
-    /// seeds give unrelated texts and one seed always the same text.
+    /// A seeded news-like text: `sentences` sentences over made-up words. A third of the words
+    /// come from the seed's own 15 "topic" words (so they repeat, as a story's names and subjects
+    /// do), the rest from a shared vocabulary of a few thousand words; two seeds give unrelated
+    /// texts, one seed always the same text.
     static func sentences(seed: UInt64, count: Int) -> [String] {
         var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         func next() -> Int {
@@ -21,8 +23,9 @@ import TestSupport
         }
         let syllables = ["ka", "lo", "mi", "ren", "tu", "sal", "ve", "dor", "ni", "pa", "qua", "ro", "sen", "ti", "bel", "gar"]
         func word() -> String { (0..<(2 + next() % 2)).map { _ in syllables[next() % syllables.count] }.joined() }
+        let topic = (0..<15).map { _ in word() }
         return (0..<count).map { _ in
-            let w = (0..<(10 + next() % 8)).map { _ in word() }
+            let w = (0..<(10 + next() % 8)).map { _ in next() % 3 == 0 ? topic[next() % topic.count] : word() }
             return w.joined(separator: " ").prefix(1).uppercased() + w.joined(separator: " ").dropFirst() + "."
         }
     }
