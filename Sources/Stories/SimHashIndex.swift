@@ -5,14 +5,22 @@
 /// pigeonhole principle they agree exactly on at least one of the four: looking up each of the
 /// query's four blocks and checking the full distance of every member found gives every member
 /// within 3 (and some farther, filtered out). With fingerprints spread evenly, each table bucket
-/// holds n / 65,536 members, so a lookup costs 4 hash probes plus ~4n / 65,536 distance checks.
+/// holds n / 65,536 members, so a lookup reads 4 buckets (arrays indexed by the block value,
+/// each entry holding its fingerprint) and makes ~4n / 65,536 distance checks.
 ///
 /// Members are identified by an `Int` slot chosen by the caller. Not thread-safe (a value type).
 public struct SimHashIndex: Sendable {
     /// The largest distance ``nearest(to:within:)`` is exact for (pigeonhole over 4 blocks).
     public static let maximumExactDistance = 3
 
-    private var tables: [[UInt16: [Int]]] = Array(repeating: [:], count: 4)
+    /// One bucket entry: the member and its whole fingerprint (checked without another lookup).
+    struct Entry: Sendable {
+        var slot: Int
+        var fingerprint: UInt64
+    }
+
+    /// Bucket `t << 16 | block` holds the members whose block t has that value (4 × 65,536 buckets).
+    private var buckets: [[Entry]] = Array(repeating: [], count: 4 << 16)
     private var fingerprints: [Int: UInt64] = [:]
 
     public init() {}
@@ -28,7 +36,7 @@ public struct SimHashIndex: Sendable {
         if fingerprints[slot] != nil { remove(slot) }
         fingerprints[slot] = fingerprint
         for t in 0..<4 {
-            tables[t][Self.block(fingerprint, t), default: []].append(slot)
+            buckets[Self.bucket(fingerprint, t)].append(Entry(slot: slot, fingerprint: fingerprint))
         }
     }
 
@@ -36,11 +44,10 @@ public struct SimHashIndex: Sendable {
     public mutating func remove(_ slot: Int) {
         guard let fingerprint = fingerprints.removeValue(forKey: slot) else { return }
         for t in 0..<4 {
-            let key = Self.block(fingerprint, t)
-            guard var bucket = tables[t][key], let i = bucket.firstIndex(of: slot) else { continue }
-            bucket.swapAt(i, bucket.count - 1)
-            bucket.removeLast()
-            tables[t][key] = bucket.isEmpty ? nil : bucket
+            let b = Self.bucket(fingerprint, t)
+            guard let i = buckets[b].firstIndex(where: { $0.slot == slot }) else { continue }
+            buckets[b].swapAt(i, buckets[b].count - 1)
+            buckets[b].removeLast()
         }
     }
 
@@ -50,13 +57,13 @@ public struct SimHashIndex: Sendable {
         precondition(maxDistance <= Self.maximumExactDistance, "the 4-block index is exact up to distance 3")
         var best: (slot: Int, distance: Int)?
         for t in 0..<4 {
-            guard let bucket = tables[t][Self.block(fingerprint, t)] else { continue }
-            for slot in bucket {
-                guard let other = fingerprints[slot] else { continue }
-                let d = (other ^ fingerprint).nonzeroBitCount
-                guard d <= maxDistance else { continue }
-                if let b = best, (b.distance, b.slot) <= (d, slot) { continue }
-                best = (slot, d)
+            buckets[Self.bucket(fingerprint, t)].withUnsafeBufferPointer { bucket in
+                for entry in bucket {
+                    let d = (entry.fingerprint ^ fingerprint).nonzeroBitCount
+                    guard d <= maxDistance else { continue }
+                    if let b = best, (b.distance, b.slot) <= (d, entry.slot) { continue }
+                    best = (entry.slot, d)
+                }
             }
         }
         return best
@@ -67,18 +74,16 @@ public struct SimHashIndex: Sendable {
         precondition(maxDistance <= Self.maximumExactDistance, "the 4-block index is exact up to distance 3")
         var found: [Int: Int] = [:]
         for t in 0..<4 {
-            guard let bucket = tables[t][Self.block(fingerprint, t)] else { continue }
-            for slot in bucket where found[slot] == nil {
-                guard let other = fingerprints[slot] else { continue }
-                let d = (other ^ fingerprint).nonzeroBitCount
-                if d <= maxDistance { found[slot] = d }
+            for entry in buckets[Self.bucket(fingerprint, t)] {
+                let d = (entry.fingerprint ^ fingerprint).nonzeroBitCount
+                if d <= maxDistance { found[entry.slot] = d }
             }
         }
         return found.sorted { $0.key < $1.key }.map { (slot: $0.key, distance: $0.value) }
     }
 
     @inline(__always)
-    static func block(_ fingerprint: UInt64, _ t: Int) -> UInt16 {
-        UInt16(truncatingIfNeeded: fingerprint >> UInt64(16 * t))
+    static func bucket(_ fingerprint: UInt64, _ t: Int) -> Int {
+        t << 16 | Int(UInt16(truncatingIfNeeded: fingerprint >> UInt64(16 * t)))
     }
 }
