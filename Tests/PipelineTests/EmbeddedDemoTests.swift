@@ -29,6 +29,8 @@ struct EmbeddedDemoTests {
         // The two bad jobs end in the DLQ with their reasons.
         #expect(outcome.deadLetters.map(\.code).sorted() == ["missing_field", "not_json"])
         #expect(outcome.deadLetters.first { $0.code == "missing_field" }?.message.contains("url") == true)
+        // Every clean event has exactly one story event (issue 12).
+        #expect(outcome.stories.map(\.hash).sorted() == hashes.sorted())
         // The worker's totals agree with what was read back from the topics.
         #expect(outcome.stats.contains("clean=\(outcome.clean.count) duplicates=\(outcome.duplicates.count) dlq=2"), "\(outcome.stats)")
     }

@@ -53,6 +53,17 @@ public struct EmbeddedDemo: Sendable {
         public var preview: String
     }
 
+    /// One story event (issue 12) as the demo prints it.
+    public struct StoryMember: Sendable, Hashable {
+        /// The article's content hash.
+        public var hash: String
+        public var storyID: String
+        /// `new`, `near_duplicate` or `update`.
+        public var relation: String
+        public var distance: Int
+        public var source: String
+    }
+
     /// What the run produced.
     public struct Outcome: Sendable {
         /// Jobs enqueued (samples + the two bad jobs).
@@ -63,6 +74,8 @@ public struct EmbeddedDemo: Sendable {
         public var duplicates: [Event]
         /// Records of the DLQ topic.
         public var deadLetters: [DeadLetterRecord]
+        /// Events of the stories topic (the story stage runs in the demo), in decision order.
+        public var stories: [StoryMember]
         /// The worker's totals.
         public var stats: String
         /// Wall time from the broker start to the last record read.
@@ -137,6 +150,8 @@ public struct EmbeddedDemo: Sendable {
         }
         try cluster.createTopic(config.topics.dlq, partitions: 1)
         try cluster.createTopic(config.topics.retry, partitions: 1)
+        try cluster.createTopic(config.topics.stories, partitions: 1)
+        config.stories.enabled = true
         config.kafka.brokers = cluster.bootstrapServers
         config.kafka.properties = [
             "session.timeout.ms": "6000", "heartbeat.interval.ms": "200",
@@ -165,7 +180,8 @@ public struct EmbeddedDemo: Sendable {
             let seen = stats.candidatesSeen.load(ordering: .relaxed)
             if stats.jobs.load(ordering: .relaxed) == jobs.count
                 && seen == stats.candidates.load(ordering: .relaxed)
-                && stats.clean.load(ordering: .relaxed) + stats.duplicates.load(ordering: .relaxed) == seen {
+                && stats.clean.load(ordering: .relaxed) + stats.duplicates.load(ordering: .relaxed) == seen
+                && stats.stories.decided == stats.clean.load(ordering: .relaxed) {
                 accounted = true
                 break
             }
@@ -179,6 +195,7 @@ public struct EmbeddedDemo: Sendable {
         let cleanMessages = try await reader.readAll(topic: config.topics.clean, partitions: partitions)
         let candidateMessages = try await reader.readAll(topic: config.topics.candidates, partitions: partitions)
         let dlqMessages = try await reader.readAll(topic: config.topics.dlq, partitions: 1)
+        let storyMessages = try await reader.readAll(topic: config.topics.stories, partitions: 1)
 
         let clean = cleanMessages.map(Self.event)
         // A candidate is a suppressed duplicate unless it is the one whose bytes were published.
@@ -197,8 +214,14 @@ public struct EmbeddedDemo: Sendable {
                              message: String(decoding: m.header("error.message") ?? [], as: UTF8.self),
                              preview: String(decoding: (m.value ?? []).prefix(60), as: UTF8.self))
         }
-        return Outcome(jobs: jobs.count, clean: clean, duplicates: duplicates, deadLetters: deadLetters,
-                       stats: stats.summary, elapsed: clock.now - started)
+        let stories = storyMessages.map { m in
+            let json = (try? JSONReader.parse(m.value ?? [])) ?? .null
+            return StoryMember(hash: String(decoding: m.key ?? [], as: UTF8.self), storyID: json["story_id"]?.stringValue ?? "",
+                               relation: json["relation"]?.stringValue ?? "", distance: Int(json["distance"]?.intValue ?? -1),
+                               source: json["source"]?.stringValue ?? "")
+        }
+        return Outcome(jobs: jobs.count, clean: clean, duplicates: duplicates, deadLetters: deadLetters, stories: stories,
+                       stats: stats.summary + " " + stats.stories.summary, elapsed: clock.now - started)
     }
 
     static func event(_ m: KafkaMessage) -> Event {

@@ -39,6 +39,11 @@ public final class StoryStats: Sendable {
 
     public init() {}
 
+    /// Story events acknowledged (all relations).
+    public var decided: Int {
+        started.load(ordering: .relaxed) + nearDuplicates.load(ordering: .relaxed) + updates.load(ordering: .relaxed)
+    }
+
     public var summary: String {
         "stories_new=\(started.load(ordering: .relaxed)) near_duplicates=\(nearDuplicates.load(ordering: .relaxed)) "
             + "updates=\(updates.load(ordering: .relaxed)) clean_read=\(cleanRead.load(ordering: .relaxed)) "
