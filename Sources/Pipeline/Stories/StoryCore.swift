@@ -94,6 +94,7 @@ actor StoryCore {
     func activate() async throws {
         guard !active else { return }
         generation += 1
+        inFlight = 0 // deliveries of an earlier activation (a lost one) no longer count
         let started = ContinuousClock.now
         let partitions = try await cleanPartitions()
         let store = try StoryStore(directory: config.store.path, topic: config.topics.stories, batchSize: config.store.batchSize)
