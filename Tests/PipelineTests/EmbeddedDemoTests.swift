@@ -1,4 +1,5 @@
 import Foundation
+import Normalization
 import Pipeline
 import Testing
 import TestSupport
@@ -31,6 +32,13 @@ struct EmbeddedDemoTests {
         #expect(outcome.deadLetters.first { $0.code == "missing_field" }?.message.contains("url") == true)
         // Every clean event has exactly one story event (issue 12).
         #expect(outcome.stories.map(\.hash).sorted() == hashes.sorted())
+        // `demo --json`: every clean, story and DLQ record as one JSON line naming its topic.
+        let lines = try outcome.records.map { try JSONReader.parse($0.jsonLine()) }
+        let topics = lines.compactMap { $0["topic"]?.stringValue }
+        #expect(topics.filter { $0.hasSuffix(".clean") }.count == outcome.clean.count)
+        #expect(topics.filter { $0.hasSuffix(".stories") }.count == outcome.stories.count)
+        #expect(topics.filter { $0.hasSuffix(".dlq") }.count == 2)
+        #expect(lines.allSatisfy { $0["value"] != nil && $0["key"] != nil })
         // The worker's totals agree with what was read back from the topics.
         #expect(outcome.stats.contains("clean=\(outcome.clean.count) duplicates=\(outcome.duplicates.count) dlq=2"), "\(outcome.stats)")
     }

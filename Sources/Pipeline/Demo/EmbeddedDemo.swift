@@ -64,6 +64,44 @@ public struct EmbeddedDemo: Sendable {
         public var source: String
     }
 
+    /// One output record (clean, story or DLQ topic) as read back, for `feedworker demo --json`.
+    public struct Record: Sendable, Hashable {
+        public var topic: String
+        public var partition: Int32
+        public var offset: Int64
+        public var key: [UInt8]?
+        public var value: [UInt8]
+        public var headers: [KafkaHeader]
+
+        /// One JSON line: `topic`, `partition`, `offset`, `key` (string), `value` (the record's JSON
+        /// as it is, or a string when it is not JSON, as for a DLQ record of a malformed job), and
+        /// `headers` (name → string) when there are any.
+        public func jsonLine() -> [UInt8] {
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("topic"); w.string(topic)
+            w.key("partition"); w.int(Int64(partition))
+            w.key("offset"); w.int(offset)
+            w.key("key"); if let key { w.string(bytes: UTF8Repair.repair(key)) } else { w.null() }
+            if !headers.isEmpty {
+                w.key("headers"); w.beginObject()
+                for h in headers { w.key(h.key); if let v = h.value { w.string(bytes: UTF8Repair.repair(v)) } else { w.null() } }
+                w.endObject()
+            }
+            w.key("value")
+            var out = w.bytes
+            if (try? JSONReader.parse(value)) != nil {
+                out.append(contentsOf: value) // valid JSON: kept byte for byte (field order and all)
+            } else {
+                var s = JSONWriter()
+                s.string(bytes: UTF8Repair.repair(value))
+                out.append(contentsOf: s.bytes)
+            }
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
+    }
+
     /// What the run produced.
     public struct Outcome: Sendable {
         /// Jobs enqueued (samples + the two bad jobs).
@@ -76,6 +114,8 @@ public struct EmbeddedDemo: Sendable {
         public var deadLetters: [DeadLetterRecord]
         /// Events of the stories topic (the story stage runs in the demo), in decision order.
         public var stories: [StoryMember]
+        /// Every record of the clean, stories and DLQ topics, in that order.
+        public var records: [Record]
         /// The worker's totals.
         public var stats: String
         /// Wall time from the broker start to the last record read.
@@ -220,7 +260,10 @@ public struct EmbeddedDemo: Sendable {
                                relation: json["relation"]?.stringValue ?? "", distance: Int(json["distance"]?.intValue ?? -1),
                                source: json["source"]?.stringValue ?? "")
         }
-        return Outcome(jobs: jobs.count, clean: clean, duplicates: duplicates, deadLetters: deadLetters, stories: stories,
+        let records = (cleanMessages + storyMessages + dlqMessages).map {
+            Record(topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key, value: $0.value ?? [], headers: $0.headers)
+        }
+        return Outcome(jobs: jobs.count, clean: clean, duplicates: duplicates, deadLetters: deadLetters, stories: stories, records: records,
                        stats: stats.summary + " " + stats.stories.summary, elapsed: clock.now - started)
     }
 

@@ -22,6 +22,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Directory of sample documents (.rss.xml, .atom.xml, .json, .html, .txt).")
     var samples: String = "Config/samples"
 
+    @Flag(help: "Print every output record (clean, stories, DLQ) as one JSON line with its topic, instead of the summary.")
+    var json = false
+
     @Option(help: "Log level for the worker's own log lines (stderr).")
     var logLevel: String = "warning"
 
@@ -42,6 +45,12 @@ struct DemoCommand: AsyncParsableCommand {
         } catch let error as DemoError {
             FileHandle.standardError.write(Data("feedworker demo: \(error)\n".utf8))
             throw ExitCode.failure
+        }
+        if json {
+            for record in outcome.records {
+                FileHandle.standardOutput.write(Data(record.jsonLine() + [0x0A]))
+            }
+            return
         }
         print("feedworker demo: \(outcome.jobs) jobs from \(samples) through an embedded broker")
         print("")
