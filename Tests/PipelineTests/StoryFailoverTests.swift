@@ -51,7 +51,9 @@ struct StoryFailoverTests {
         config.stories.enabled = true
         let f = PipelineFixture(broker: broker, config: config, prefix: prefix, partitions: 6)
         let (values, group) = Self.jobs(originals: 450)
-        try await f.produce(values)
+        // Two thirds before the kill, the rest after it: the new decider must decide some.
+        let firstPart = values.count * 2 / 3
+        try await f.produce(Array(values[..<firstPart]))
 
         var workers: [WorkerProcess] = []
         for i in 0..<3 {
@@ -66,10 +68,11 @@ struct StoryFailoverTests {
         }
         #expect(started, "no story events before the kill")
         let decider = try #require(workers.firstIndex { $0.log.contains("story decider active") }, "no worker became the decider")
-        let before = try await f.readAll(f.config.topics.stories, partitions: 1).count
         workers[decider].signal(SIGKILL)
         _ = await workers[decider].waitForExit(timeout: .seconds(10))
+        let before = try await f.readAll(f.config.topics.stories, partitions: 1).count // what the killed decider published
         let survivors = (0..<3).filter { $0 != decider }
+        try await f.produce(Array(values[firstPart...])) // keys k0... again: they only spread jobs over partitions
 
         let complete = try await f.eventually(timeout: .seconds(240)) {
             try await f.readAll(f.config.topics.stories, partitions: 1).count >= values.count
