@@ -1,6 +1,8 @@
 /// The version string stamped on every event; bump it when extraction output changes.
 public enum ParserVersion {
-    public static let current = "feedworker-parser/1.0.0"
+    /// Raised whenever extraction output for the same input changes (1.1.0: boilerplate pruning of
+    /// issue 10, text dumps of issue 14, NFC bodies), so replays can tell old events from new.
+    public static let current = "feedworker-parser/1.1.0"
 }
 
 /// One clean article event (DESIGN.md "Article event", `schema: 1`), ready to encode.

@@ -96,6 +96,20 @@ public enum DateParser {
         let n = t.count
         func num(_ k: Int) -> (Int64, Int)? { if k < n, case let .number(v, d) = t[k] { return (v, d) }; return nil }
         func sym(_ k: Int) -> UInt8? { if k < n, case let .sym(s) = t[k] { return s }; return nil }
+        /// A numeric offset at token `k` (a sign): "+hhmm", "+hh:mm" or "+hh", as minutes east and
+        /// the tokens it used; over 18 hours counts as 0. One reader for "+0200" and "GMT+0200",
+        /// which had disagreed ("GMT+99" was 99 hours, "+99" none).
+        func numericOffset(_ k: Int) -> (minutes: Int64, used: Int)? {
+            guard let s = sym(k), s == 43 || s == 45, let (v, d) = num(k + 1) else { return nil }
+            var mins: Int64
+            var used = 2
+            if d == 4 { mins = v / 100 * 60 + v % 100 }
+            else if d <= 2, sym(k + 2) == 58, let (m2, d2) = num(k + 3), d2 <= 2 { mins = v * 60 + m2; used = 4 }
+            else if d <= 2 { mins = v * 60 }
+            else { return nil }
+            if mins > 18 * 60 { mins = 0 }
+            return (s == 45 ? -mins : mins, used)
+        }
         while i < n {
             switch t[i] {
             case let .number(v, d):
@@ -139,14 +153,8 @@ public enum DateParser {
                 if d <= 2, year == nil, mon != nil, day != nil { year = v < 50 ? 2000 + v : 1900 + v; i += 1; continue }
                 i += 1
             case let .sym(s):
-                if (s == 43 || s == 45), timeSeen, let (v, d) = num(i + 1) {
-                    var mins: Int64
-                    if d == 4 { mins = v / 100 * 60 + v % 100; i += 2 }
-                    else if d <= 2, sym(i + 2) == 58, let (m2, _) = num(i + 3) { mins = v * 60 + m2; i += 4 }
-                    else if d <= 2 { mins = v * 60; i += 2 }
-                    else { i += 2; continue }
-                    if mins > 18 * 60 { mins = 0 }
-                    offsetMinutes = s == 45 ? -mins : mins
+                if (s == 43 || s == 45), timeSeen, num(i + 1) != nil {
+                    if let o = numericOffset(i) { offsetMinutes = o.minutes; i += o.used } else { i += 2 }
                     continue
                 }
                 i += 1
@@ -160,14 +168,10 @@ public enum DateParser {
                 if wd == w("pm") { pm = true; i += 1; continue }
                 if let z = zones[String(decoding: wd, as: Unicode.UTF8.self)], timeSeen || year != nil {
                     offsetMinutes = z
-                    // "GMT+0200"
-                    // Only "+h", "+hh" or "+hhmm": a longer number is no offset (and `v * 60` of a
-                    // long one overflowed and trapped; found by scripts/fuzz date).
-                    if let s = sym(i + 1), s == 43 || s == 45, let (v, d) = num(i + 2), d <= 2 || d == 4 {
-                        let mins = d == 4 ? v / 100 * 60 + v % 100 : v * 60
-                        offsetMinutes = s == 45 ? -mins : mins
-                        i += 3; continue
-                    }
+                    // "GMT+0200", "GMT+02:00". Only "+h", "+hh", "+hh:mm" or "+hhmm": a longer number
+                    // is no offset (and `v * 60` of a long one overflowed and trapped; found by
+                    // scripts/fuzz date).
+                    if let o = numericOffset(i + 1) { offsetMinutes = o.minutes; i += 1 + o.used; continue }
                     i += 1; continue
                 }
                 if wd.count == 1, timeSeen {  // military zones

@@ -66,38 +66,41 @@ public enum URLTools {
         return s
     }
 
-    /// RFC 3986 §5.2.4 remove_dot_segments.
+    /// RFC 3986 §5.2.4 remove_dot_segments, over UTF-8 bytes: segments are split at the byte "/",
+    /// not at `Character`s, since "/" followed by a combining mark is one `Character` and a
+    /// character-wise split made canonicalize non-idempotent (found by the CI fuzz smoke).
     public static func removeDotSegments(_ path: String) -> String {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
         // Fast path: no segment starts with "." → nothing to remove.
-        var prev: UInt8 = UInt8(ascii: "/")
+        var prev = slash
         var hasDot = false
         for c in path.utf8 {
-            if c == UInt8(ascii: ".") && prev == UInt8(ascii: "/") { hasDot = true; break }
+            if c == dot && prev == slash { hasDot = true; break }
             prev = c
         }
         if !hasDot { return path }
-        var input = Substring(path)
-        var output: [Substring] = []
-        var out = ""
-        _ = output
-        // Operate segment-wise.
-        let absolute = input.hasPrefix("/")
-        if absolute { input = input.dropFirst() }
-        var segs: [Substring] = []
-        let parts = input.split(separator: "/", omittingEmptySubsequences: false)
+        var bytes = Array(path.utf8)[...]
+        let absolute = bytes.first == slash
+        if absolute { bytes = bytes.dropFirst() }
+        var segs: [ArraySlice<UInt8>] = []
+        let parts = bytes.split(separator: slash, omittingEmptySubsequences: false)
         for (idx, seg) in parts.enumerated() {
             let last = idx == parts.count - 1
-            if seg == "." { if last { segs.append("") }; continue }
-            if seg == ".." {
+            if seg.count == 1 && seg.first == dot { if last { segs.append([]) }; continue }
+            if seg.count == 2 && seg.allSatisfy({ $0 == dot }) {
                 if !segs.isEmpty { segs.removeLast() }
-                if last { segs.append("") }
+                if last { segs.append([]) }
                 continue
             }
             segs.append(seg)
         }
-        output = segs
-        out = (absolute ? "/" : "") + segs.joined(separator: "/")
-        return out
+        var out: [UInt8] = absolute ? [slash] : []
+        out.reserveCapacity(path.utf8.count)
+        for (i, seg) in segs.enumerated() {
+            if i > 0 { out.append(slash) }
+            out.append(contentsOf: seg)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Resolves `ref` against `base`; nil when `ref` is relative and `base` is not absolute.
@@ -120,12 +123,12 @@ public enum URLTools {
             if r.path.isEmpty {
                 t.path = b.path; t.query = r.query ?? b.query
             } else {
-                if r.path.hasPrefix("/") {
+                if r.path.utf8.first == UInt8(ascii: "/") {
                     t.path = removeDotSegments(r.path)
                 } else {
                     var merged: String
                     if b.authority != nil && b.path.isEmpty { merged = "/" + r.path }
-                    else if let slash = b.path.lastIndex(of: "/") { merged = String(b.path[...slash]) + r.path }
+                    else if let slash = b.path.utf8.lastIndex(of: UInt8(ascii: "/")) { merged = String(b.path[...slash]) + r.path }
                     else { merged = r.path }
                     merged = removeDotSegments(merged)
                     t.path = merged
@@ -148,40 +151,51 @@ public enum URLTools {
     /// or unparsable input.
     public static func canonicalize(_ url: String) -> String? {
         var p = split(url.trimmingASCIIWhitespace())
-        guard let scheme = p.scheme, scheme == "http" || scheme == "https", var auth = p.authority, !auth.isEmpty else {
+        guard let scheme = p.scheme, scheme == "http" || scheme == "https", let auth = p.authority, !auth.isEmpty else {
             return nil
         }
-        // Drop userinfo, lower-case host, drop default port.
-        if let at = auth.lastIndex(of: "@") { auth = String(auth[auth.index(after: at)...]) }
+        // Drop userinfo, lower-case host, drop default port. Byte-wise: a ":" or "." followed by a
+        // combining mark is one `Character`, and character-wise tests saw different hosts on the
+        // first and the second call.
+        let colonByte = UInt8(ascii: ":"), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+        var a = Array(auth.utf8)[...]
+        if let at = a.lastIndex(of: UInt8(ascii: "@")) { a = a[(at + 1)...] }
         // An empty port is the default one ("host:" is "host"); drop every trailing ":" at once so
         // that a malformed "host::" does not lose one colon per call (canonicalize is idempotent).
-        while auth.hasSuffix(":") { auth.removeLast() }
-        var host = auth
+        while a.last == colonByte { a = a.dropLast() }
+        var hostBytes = a
         var port: String? = nil
-        if let colon = auth.lastIndex(of: ":"), !auth[colon...].contains("]") {
-            host = String(auth[..<colon]); port = String(auth[auth.index(after: colon)...])
+        if let colon = a.lastIndex(of: colonByte), !a[colon...].contains(close) {
+            hostBytes = a[..<colon]; port = String(decoding: a[(colon + 1)...], as: UTF8.self)
         }
-        host = host.lowercased()
-        while host.hasSuffix(".") { host.removeLast() }  // all trailing dots: "a.." → "a" (idempotent)
-        guard !host.isEmpty else { return nil }
+        while hostBytes.last == UInt8(ascii: ".") { hostBytes = hostBytes.dropLast() }  // "a.." → "a"
+        guard !hostBytes.isEmpty else { return nil }
         // A host is a bracketed IPv6 literal or a name without ":" or brackets (RFC 3986 §3.2.2); any
         // other authority ("a:443:443", "[::1]:1]") is malformed, and trimming it one port per call
         // made canonicalize non-idempotent (found by scripts/fuzz url).
-        if host.hasPrefix("[") {
-            guard host.hasSuffix("]"), host.dropLast().dropFirst().allSatisfy({ $0 != "[" && $0 != "]" }) else { return nil }
-        } else if host.contains(where: { $0 == ":" || $0 == "[" || $0 == "]" }) {
+        if hostBytes.first == open {
+            guard hostBytes.count >= 2, hostBytes.last == close,
+                  !hostBytes.dropFirst().dropLast().contains(where: { $0 == open || $0 == close }) else { return nil }
+        } else if hostBytes.contains(where: { $0 == colonByte || $0 == open || $0 == close }) {
             return nil
         }
+        var host = String(decoding: hostBytes, as: UTF8.self).lowercased()
+        // Lower-casing can end a host in "." again (a combining mark folded away); trim once more.
+        while host.utf8.last == UInt8(ascii: ".") { host = String(decoding: host.utf8.dropLast(), as: UTF8.self) }
+        guard !host.isEmpty else { return nil }
         if let pt = port, pt.isEmpty || (scheme == "http" && pt == "80") || (scheme == "https" && pt == "443") { port = nil }
         p.authority = port.map { host + ":" + $0 } ?? host
         p.path = p.path.isEmpty ? "/" : removeDotSegments(p.path)
         p.fragment = nil
         if let q = p.query {
-            let kept = q.split(separator: "&").filter { item in
-                let name = (item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "").lowercased()
+            // Split and sorted by bytes: "&" or "=" followed by a combining mark is one `Character`,
+            // and `String` ordering treats canonically equivalent spellings as equal (unstable order).
+            let kept = Array(q.utf8).split(separator: UInt8(ascii: "&")).filter { item in
+                let nameBytes = item.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+                let name = String(decoding: nameBytes, as: UTF8.self).lowercased()
                 return !name.isEmpty && !name.hasPrefix("utm_") && !trackingParameters.contains(name)
-            }.map(String.init).sorted()
-            p.query = kept.isEmpty ? nil : kept.joined(separator: "&")
+            }.sorted { $0.lexicographicallyPrecedes($1) }
+            p.query = kept.isEmpty ? nil : kept.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "&")
         }
         // White space before a dropped fragment ("/a\r#f") or in a dropped last parameter would end
         // the result, and the next call trims it: canonicalize the trimmed form (strictly shorter,

@@ -115,4 +115,95 @@ import Testing
         #expect(BoilerplateHints.strength(Array("box relatedarticles".utf8)) == .strong)
         #expect(BoilerplateHints.strength(Array("relatedness-study".utf8)) == .none)
     }
+
+    @Test("the site's appeals after the article go; the same words inside the article stay")
+    func trailingAppealsGo() throws {
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <p>The angling club says its members will follow the count closely and support the authority with volunteers.</p>
+            \(Self.paragraphs(2..<5))
+            <p>Subscribe now to our weekend edition for the full story.</p>
+            <p>For the latest news download the River News app for iOS and Android.</p>
+            <p>SUPPORT LOCAL JOURNALISM TODAY</p>
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(text.contains("members will follow the count"), "an appeal's words mid-article are reporting")
+        #expect(!text.contains("Subscribe now"))
+        #expect(!text.contains("download the River News app"))
+        #expect(!text.contains("SUPPORT LOCAL"))
+    }
+
+    @Test("a last paragraph of reporting that names an app stays")
+    func reportingAboutAnAppStays() throws {
+        let last = "The authority will also publish the camera counts in its app, which anglers can download from the project page."
+        let html = Self.page("\(Self.paragraphs(0..<5))\n<p>\(last)</p>")
+        let text = try body(html)
+        #expect(text.contains(last), "one app named by the story is not an app advert")
+        #expect(!ReaderAppeal.isAppeal(Array("The paper lost 2,000 subscribers last year, its owner said.".utf8)))
+        #expect(ReaderAppeal.isAppeal(Array("Follow us on Twitter and Instagram.".utf8)))
+        #expect(ReaderAppeal.isAppeal(Array("Gefällt dir unser Magazin? Dann unterstütze uns.".utf8)))
+        #expect(ReaderAppeal.isAppeal(Array("Sie sind aktuell nicht eingeloggt.".utf8)))
+        #expect(!ReaderAppeal.isAppeal(Array("Sie folgen damit dem Beispiel der Nachbarstadt.".utf8)), "German sie is also they")
+        #expect(!ReaderAppeal.isAppeal(Array("Wie Sie sehen, bietet der Remote Support mit Smart Glasses unseren Kunden viele Vorteile.".utf8)), "Support as a noun")
+        #expect(ReaderAppeal.isAppeal(Array("Please support our journalism.".utf8)))
+    }
+
+    @Test("a labelled link to another article goes, in any language; a linked sentence in prose stays")
+    func labelledLinkGoes() throws {
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <p><strong>READ ALSO:</strong> <a href="/2023/otters">Are otters back for good below the bridge?</a></p>
+            <p><b>À lire aussi »</b> <a href="/2023/digue">La digue tiendra-t-elle cet hiver ?</a></p>
+            <p>Its findings: <a href="/survey.pdf">the weir holds, the ladder works.</a></p>
+            \(Self.paragraphs(2..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("otters back"))
+        #expect(!text.contains("READ ALSO"))
+        #expect(!text.contains("La digue"))
+        #expect(text.contains("Its findings: the weir holds"), "a label without a separator at its end is prose")
+    }
+
+    @Test("credit and source lines go wherever they stand; a sentence that mentions a photo stays")
+    func creditLinesGo() throws {
+        let kept = "Photo: the ladder from the top pool, taken by the authority's engineers on the opening day of the season."
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <p><em>Foto: Anna Weber/picture-alliance</em></p>
+            <p class="image-annotation"><em class="copyright">&#169;&nbsp;River Authority | J. Smith</em></p>
+            <p>The old weir seen from the footbridge. © AFP / JOHN DOE</p>
+            \(Self.paragraphs(2..<5))
+            <p>\(kept) It shows all thirty pools.</p>
+            <p><em>(Credit: River News / Graphics desk)</em></p>
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("Anna Weber"))
+        #expect(!text.contains("J. Smith"))
+        #expect(!text.contains("JOHN DOE"))
+        #expect(!text.contains("Graphics desk"))
+        #expect(text.contains(kept), "a paragraph of two sentences that starts with 'Photo:' is prose")
+    }
+
+    @Test("a lone teaser card between paragraphs goes with its box title; a heading linked once stays")
+    func loneTeaserGoes() throws {
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <div class="contentbox"><div class="boxhead">More information</div>
+            <div class="card"><a href="/2023/eels"><img src="/eels.jpg" alt=""></a>
+            <h2><a href="/2023/eels">Eels follow the salmon upstream</a></h2>
+            <p>Counters at the weir saw young eels climb the ladder's side channel. <a href="/2023/eels">more</a></p></div></div>
+            \(Self.paragraphs(2..<4))
+            <h2><a href="/history">A weir with a long history</a></h2>
+            \(Self.paragraphs(4..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("Eels follow"))
+        #expect(!text.contains("young eels"))
+        #expect(!text.contains("More information"), "the box title of the removed teaser stayed")
+    }
 }
+

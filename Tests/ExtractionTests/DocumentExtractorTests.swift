@@ -6,6 +6,22 @@ import Testing
 @Suite struct DocumentExtractorTests {
     let ctx = ExtractionContext(url: "https://feeds.example/rss", fetchedAt: Timestamp(secondsSinceEpoch: 1_700_000_000), kindHint: .page)
 
+    /// Bodies and titles come out in NFC (DESIGN.md's canonical text), whatever the page mixes:
+    /// a decomposed "é", and Bengali U+09DF, which NFC decomposes (a composition exclusion).
+    @Test func pageTextComesOutInNFC() throws {
+        let decomposedE = "Cafe\u{0301}"
+        let bengali = "কুষ্টি\u{09DF}া"
+        let sentence = "The \(decomposedE) by the \(bengali) river opened again on Monday after a long winter of repairs to its roof and kitchen."
+        let html = "<html><head><title>\(decomposedE) reopens</title></head><body><article><h1>\(decomposedE) reopens</h1>"
+            + String(repeating: "<p>\(sentence)</p>", count: 4) + "</article></body></html>"
+        let doc = try DocumentExtractor().extract(Array(html.utf8), context: ExtractionContext(url: "https://news.example/cafe", kindHint: .page))
+        let article = try #require(doc.articles.first)
+        #expect(article.text.utf8.elementsEqual(article.text.precomposedForTest.utf8))
+        #expect(article.text.contains("Caf\u{00E9}"))
+        #expect(article.text.unicodeScalars.contains { $0.value == 0x09AF } && !article.text.unicodeScalars.contains { $0.value == 0x09DF })
+        #expect(article.title.unicodeScalars.contains { $0.value == 0xE9 })
+    }
+
     @Test func rssGoesToTheFeedParserWhateverTheHint() throws {
         let rss = """
         <?xml version="1.0"?><rss version="2.0"><channel><title>Example Feed</title>
@@ -42,4 +58,11 @@ import Testing
         #expect(doc.articles.first?.source == "Town Crier")
         #expect(doc.articles.first?.publishedAt == Timestamp(secondsSinceEpoch: 1_700_000_000 - 3 * 3600))
     }
+}
+
+import Foundation
+
+extension String {
+    /// Foundation's NFC, as a reference for the product's own.
+    var precomposedForTest: String { precomposedStringWithCanonicalMapping }
 }

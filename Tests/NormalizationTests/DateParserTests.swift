@@ -14,6 +14,16 @@ import Testing
         #expect(p("2024-05-01 10:00 GMT-3") == "2024-05-01T13:00:00Z")
     }
 
+    /// "+99" after a time and "GMT+99" are read by one rule: an offset over 18 hours counts as none
+    /// (they had disagreed: 99 hours after "GMT", none without it); "GMT+02:00" is two hours.
+    @Test func zoneNameAndBareOffsetAgree() {
+        #expect(p("2024-05-01 10:00 GMT+99") == p("2024-05-01 10:00 +99"))
+        #expect(p("2024-05-01 10:00 GMT+99") == "2024-05-01T10:00:00Z")
+        #expect(p("2024-05-01 10:00 GMT+02:00") == "2024-05-01T08:00:00Z")
+        #expect(p("2024-05-01 10:00 UTC-05:30") == "2024-05-01T15:30:00Z")
+        #expect(p("2024-05-01 10:00 +0530") == "2024-05-01T04:30:00Z")
+    }
+
     @Test func rfc3339Format() {
         #expect(RFC3339.format(Timestamp(secondsSinceEpoch: 0)) == "1970-01-01T00:00:00Z")
         #expect(RFC3339.format(Timestamp(secondsSinceEpoch: 951_782_400)) == "2000-02-29T00:00:00Z")

@@ -35,6 +35,15 @@ import Testing
         let decomposed = Array("Cafe\u{301}".utf8)
         #expect(UnicodeNormalizer.nfc(decomposed) == Array("Café".utf8))
         #expect(UnicodeNormalizer.nfc(Array("plain".utf8)) == Array("plain".utf8))
+        // Cyrillic takes the fast path; a combining mark after it (or a Cyrillic combining sign)
+        // does not, and is composed: и + U+0306 → й.
+        let russian = Array("Москва, ёлка и йод".utf8)
+        #expect(UnicodeNormalizer.isTriviallyNFC(russian))
+        #expect(UnicodeNormalizer.nfc(russian) == russian)
+        let decomposedShortI = Array("и\u{0306}од".utf8)
+        #expect(!UnicodeNormalizer.isTriviallyNFC(decomposedShortI))
+        #expect(UnicodeNormalizer.nfc(decomposedShortI) == Array("йод".utf8))
+        #expect(!UnicodeNormalizer.isTriviallyNFC(Array("а\u{0483}".utf8)))
         #expect(s(CaseFolder.fold(Array("HeLLo".utf8))) == "hello")
         #expect(s(CaseFolder.fold(Array("ÉCOLE Ünïcode".utf8))) == "école ünïcode")
     }

@@ -8,7 +8,8 @@
 /// 2. **Link blocks**: leaf blocks whose text is mostly link text ("Read more: <a>…</a>", teaser
 ///    titles, tag lists) and containers of three or more links that are mostly link text.
 /// 3. **Teaser cards**: runs of three or more sibling cards (date, linked title, dek).
-/// 4. **Edges**: blocks after the last paragraph of prose (tag lines, "Related" headings, share
+/// 4. **Appeals**: the site's subscribe, follow, app and log-in prompts after the article (`ReaderAppeal`).
+/// 5. **Edges**: blocks after the last paragraph of prose (tag lines, "Related" headings, share
 ///    prompts, dates, "Print"), link blocks and short fragments before the first one, and ad labels.
 ///
 /// Each removal takes with it the heading or label that introduced the removed block.
@@ -22,6 +23,7 @@ extension ContentExtractor.Pass {
         if removeHintedFurniture(content, core: core, facts) { fill(&facts, content) }
         if removeLinkBlocks(content, core: core, facts) { fill(&facts, content) }
         if removeTeaserCards(content, core: core, facts) { fill(&facts, content) }
+        if removeTrailingAppeals(content, facts) { fill(&facts, content) }
         trimEdges(content, facts)
     }
 
@@ -104,6 +106,8 @@ extension ContentExtractor.Pass {
                     drop = true
                 }
             }
+            // "See also: <a>headline?</a>" and a lone teaser card (LinkShapes).
+            if !drop, !t.isHeading { drop = isLabelledLink(k, lengths) || isLoneTeaser(k, lengths) }
             if drop {
                 doomed.append(k)
                 k = doc.following(k, within: content, skipChildren: true)
@@ -351,7 +355,13 @@ extension ContentExtractor.Pass {
             doomed.append(b.node)
         }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
-        for b in blocks where b.length < 30 && BoilerplateHints.isAdLabel(innerTextBytes(b.node)) { doomed.append(b.node) }
+        // Credit lines anywhere ("Foto: …/Getty Images", "© Agency"): see `CreditLine`.
+        for b in blocks where b.length <= 160 && !b.isHeading {
+            let text = innerTextBytes(b.node)
+            if (b.length < 30 && BoilerplateHints.isAdLabel(text)) || CreditLine.matches(text, length: b.length, sentences: b.sentences) {
+                doomed.append(b.node)
+            }
+        }
         for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
     }
 

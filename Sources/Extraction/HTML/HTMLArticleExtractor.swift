@@ -37,13 +37,15 @@ public struct HTMLArticleExtractor: Sendable {
         let article = Article(
             url: context.url.isEmpty ? nil : context.url,
             canonicalURL: metadata.canonicalURL.flatMap { context.url.isEmpty ? $0 : (URLTools.resolve($0, against: context.url) ?? $0) },
-            title: TextBuilder.fold(title),
+            title: UnicodeNormalizer.nfc(TextBuilder.fold(title)),
             authors: authors,
             source: metadata.siteName ?? context.sourceHint,
             publishedAt: published,
             language: metadata.language,
             summary: metadata.excerpt,
-            text: result.text,
+            // NFC as DESIGN.md's canonical text: pages mix composed and decomposed spellings (and
+            // Bengali U+09DF, which NFC decomposes), and consumers compare text, not hashes.
+            text: UnicodeNormalizer.nfc(result.text),
             imageURL: metadata.imageURL.flatMap { context.url.isEmpty ? $0 : (URLTools.resolve($0, against: context.url) ?? $0) }
         )
         return (article, metadata, doc.warnings)

@@ -81,12 +81,12 @@ struct StoryBuilder: Sendable {
             ?? dated.flatMap { DateParser.parse(Array($0.utf8), reference: context.fetchedAt) }
         return Article(
             url: isMain && !context.url.isEmpty ? context.url : nil,
-            title: TextDumpExtractor.stripBullet(title),
+            title: UnicodeNormalizer.nfc(TextDumpExtractor.stripBullet(title)),
             authors: authors,
             source: source ?? (isMain ? context.sourceHint : nil),
             publishedAt: published,
             language: a.language,
-            text: text
+            text: UnicodeNormalizer.nfc(text)
         )
     }
 }
