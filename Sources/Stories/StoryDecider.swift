@@ -11,6 +11,7 @@ public struct StoryArticle: Sendable, Hashable {
     /// Seconds since the epoch: `published_at`, else `fetched_at`. Drives the window.
     public var time: Int64
 
+    /// An article as the decider sees it.
     public init(contentHash: String, fingerprint: UInt64, canonicalURL: String?, entryID: String?, time: Int64) {
         self.contentHash = contentHash
         self.fingerprint = fingerprint
@@ -32,9 +33,11 @@ public enum StoryRelation: String, Sendable, Hashable, CaseIterable {
 
 /// The decision for one article: what `articles.stories` publishes, and what restores a decider.
 public struct StoryDecision: Sendable, Hashable {
+    /// The article decided.
     public var article: StoryArticle
     /// The story joined (own content hash for ``StoryRelation/new``).
     public var storyID: String
+    /// How it relates to the story.
     public var relation: StoryRelation
     /// Hamming distance to the member it was matched with (0 for `new`).
     public var distance: Int
@@ -43,6 +46,7 @@ public struct StoryDecision: Sendable, Hashable {
     /// 1 for the first version of a URL/entry; previous version + 1 for an update.
     public var version: Int
 
+    /// A decision (as made by ``StoryDecider/decide(_:)``, or read back from a story event).
     public init(article: StoryArticle, storyID: String, relation: StoryRelation, distance: Int, supersedes: String?, version: Int) {
         self.article = article
         self.storyID = storyID

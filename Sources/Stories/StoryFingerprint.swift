@@ -27,12 +27,14 @@ public enum StoryFingerprint {
 
     /// Feature choices; ``default`` is the measured one.
     public struct Options: Sendable, Hashable {
+        /// How counts become vote weights.
         public var weighting: Weighting
         /// Skip the common English function words of ``stopwords``.
         public var dropStopwords: Bool
         /// Words shorter than this many bytes are skipped.
         public var minimumWordBytes: Int
 
+        /// Options; the defaults are ``default``.
         public init(weighting: Weighting = .squared, dropStopwords: Bool = true, minimumWordBytes: Int = 2) {
             self.weighting = weighting
             self.dropStopwords = dropStopwords

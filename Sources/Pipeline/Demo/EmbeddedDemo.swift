@@ -57,20 +57,27 @@ public struct EmbeddedDemo: Sendable {
     public struct StoryMember: Sendable, Hashable {
         /// The article's content hash.
         public var hash: String
+        /// The story it belongs to (the content hash of the story's first article).
         public var storyID: String
         /// `new`, `near_duplicate` or `update`.
         public var relation: String
+        /// Hamming distance to the member it matched (0 for `new`).
         public var distance: Int
+        /// The publisher (`source` of the clean event).
         public var source: String
     }
 
     /// One output record (clean, story or DLQ topic) as read back, for `feedworker demo --json`.
     public struct Record: Sendable, Hashable {
+        /// The topic it was read from.
         public var topic: String
+        /// Its partition and offset there.
         public var partition: Int32
         public var offset: Int64
+        /// The Kafka key and value, as stored.
         public var key: [UInt8]?
         public var value: [UInt8]
+        /// The Kafka headers (the DLQ's `error.*` and `source.*`, the story event's `clean.*`).
         public var headers: [KafkaHeader]
 
         /// One JSON line: `topic`, `partition`, `offset`, `key` (string), `value` (the record's JSON

@@ -22,9 +22,11 @@ public enum StoryStageError: Error, Sendable, CustomStringConvertible {
 
 /// Totals of the story stage since start (tests, the stop log line).
 public final class StoryStats: Sendable {
-    /// Story events acknowledged, by relation.
+    /// Story events acknowledged with relation `new` (stories started).
     public let started = Atomic<Int>(0)
+    /// Story events acknowledged with relation `near_duplicate`.
     public let nearDuplicates = Atomic<Int>(0)
+    /// Story events acknowledged with relation `update`.
     public let updates = Atomic<Int>(0)
     /// Clean events read while active.
     public let cleanRead = Atomic<Int>(0)
@@ -44,6 +46,7 @@ public final class StoryStats: Sendable {
         started.load(ordering: .relaxed) + nearDuplicates.load(ordering: .relaxed) + updates.load(ordering: .relaxed)
     }
 
+    /// One line of `name=value` pairs.
     public var summary: String {
         "stories_new=\(started.load(ordering: .relaxed)) near_duplicates=\(nearDuplicates.load(ordering: .relaxed)) "
             + "updates=\(updates.load(ordering: .relaxed)) clean_read=\(cleanRead.load(ordering: .relaxed)) "

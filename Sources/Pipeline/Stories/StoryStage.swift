@@ -31,6 +31,9 @@ public final class StoryStage: Sendable {
     private let deliveries: AsyncStream<StoryDelivery>
     private let deliveryContinuation: AsyncStream<StoryDelivery>.Continuation
 
+    /// Creates the stage's three consumers (group election, changelog restore, clean reader); it
+    /// produces through the worker's shared `producer` and counts into `stats.stories`.
+    /// Throws a `KafkaError` for a bad client configuration, a `StoryError` for bad `[stories]` values.
     public init(config: FeedworkerConfig, producer: KafkaProducer, stats: PipelineStats, logger: Logger) throws {
         self.config = config
         self.logger = logger
