@@ -2,7 +2,7 @@ import Config
 import Foundation
 import Kafka
 import Normalization
-import Pipeline
+@testable import Pipeline
 import Stories
 import Testing
 import TestSupport
@@ -101,6 +101,19 @@ struct StoryFailoverTests {
         let keys = stories.map { String(decoding: $0.key ?? [], as: UTF8.self) }
         #expect(Set(keys).count == keys.count, "story events decided twice: \(keys.count - Set(keys).count)")
         #expect(Set(keys) == Set(jobOf.keys), "story events and clean events differ")
+
+        // The published decisions are exactly those of one uninterrupted decider fed the same
+        // articles in the same order: the kill and the restore lost or changed nothing.
+        var cleanByHash: [String: [UInt8]] = [:]
+        for m in clean { cleanByHash[String(decoding: m.key ?? [], as: UTF8.self)] = m.value ?? [] }
+        var single = try StoryDecider()
+        var differing = 0
+        for m in stories.sorted(by: { $0.offset < $1.offset }) {
+            let published = try StoryEvent.decision(json: m.value ?? [])
+            let article = try CleanArticle(json: cleanByHash[published.article.contentHash] ?? [], fallbackTime: 0)
+            if single.decide(article.storyArticle) != published { differing += 1 }
+        }
+        #expect(differing == 0, "\(differing) published decisions differ from one decider's")
 
         // Nothing joined without a link: every story lies inside one connected component of
         // "distance <= 3" over the clean articles. (Equality is order-dependent: a copy decided
