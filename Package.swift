@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "Articles", dependencies: ["Normalization"], swiftSettings: swiftSettings),
         .target(name: "Feeds", dependencies: ["Articles", "Normalization"], swiftSettings: swiftSettings),
         .target(name: "Extraction", dependencies: ["Articles", "Normalization", "Feeds"], exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "Stories", dependencies: [], exclude: ["README.md"], swiftSettings: swiftSettings),
 
         // MARK: Infrastructure
         .target(name: "Kafka", dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")]),
@@ -54,13 +55,13 @@ let package = Package(
 
         // MARK: The worker
         .target(name: "Pipeline", dependencies: [
-            "Kafka", "Articles", "Extraction", "Dedupe", "Fetch", "Telemetry", "Config",
+            "Kafka", "Articles", "Extraction", "Dedupe", "Fetch", "Telemetry", "Config", "Stories", "Storage", "Normalization",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "feedworker", dependencies: [
-            "Pipeline", "Kafka", "Extraction", "Feeds", "Articles", "Fetch", "Telemetry", "Config", "Dedupe", "Storage",
+            "Pipeline", "Stories", "Normalization", "Kafka", "Extraction", "Feeds", "Articles", "Fetch", "Telemetry", "Config", "Dedupe", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,9 +76,10 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "DedupeTests", dependencies: ["Dedupe", "TestSupport"]),
+        .testTarget(name: "StoriesTests", dependencies: ["Stories", "Normalization", "TestSupport"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stories", "Normalization", "TestSupport"]),
     ]
 )

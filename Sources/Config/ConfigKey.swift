@@ -48,9 +48,11 @@ public struct ConfigKey: Sendable {
         string("topics.clean", \.topics.clean, nonEmpty: true),
         string("topics.dlq", \.topics.dlq, nonEmpty: true),
         string("topics.retry", \.topics.retry, nonEmpty: true),
+        string("topics.stories", \.topics.stories, nonEmpty: true),
         string("groups.extract", \.groups.extract, nonEmpty: true),
         string("groups.dedupe", \.groups.dedupe, nonEmpty: true),
         string("groups.retry", \.groups.retry, nonEmpty: true),
+        string("groups.stories", \.groups.stories, nonEmpty: true),
         ConfigKey(name: "worker.roles", kind: .list, apply: { config, value throws(ConfigValueError) in
             guard case .array(let items) = value else { throw ConfigValueError("expected an array of roles, got \(value.typeName)") }
             var roles: [FeedworkerConfig.Role] = []
@@ -72,6 +74,10 @@ public struct ConfigKey: Sendable {
         integer("store.retention_days", \.store.retentionDays, range: 1...36_500),
         integer("store.batch_size", \.store.batchSize, range: 1...1_000_000),
         duration("store.purge_interval", \.store.purgeInterval),
+        boolean("stories.enabled", \.stories.enabled),
+        // The 4-block multi-index is exact up to 3 (Stories.SimHashIndex).
+        integer("stories.max_distance", \.stories.maxDistance, range: 0...3),
+        integer("stories.window_days", \.stories.windowDays, range: 1...3_650),
         ConfigKey(name: "log.level", kind: .string, apply: { config, value throws(ConfigValueError) in
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard case .string(let s) = value, levels.contains(s) else {

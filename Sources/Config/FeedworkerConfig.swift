@@ -27,6 +27,8 @@ public struct FeedworkerConfig: Sendable, Hashable {
         public var clean = "articles.clean"
         public var dlq = "feeds.fetch-jobs.dlq"
         public var retry = "feeds.fetch-jobs.retry"
+        /// Story membership events (issue 12), written by the story stage.
+        public var stories = "articles.stories"
     }
 
     /// `[groups]`: consumer group ids of the two stages.
@@ -36,6 +38,9 @@ public struct FeedworkerConfig: Sendable, Hashable {
         /// The extract stage's consumer of `topics.retry` (its own group: joining it never
         /// rebalances the fresh-job consumers).
         public var retry = "feedworker-extract-retry"
+        /// The story stage's group. It subscribes to the one-partition `topics.stories`: the member
+        /// assigned that partition is the single active story decider.
+        public var stories = "feedworker-stories"
     }
 
     /// `[worker]`: what this process runs and how much at once.
@@ -63,6 +68,18 @@ public struct FeedworkerConfig: Sendable, Hashable {
         public var batchSize = 4096
         /// How often the retention purge runs.
         public var purgeInterval: Duration = .seconds(3600)
+    }
+
+    /// `[stories]`: story identity (issue 12): near-duplicates and updates grouped into stories.
+    public struct Stories: Sendable, Hashable {
+        /// Run the story stage in workers with the dedupe role. Off by default: it writes a new
+        /// topic (`topics.stories`, which must have exactly one partition) and keeps its own store,
+        /// so a deployment turns it on once that topic exists; `articles.clean` is the same either way.
+        public var enabled = false
+        /// Hamming distance (of 64 bits) within which an article joins a story: 0...3.
+        public var maxDistance = 3
+        /// Members stay joinable this many days (by `published_at`, else `fetched_at`).
+        public var windowDays = 7
     }
 
     /// `[log]`.
@@ -125,6 +142,7 @@ public struct FeedworkerConfig: Sendable, Hashable {
     public var log = Log()
     public var metrics = Metrics()
     public var fetch = Fetch()
+    public var stories = Stories()
 
     public var health = Health()
 
@@ -141,9 +159,11 @@ public struct FeedworkerConfig: Sendable, Hashable {
         config.topics.clean = "\(prefix).clean"
         config.topics.dlq = "\(prefix).dlq"
         config.topics.retry = "\(prefix).retry"
+        config.topics.stories = "\(prefix).stories"
         config.groups.extract = "\(prefix)-extract"
         config.groups.dedupe = "\(prefix)-dedupe"
         config.groups.retry = "\(prefix)-extract-retry"
+        config.groups.stories = "\(prefix)-stories"
         return config
     }
 

@@ -70,6 +70,8 @@ public struct Worker: Service {
                     if source.retriesJobs { outputs.append(config.topics.retry) }
                 }
                 if config.worker.roles.contains(.dedupe) { outputs.append(config.topics.clean) }
+                let runsStories = config.stories.enabled && config.worker.roles.contains(.dedupe)
+                if runsStories { outputs.append(config.topics.stories) }
                 group.addTask { [outputs] in await producer.prepare(topics: outputs, timeout: .seconds(2)) }
                 if config.worker.roles.contains(.extract) {
                     let stage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
@@ -87,6 +89,11 @@ public struct Worker: Service {
                     // saturation, every dedupe step waits behind the queued parses, candidates pile
                     // up and a job's clean event trails its candidates by seconds.
                     group.addTask(priority: .high) { try await stage.run(stop: stop) }
+                }
+                if runsStories {
+                    // Every such worker joins the story group; the owner of the one stories partition decides.
+                    let stage = try StoryStage(config: config, producer: producer, stats: stats, logger: logger)
+                    group.addTask(priority: .medium) { try await stage.run(stop: stop) }
                 }
                 do {
                     try await group.waitForAll()

@@ -1,4 +1,5 @@
 import Foundation
+import Normalization
 import Pipeline
 import Testing
 import TestSupport
@@ -29,6 +30,22 @@ struct EmbeddedDemoTests {
         // The two bad jobs end in the DLQ with their reasons.
         #expect(outcome.deadLetters.map(\.code).sorted() == ["missing_field", "not_json"])
         #expect(outcome.deadLetters.first { $0.code == "missing_field" }?.message.contains("url") == true)
+        // Every clean event has exactly one story event (issue 12), and the syndicated rail story
+        // (Harbor Gazette original, Ridge Tribune copy: other byline, a sentence added, a footer)
+        // is one story.
+        #expect(outcome.stories.map(\.hash).sorted() == hashes.sorted())
+        let rail = outcome.clean.filter { $0.title.hasPrefix("Rail operator orders") }.map(\.hash)
+        #expect(rail.count == 2)
+        let railStories = outcome.stories.filter { rail.contains($0.hash) }
+        #expect(Set(railStories.map(\.storyID)).count == 1 && railStories.map(\.relation).sorted() == ["near_duplicate", "new"],
+                "\(railStories)")
+        // `demo --json`: every clean, story and DLQ record as one JSON line naming its topic.
+        let lines = try outcome.records.map { try JSONReader.parse($0.jsonLine()) }
+        let topics = lines.compactMap { $0["topic"]?.stringValue }
+        #expect(topics.filter { $0.hasSuffix(".clean") }.count == outcome.clean.count)
+        #expect(topics.filter { $0.hasSuffix(".stories") }.count == outcome.stories.count)
+        #expect(topics.filter { $0.hasSuffix(".dlq") }.count == 2)
+        #expect(lines.allSatisfy { $0["value"] != nil && $0["key"] != nil })
         // The worker's totals agree with what was read back from the topics.
         #expect(outcome.stats.contains("clean=\(outcome.clean.count) duplicates=\(outcome.duplicates.count) dlq=2"), "\(outcome.stats)")
     }

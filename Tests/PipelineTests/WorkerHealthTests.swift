@@ -70,7 +70,10 @@ struct DemoCommandTests {
         let metrics = try #require(text.split(separator: "\n").last { $0.contains("msg=metrics") && $0.contains("final=true") })
         // The summary for people (MetricsSummary.worker): what moved, DLQ by reason, lag, in-flight,
         // job latency p50/p99; no zero series.
-        for field in [" jobs=7 ", " jobs.articles=", " jobs.dlq=2 ", " dlq=2 ", " dlq.not_json=1 ", " dlq.missing_field=1 ",
+        // One job per sample document, plus the malformed job and the job without url.
+        let samples = try FileManager.default.contentsOfDirectory(atPath: SharedCorpora.packageRoot.appendingPathComponent("Config/samples").path)
+            .filter { !$0.hasPrefix(".") && !$0.hasSuffix(".md") }
+        for field in [" jobs=\(samples.count + 2) ", " jobs.articles=", " jobs.dlq=2 ", " dlq=2 ", " dlq.not_json=1 ", " dlq.missing_field=1 ",
                       " clean=", " duplicates=", " candidates=", " in_flight_jobs=0 ", " consumer_lag.extract=",
                       " job_latency.candidates.p50_ms=", " job_latency.candidates.p99_ms=", " job_latency.clean.p99_ms=", " rss_mb="] {
             #expect(metrics.contains(field), "\(field) missing from \(metrics)")

@@ -53,6 +53,62 @@ public struct EmbeddedDemo: Sendable {
         public var preview: String
     }
 
+    /// One story event (issue 12) as the demo prints it.
+    public struct StoryMember: Sendable, Hashable {
+        /// The article's content hash.
+        public var hash: String
+        /// The story it belongs to (the content hash of the story's first article).
+        public var storyID: String
+        /// `new`, `near_duplicate` or `update`.
+        public var relation: String
+        /// Hamming distance to the member it matched (0 for `new`).
+        public var distance: Int
+        /// The publisher (`source` of the clean event).
+        public var source: String
+    }
+
+    /// One output record (clean, story or DLQ topic) as read back, for `feedworker demo --json`.
+    public struct Record: Sendable, Hashable {
+        /// The topic it was read from.
+        public var topic: String
+        /// Its partition and offset there.
+        public var partition: Int32
+        public var offset: Int64
+        /// The Kafka key and value, as stored.
+        public var key: [UInt8]?
+        public var value: [UInt8]
+        /// The Kafka headers (the DLQ's `error.*` and `source.*`, the story event's `clean.*`).
+        public var headers: [KafkaHeader]
+
+        /// One JSON line: `topic`, `partition`, `offset`, `key` (string), `value` (the record's JSON
+        /// as it is, or a string when it is not JSON, as for a DLQ record of a malformed job), and
+        /// `headers` (name → string) when there are any.
+        public func jsonLine() -> [UInt8] {
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("topic"); w.string(topic)
+            w.key("partition"); w.int(Int64(partition))
+            w.key("offset"); w.int(offset)
+            w.key("key"); if let key { w.string(bytes: UTF8Repair.repair(key)) } else { w.null() }
+            if !headers.isEmpty {
+                w.key("headers"); w.beginObject()
+                for h in headers { w.key(h.key); if let v = h.value { w.string(bytes: UTF8Repair.repair(v)) } else { w.null() } }
+                w.endObject()
+            }
+            w.key("value")
+            var out = w.bytes
+            if (try? JSONReader.parse(value)) != nil {
+                out.append(contentsOf: value) // valid JSON: kept byte for byte (field order and all)
+            } else {
+                var s = JSONWriter()
+                s.string(bytes: UTF8Repair.repair(value))
+                out.append(contentsOf: s.bytes)
+            }
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
+    }
+
     /// What the run produced.
     public struct Outcome: Sendable {
         /// Jobs enqueued (samples + the two bad jobs).
@@ -63,6 +119,10 @@ public struct EmbeddedDemo: Sendable {
         public var duplicates: [Event]
         /// Records of the DLQ topic.
         public var deadLetters: [DeadLetterRecord]
+        /// Events of the stories topic (the story stage runs in the demo), in decision order.
+        public var stories: [StoryMember]
+        /// Every record of the clean, stories and DLQ topics, in that order.
+        public var records: [Record]
         /// The worker's totals.
         public var stats: String
         /// Wall time from the broker start to the last record read.
@@ -137,6 +197,8 @@ public struct EmbeddedDemo: Sendable {
         }
         try cluster.createTopic(config.topics.dlq, partitions: 1)
         try cluster.createTopic(config.topics.retry, partitions: 1)
+        try cluster.createTopic(config.topics.stories, partitions: 1)
+        config.stories.enabled = true
         config.kafka.brokers = cluster.bootstrapServers
         config.kafka.properties = [
             "session.timeout.ms": "6000", "heartbeat.interval.ms": "200",
@@ -165,7 +227,8 @@ public struct EmbeddedDemo: Sendable {
             let seen = stats.candidatesSeen.load(ordering: .relaxed)
             if stats.jobs.load(ordering: .relaxed) == jobs.count
                 && seen == stats.candidates.load(ordering: .relaxed)
-                && stats.clean.load(ordering: .relaxed) + stats.duplicates.load(ordering: .relaxed) == seen {
+                && stats.clean.load(ordering: .relaxed) + stats.duplicates.load(ordering: .relaxed) == seen
+                && stats.stories.decided == stats.clean.load(ordering: .relaxed) {
                 accounted = true
                 break
             }
@@ -179,6 +242,7 @@ public struct EmbeddedDemo: Sendable {
         let cleanMessages = try await reader.readAll(topic: config.topics.clean, partitions: partitions)
         let candidateMessages = try await reader.readAll(topic: config.topics.candidates, partitions: partitions)
         let dlqMessages = try await reader.readAll(topic: config.topics.dlq, partitions: 1)
+        let storyMessages = try await reader.readAll(topic: config.topics.stories, partitions: 1)
 
         let clean = cleanMessages.map(Self.event)
         // A candidate is a suppressed duplicate unless it is the one whose bytes were published.
@@ -197,8 +261,17 @@ public struct EmbeddedDemo: Sendable {
                              message: String(decoding: m.header("error.message") ?? [], as: UTF8.self),
                              preview: String(decoding: (m.value ?? []).prefix(60), as: UTF8.self))
         }
-        return Outcome(jobs: jobs.count, clean: clean, duplicates: duplicates, deadLetters: deadLetters,
-                       stats: stats.summary, elapsed: clock.now - started)
+        let stories = storyMessages.map { m in
+            let json = (try? JSONReader.parse(m.value ?? [])) ?? .null
+            return StoryMember(hash: String(decoding: m.key ?? [], as: UTF8.self), storyID: json["story_id"]?.stringValue ?? "",
+                               relation: json["relation"]?.stringValue ?? "", distance: Int(json["distance"]?.intValue ?? -1),
+                               source: json["source"]?.stringValue ?? "")
+        }
+        let records = (cleanMessages + storyMessages + dlqMessages).map {
+            Record(topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key, value: $0.value ?? [], headers: $0.headers)
+        }
+        return Outcome(jobs: jobs.count, clean: clean, duplicates: duplicates, deadLetters: deadLetters, stories: stories, records: records,
+                       stats: stats.summary + " " + stats.stories.summary, elapsed: clock.now - started)
     }
 
     static func event(_ m: KafkaMessage) -> Event {

@@ -32,6 +32,8 @@ public final class PipelineStats: Sendable {
     public let redeliveriesSkipped = Atomic<Int>(0)
     /// Jobs currently in flight in the extract stage.
     public let inFlight = Atomic<Int>(0)
+    /// The story stage's totals (issue 12); zero when it does not run.
+    public let stories = StoryStats()
 
     public init() {}
 

@@ -8,6 +8,7 @@ import Kafka
 ///   count: the dedupe stage keeps the hashes of candidates partition *p* in clean partition *p*.
 /// - clean: compacted (`cleanup.policy=compact`; the key is the content hash), so that the dedupe
 ///   store's changelog outlives the dedupe window (`store.retention_days`).
+/// - stories (only with `stories.enabled`): exactly one partition, compacted.
 /// - DLQ and retry: one partition each is enough for their traffic; `ensure` gives them
 ///   `partitions` too, so that a retry stage scales like the extract stage.
 public struct TopicLayout: Sendable, Hashable {
@@ -23,7 +24,8 @@ public struct TopicLayout: Sendable, Hashable {
     /// Every topic the worker uses, in a stable order, without duplicates.
     public var topicNames: [String] {
         var seen: Set<String> = []
-        return [config.topics.fetchJobs, config.topics.candidates, config.topics.clean, config.topics.dlq, config.topics.retry]
+        let stories = config.stories.enabled ? [config.topics.stories] : []
+        return ([config.topics.fetchJobs, config.topics.candidates, config.topics.clean, config.topics.dlq, config.topics.retry] + stories)
             .filter { seen.insert($0).inserted }
     }
 
@@ -31,8 +33,11 @@ public struct TopicLayout: Sendable, Hashable {
     /// factor `replication` (-1: the broker's default).
     public func newTopics(partitions: Int32, replication: Int32) -> [NewTopic] {
         topicNames.map { name in
-            NewTopic(name: name, partitions: partitions, replicationFactor: replication,
-                     config: name == config.topics.clean ? ["cleanup.policy": "compact"] : [:])
+            // Stories: one partition (its owner is the single story decider), compacted like clean
+            // (each content hash is decided once, and the topic is the story store's changelog).
+            let isStories = config.stories.enabled && name == config.topics.stories
+            return NewTopic(name: name, partitions: isStories ? 1 : partitions, replicationFactor: replication,
+                            config: name == config.topics.clean || isStories ? ["cleanup.policy": "compact"] : [:])
         }
     }
 
@@ -66,6 +71,8 @@ public enum TopicProblem: Sendable, Hashable, CustomStringConvertible {
     case cleanRetentionTooShort(topic: String, cleanupPolicy: String, retentionMilliseconds: Int64, windowMilliseconds: Int64)
     /// Clean deletes by size (`retention.bytes`), which can drop records inside the dedupe window.
     case cleanRetentionBytes(topic: String, bytes: Int64)
+    /// The stories topic (with `stories.enabled`) has more than one partition.
+    case storiesPartitions(topic: String, partitions: Int)
 
     /// Whether the worker refuses to start on this problem (only the partition mismatch: the
     /// others are visible at run time as changelog gaps or missing-topic errors).
@@ -82,6 +89,8 @@ public enum TopicProblem: Sendable, Hashable, CustomStringConvertible {
             "\(candidates) has \(cp) partitions but \(clean) has \(kp): they must be equal (the dedupe store of candidates partition p is clean partition p); recreate \(clean) with \(cp) partitions"
         case .cleanRetentionTooShort(let topic, let policy, let ms, let window):
             "\(topic) has cleanup.policy=\(policy) and retention.ms=\(ms) (\(Self.days(ms))), shorter than the dedupe window store.retention_days (\(Self.days(window))): set cleanup.policy=compact or retention.ms >= \(window)"
+        case .storiesPartitions(let topic, let n):
+            "\(topic) has \(n) partitions: the story stage needs exactly 1 (its owner is the single story decider); recreate it with 1 partition"
         case .cleanRetentionBytes(let topic, let bytes):
             "\(topic) has cleanup.policy with delete and retention.bytes=\(bytes): size-based deletion can drop hashes inside the dedupe window; set retention.bytes=-1 or cleanup.policy=compact"
         }

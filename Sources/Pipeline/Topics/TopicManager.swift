@@ -85,6 +85,9 @@ public struct TopicManager: Sendable {
             problems.append(.partitionMismatch(candidates: config.topics.candidates, candidatePartitions: cp,
                                                clean: config.topics.clean, cleanPartitions: kp))
         }
+        if config.stories.enabled, let n = byName[config.topics.stories], n != 1 {
+            problems.append(.storiesPartitions(topic: config.topics.stories, partitions: n))
+        }
         var undescribed: [String: String] = [:]
         if byName[config.topics.clean] != nil {
             do {

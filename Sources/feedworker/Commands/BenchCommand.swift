@@ -10,6 +10,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print a figure beside its baseline",
-        subcommands: [BenchKafkaCommand.self, BenchTelemetryCommand.self, BenchFeedsCommand.self, BenchExtractionCommand.self, BenchFetchCommand.self, BenchStoreCommand.self, BenchPipelineCommand.self, BenchPathologicalCommand.self]
+        subcommands: [BenchKafkaCommand.self, BenchTelemetryCommand.self, BenchFeedsCommand.self, BenchExtractionCommand.self, BenchFetchCommand.self, BenchStoreCommand.self, BenchPipelineCommand.self, BenchPathologicalCommand.self, BenchStoriesCommand.self]
     )
 }

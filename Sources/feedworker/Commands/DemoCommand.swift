@@ -12,14 +12,18 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
         Starts librdkafka's mock cluster in this process, enqueues the documents of --samples as
         inline fetch jobs (plus one job that is not JSON and one without a url), runs the extract
-        and dedupe stages of a real worker until every job is accounted for, then prints the clean
-        events, the duplicates dedupe suppressed, the dead-letter records with their reasons, and a
-        final metrics line. Needs no Kafka and no network beyond loopback.
+        dedupe and story stages of a real worker until every job is accounted for, then prints the clean
+        events, the duplicates dedupe suppressed, the story groups with more than one article
+        (syndicated copies, updates), the dead-letter records with their reasons, and a final
+        metrics line. Needs no Kafka and no network beyond loopback.
         """
     )
 
     @Option(help: "Directory of sample documents (.rss.xml, .atom.xml, .json, .html, .txt).")
     var samples: String = "Config/samples"
+
+    @Flag(help: "Print every output record (clean, stories, DLQ) as one JSON line with its topic, instead of the summary.")
+    var json = false
 
     @Option(help: "Log level for the worker's own log lines (stderr).")
     var logLevel: String = "warning"
@@ -42,6 +46,12 @@ struct DemoCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("feedworker demo: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if json {
+            for record in outcome.records {
+                FileHandle.standardOutput.write(Data(record.jsonLine() + [0x0A]))
+            }
+            return
+        }
         print("feedworker demo: \(outcome.jobs) jobs from \(samples) through an embedded broker")
         print("")
         print("clean events (\(outcome.clean.count)):")
@@ -52,6 +62,19 @@ struct DemoCommand: AsyncParsableCommand {
         print("duplicates suppressed (\(outcome.duplicates.count)):")
         for e in outcome.duplicates {
             print("  \(e.hash.prefix(12))  from \(e.jobID)  \"\(e.title)\"")
+        }
+        print("")
+        let groups = Dictionary(grouping: outcome.stories, by: \.storyID)
+        let shared = groups.filter { $0.value.count > 1 }
+        print("stories (\(groups.count) for \(outcome.stories.count) clean events; \(shared.count) with more than one article):")
+        let titles = Dictionary(outcome.clean.map { ($0.hash, $0.title) }, uniquingKeysWith: { a, _ in a })
+        for story in outcome.stories.map(\.storyID).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+            let members = groups[story] ?? []
+            guard members.count > 1 else { continue }
+            print("  story \(story.prefix(12))  \"\(titles[story] ?? titles[members[0].hash] ?? "")\"")
+            for m in members {
+                print("    \(m.hash.prefix(12))  \(m.relation)\(m.relation == "new" ? "" : " (distance \(m.distance))")  \(m.source.isEmpty ? "-" : m.source)")
+            }
         }
         print("")
         print("dead letters (\(outcome.deadLetters.count)):")
