@@ -21,14 +21,23 @@ public enum HTMLText {
         return v
     }
 
-    /// Tag classes: 1 = block (ends a paragraph), 2 = skipped with its content, 3 = word separator.
+    /// Tag classes: 1 = block (ends a paragraph), 2 = skipped with its content, 3 = word separator,
+    /// 4 = skipped with its content when it ends within `captionMaxBytes`, else a block
+    /// (`<figcaption>`: a picture's caption or credit is not article text, as in pages, and two
+    /// feeds carrying one story with and without a photo would otherwise hash differently; an
+    /// unclosed one must not swallow the rest of the entry).
     static let tagClasses = IntegerTable(
         ["p", "br", "li", "ul", "ol", "tr", "hr", "dd", "dt", "dl", "h1", "h2", "h3", "h4", "h5", "h6",
-         "div", "pre", "table", "section", "article", "header", "footer", "figure", "figcapti", "blockquo",
+         "div", "pre", "table", "section", "article", "header", "footer", "figure", "blockquo",
          "aside", "nav", "main", "address", "center", "tbody", "thead", "caption", "details", "summary", "form"]
             .map { (pack($0), UInt8(1)) }
         + ["script", "style", "noscript", "template"].map { (pack($0), UInt8(2)) }
-        + ["img", "td", "th"].map { (pack($0), UInt8(3)) })
+        + ["img", "td", "th"].map { (pack($0), UInt8(3)) }
+        + [(pack("figcapti"), UInt8(4))])
+
+    /// The longest `<figcaption>` dropped whole (bytes of markup and text).
+    static let captionMaxBytes = 2048
+    static let captionEndTag = Array("</figcapti".utf8)
 
     /// `paragraphs` for input already known to be valid UTF-8 (skips the validation pass).
     public static func paragraphs(validUTF8 html: [UInt8]) -> [UInt8] { convert(html, separator: [0x0A, 0x0A], valid: true) }
@@ -113,6 +122,16 @@ public enum HTMLText {
                     while x != 0 { endTag.append(UInt8(x & 0xFF)); x >>= 8 }
                     i = findCaseInsensitive(b, from: i, endTag) ?? n
                     if i < n { i = (find(b, from: i, ">") ?? n) }
+                    continue
+                }
+                if !closing, tagClass == 4 {
+                    let window = UnsafeBufferPointer(rebasing: b[..<min(n, i + captionMaxBytes)])
+                    if let end = findCaseInsensitive(window, from: i, captionEndTag) {
+                        flush()
+                        i = find(b, from: end, ">") ?? n
+                        continue
+                    }
+                    flush()
                     continue
                 }
                 if tagClass == 1 { flush() } else if tagClass == 3 { para.append(0x20) }

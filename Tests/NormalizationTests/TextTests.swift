@@ -84,4 +84,15 @@ import Testing
         let html = Array("<DIV>one<span>two</span></div><Script>x()</SCRIPT><p>three<img src=a>four</p>".utf8)
         #expect(String(decoding: HTMLText.paragraphs(html), as: UTF8.self) == "onetwo\n\nthree four")
     }
+
+    /// A feed entry's picture caption is not text (as in pages); an unclosed `<figcaption>` does
+    /// not swallow the rest of the entry.
+    @Test func htmlTextDropsFigcaptions() {
+        let html = Array("<p>one</p><figure><img src=a><FIGCAPTION>Photo: <b>Agency</b></figcaption></figure><p>two</p>".utf8)
+        #expect(String(decoding: HTMLText.paragraphs(html), as: UTF8.self) == "one\n\ntwo")
+        let unclosed = Array(("<p>one</p><figcaption>credit<p>" + String(repeating: "two ", count: 600) + "</p>").utf8)
+        let text = String(decoding: HTMLText.paragraphs(unclosed), as: UTF8.self)
+        #expect(text.hasPrefix("one\n\ncredit"))
+        #expect(text.hasSuffix("two"))
+    }
 }
