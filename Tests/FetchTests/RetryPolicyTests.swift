@@ -1,17 +1,7 @@
 import Testing
 @testable import Fetch
+import TestSupport
 
-/// A fixed-sequence generator so jitter is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct RetryPolicyTests {
     @Test func classification() {
@@ -38,7 +28,7 @@ struct SeededGenerator: RandomNumberGenerator {
         policy.maxDelay = .seconds(60)
         policy.jitter = 0.5
         policy.maxAttempts = 10
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         let error = FetchError.httpStatus(status: 502, url: "u", retryAfter: nil)
         // Un-jittered delays: 10, 20, 40, 60 (cap), 60; jitter draws from [d/2, d].
         for (attempt, full) in [(1, 10.0), (2, 20.0), (3, 40.0), (4, 60.0), (5, 60.0)] {
@@ -62,7 +52,7 @@ struct SeededGenerator: RandomNumberGenerator {
         var policy = RetryPolicy()
         policy.baseDelay = .seconds(1)
         policy.maxRetryAfter = .seconds(600)
-        var generator = SeededGenerator(state: 1)
+        var generator = SplitMix64(seed: 1)
         let polite = FetchError.httpStatus(status: 503, url: "u", retryAfter: .seconds(300))
         #expect(policy.decide(error: polite, attempt: 1, using: &generator) == .retry(after: .seconds(300)))
         let greedy = FetchError.httpStatus(status: 429, url: "u", retryAfter: .seconds(86_400))

@@ -74,7 +74,7 @@ private func json(_ m: KafkaMessage) throws -> JSONValue {
         var distinct = Set<Int>()
         var storyMentions = 0
         var next = 0
-        var rng = SystemRandomNumberGeneratorStandIn(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for j in 0..<jobCount {
             // 70% new stories, 30% a story seen before.
             func pick() -> Int {
@@ -173,18 +173,5 @@ private func json(_ m: KafkaMessage) throws -> JSONValue {
         #expect(clean.count == 50)
         #expect(Set(clean.map { $0.key ?? [] }).count == 50)
         f.broker.stop()
-    }
-}
-
-/// A tiny deterministic generator (tests must not depend on the system RNG).
-struct SystemRandomNumberGeneratorStandIn {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -44,7 +44,7 @@ final class WorkerProcess: @unchecked Sendable {
 /// Jobs whose stories are known: `count` jobs alternating RSS feeds (3 stories) and HTML pages,
 /// with about 30% of the mentions repeating an earlier story.
 private func storyJobs(count: Int, seed: UInt64) -> (values: [[UInt8]], jobIDs: Set<String>, distinct: Int) {
-    var rng = SystemRandomNumberGeneratorStandIn(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var next = 0
     var distinct = Set<Int>()
     var values: [[UInt8]] = []

@@ -1,5 +1,6 @@
 import Testing
 @testable import Stories
+import TestSupport
 
 private func hex(_ n: Int) -> String {
     let s = String(n, radix: 16)

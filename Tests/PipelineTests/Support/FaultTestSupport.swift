@@ -93,7 +93,7 @@ struct KnownJobs {
     var hashes: Set<String> = []
 
     init(count: Int, seed: UInt64, firstStory: Int = 0, idPrefix: String = "") throws {
-        var rng = SystemRandomNumberGeneratorStandIn(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var next = firstStory
         func pick() -> Int {
             if next > firstStory + 10 && rng.next() % 10 < 3 { return firstStory + Int(rng.next() % UInt64(next - firstStory)) }

@@ -1,3 +1,5 @@
+import TestSupport
+
 /// Generated news-like articles for the story-identity measurements (issue 12): our own templates
 /// and word lists, seeded, so every run sees the same texts.
 ///
