@@ -26,13 +26,16 @@ private enum APIKey {
 /// the worker's own extractor), once each, and every job must be produced or dead-lettered, with
 /// all three workers still running.
 ///
-/// Quarantined (runs only with `FEEDWORKER_BROKER_FAULT_TEST=1`): it failed in 3 of 7 runs on
-/// 2026-11-30, each time because one job of 1,200 had not been produced (no candidate of it) while
-/// the others were, with no duplicate and all workers running. Not explained yet: suspects are a
-/// partition paused for backpressure and not resumed after the rebalances the commit errors
-/// cause, or a produce whose delivery never resumes its job. Issue 11 stays open on it.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["FEEDWORKER_BROKER_FAULT_TEST"] == "1",
-                             "quarantined: fails in about 3 of 7 runs (one job left unprocessed); FEEDWORKER_BROKER_FAULT_TEST=1 runs it"))
+/// The workers' producers here keep one request in flight per connection: librdkafka 2.0.2's mock
+/// does not check an idempotent producer's sequence numbers, and with several produce requests in
+/// flight an injected produce error on one, followed by the success of the next, makes librdkafka
+/// report the failed one's messages delivered (implicitly acked, offset -1001) although the mock
+/// never wrote them; a real broker refuses the next request instead (`MockIdempotenceGapTests`).
+/// That is what left a job without candidates while this test was quarantined (3 of 7 runs): in a
+/// reproduction the job's candidates were acknowledged at offset -1001, librdkafka logged them
+/// "implicitly acked", and none was in the topic. The mock's gap, not the worker's.
+@Suite(.serialized, .disabled(if: ProcessInfo.processInfo.environment["FEEDWORKER_BROKER_FAULT_TEST"] == "0",
+                              "FEEDWORKER_BROKER_FAULT_TEST=0 skips it (45-65 s on 2 cores)"))
 struct BrokerFaultTests {
     @Test func threeWorkersRideOutBrokerDownProduceErrorsAndCommitFailures() async throws {
         let f = try PipelineFixture(brokers: 3, partitions: 6, name: "broker-faults")
@@ -52,6 +55,16 @@ struct BrokerFaultTests {
             var c = f.config
             // Commits every second instead of every 5 s, so the injected commit errors meet commits.
             c.kafka.properties["auto.commit.interval.ms"] = "1000"
+            // One produce request in flight per connection, for the mock (see above).
+            c.kafka.properties["max.in.flight.requests.per.connection"] = "1"
+            // A session outlasting the 10 s outage (librdkafka's default is 45 s). With the fixture's
+            // 6 s, a group whose coordinator is broker 1 loses its partitions during the outage, and
+            // a lost dedupe partition may publish a hash twice (README, limits of the guarantee):
+            // in 2 of the 9 runs (of 27) where broker 1 coordinated the dedupe group, 31 and 35
+            // clean events were published twice (same bytes, timestamps 16 s apart: the old
+            // owner's events waited in its producer for broker 1 while the new owner restored
+            // without them and published them again).
+            c.kafka.properties["session.timeout.ms"] = "20000"
             c.store.path = f.config.store.path + "/w\(i)"
             workers.append(ObservedWorker(config: c))
         }
@@ -112,6 +125,9 @@ struct BrokerFaultTests {
         #expect(Set(dlq.compactMap(\.value)) == Set(malformed), "only the malformed jobs are dead-lettered")
         let allJobs = first.jobIDs.union(second.jobIDs).union(third.jobIDs)
         #expect(allJobs.subtracting(produced).isEmpty, "jobs neither produced nor in the DLQ: \(allJobs.subtracting(produced).count)")
+        if !allJobs.subtracting(produced).isEmpty || keys.count != Set(keys).count {
+            print(try await whereAbouts(f, missing: allJobs.subtracting(produced), clean: clean))
+        }
         phase("checked; stopping the workers")
         for w in workers { try await w.stop() }
         let warnings = workers.flatMap { $0.log.all.filter { $0.hasPrefix("level=warning") || $0.hasPrefix("level=error") } }
@@ -120,5 +136,26 @@ struct BrokerFaultTests {
               + "\(candidates.count) candidates, \(dlq.count) DLQ; \(warnings.count) warning/error log lines; "
               + workers.map(\.stats.summary).joined(separator: " | "))
         for line in warnings.prefix(12) { print("  " + line.prefix(300)) }
+    }
+
+    /// For a failure: where the jobs without candidates sit in the jobs topic against the extract
+    /// group's committed offsets, and where each duplicated clean event sits (the same timestamp
+    /// and bytes twice is one produce written twice; different timestamps are two produces).
+    private func whereAbouts(_ f: PipelineFixture, missing: Set<String>, clean: [KafkaMessage]) async throws -> String {
+        var out = "broker faults, where:\n"
+        for m in try await f.readAll(f.config.topics.fetchJobs) {
+            if let job = try? FetchJob.decode(m.value ?? [], maxBodyBytes: f.config.worker.maxBodyBytes), missing.contains(job.jobID) {
+                out += "  job \(job.jobID) without candidates: \(m.topic)[\(m.partition)]@\(m.offset)\n"
+            }
+        }
+        let reader = try KafkaConsumer(configuration: f.broker.configuration(["group.id": f.config.groups.extract, "enable.auto.commit": "false"]))
+        let committed = try await reader.committed((0..<f.partitions).map { TopicPartition(topic: f.config.topics.fetchJobs, partition: $0) })
+        await reader.close()
+        out += "  extract group committed: \(committed.map { "\($0.partition)@\($0.offset)" })\n"
+        for (key, copies) in Dictionary(grouping: clean, by: \.keyText) where copies.count > 1 {
+            out += "  clean \(key.prefix(12)) \(copies.count)x: \(copies.map { "\($0.partition)@\($0.offset) ts=\($0.timestamp ?? -1)" }), "
+                + "same bytes: \(Set(copies.map { $0.value ?? [] }).count == 1)\n"
+        }
+        return out
     }
 }
