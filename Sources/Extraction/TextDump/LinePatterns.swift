@@ -37,6 +37,7 @@ enum LineClassifier {
         "email", "print", "menu", "search", "close", "skip to content", "skip to main content", "image", "photo", "video",
         "listen", "listen to this article", "save", "story continues below", "scroll to continue", "sponsored", "ad",
         "app-storeplay-store", "app store", "google play", "play store", "follow us",
+        "opens in new window", "(opens in new window)", "click to share", "share on facebook", "share on twitter",
     ]
     static let endLines: Set<String> = [
         "comments", "comment", "no comments yet...", "no comments yet", "leave a comment", "add a comment", "post a comment",
@@ -50,6 +51,8 @@ enum LineClassifier {
         "votre adresse e-mail ne sera pas publiée", "votre adresse de messagerie ne sera pas publiée", "laisser un commentaire",
         "tu dirección de correo electrónico no será publicada", "deja un comentario", "deja una respuesta",
         "il tuo indirizzo email non sarà pubblicato", "lascia un commento",
+        "kommentare schreiben", "kommentare sind geschlossen", "comments are closed",
+        "be the first to comment", "sei der erste, der", "sé el primero en comentar", "soyez le premier à commenter",
     ]
     /// Labels of teasers and related-content boxes, in the main languages.
     static let promoPrefixes: [String] = [
