@@ -157,7 +157,9 @@ public struct JSONReader {
         }
         let text = String(decoding: b[start..<i], as: Unicode.UTF8.self)
         if isInt, let v = Int64(text) { return .integer(v) }
-        guard let d = Double(text) else { throw .invalidNumber(offset: start) }
+        // A number beyond Double's range ("1e999") is refused rather than read as infinity: JSON has
+        // no infinity, and the writer could only print it as null (found by the CI fuzz smoke).
+        guard let d = Double(text), d.isFinite else { throw .invalidNumber(offset: start) }
         return .double(d)
     }
 
