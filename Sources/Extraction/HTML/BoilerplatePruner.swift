@@ -358,7 +358,7 @@ extension ContentExtractor.Pass {
         // Credit lines anywhere ("Foto: …/Getty Images", "© Agency"): see `CreditLine`.
         for b in blocks where b.length <= 160 && !b.isHeading {
             let text = innerTextBytes(b.node)
-            if (b.length < 30 && BoilerplateHints.isAdLabel(text)) || CreditLine.matches(text, length: b.length, sentences: b.sentences) {
+            if (b.length < 30 && BoilerplateHints.isAdLabel(text)) || CreditLine.matches(text[...], length: b.length, sentences: b.sentences) {
                 doomed.append(b.node)
             }
         }

@@ -15,14 +15,14 @@ enum CreditLine {
     ].map { Array($0.utf8) }
 
     /// Is `text` (a leaf block's folded text of `length` characters) a credit line?
-    static func matches(_ text: [UInt8], length: Int, sentences: Int) -> Bool {
+    static func matches(_ text: ArraySlice<UInt8>, length: Int, sentences: Int) -> Bool {
         guard length <= 160 else { return false }
-        var start = 0
-        while start < text.count, text[start] == 32 || text[start] == 0x28 || text[start] == 0x5B { start += 1 }
+        var start = text.startIndex
+        while start < text.endIndex, text[start] == 32 || text[start] == 0x28 || text[start] == 0x5B { start += 1 }
         let rest = text[start...]
         if sentences <= 1, labels.contains(where: { hasPrefixIgnoringCase(rest, $0) }) { return true }
         // A short caption that ends in "© Agency / Name": the © within the last 60 bytes.
-        if let c = lastCopyrightSign(text), text.count - c <= 60, c > 0 { return true }
+        if let c = lastCopyrightSign(text), text.endIndex - c <= 60, c > text.startIndex { return true }
         return false
     }
 
@@ -38,9 +38,9 @@ enum CreditLine {
     }
 
     /// Offset of the last "©" (C2 A9, `&copy;`, `&#169;`) in `text`.
-    static func lastCopyrightSign(_ text: [UInt8]) -> Int? {
-        var i = text.count - 2
-        while i >= 0 {
+    static func lastCopyrightSign(_ text: ArraySlice<UInt8>) -> Int? {
+        var i = text.endIndex - 2
+        while i >= text.startIndex {
             if text[i] == 0xC2, text[i + 1] == 0xA9 { return i }
             if text[i] == 0x26, hasPrefixIgnoringCase(text[i...], copyEntity) || hasPrefixIgnoringCase(text[i...], copyNumeric) { return i }
             i -= 1

@@ -35,7 +35,7 @@ extension ContentExtractor.Pass {
                 } else {
                     label.append(contentsOf: doc.source[lo..<hi])
                     if label.count > 120 { return false }
-                    if !emphasized, doc.source[lo..<hi].contains(where: Keywords.isWordByte), isEmphasized(k, below: n) { emphasized = true }
+                    if !emphasized, doc.source[lo..<hi].contains(where: Keywords.isWordByte), hasAncestor(k, below: n, where: Self.emphasisTags.contains) { emphasized = true }
                 }
             }
             k = doc.following(k, within: n)
@@ -46,18 +46,18 @@ extension ContentExtractor.Pass {
         return emphasized || separator != UInt8(ascii: ":") || ReaderAppeal.isShouted(label, minimumLetters: 4)
     }
 
-    /// Is a formatting element (`<b>`, `<strong>`, `<em>`, `<i>`, `<u>`, `<mark>`, `<span>`) between
-    /// `k` and `root`?
-    func isEmphasized(_ k: Int32, below root: Int32) -> Bool {
+    /// Has `k` an ancestor below `root` (exclusive) whose tag satisfies `test`?
+    func hasAncestor(_ k: Int32, below root: Int32, where test: (HTMLTag) -> Bool) -> Bool {
         var p = doc.parent[Int(k)]
         while p >= 0, p != root {
-            switch doc.tag[Int(p)] {
-            case .b, .strong, .em, .i, .u, .mark, .span: return true
-            default: p = doc.parent[Int(p)]
-            }
+            if test(doc.tag[Int(p)]) { return true }
+            p = doc.parent[Int(p)]
         }
         return false
     }
+
+    /// Formatting elements that set a see-also label apart.
+    static let emphasisTags: Set<HTMLTag> = [.b, .strong, .em, .i, .u, .mark, .span]
 
     /// For a label of 2–48 bytes (white space and `&nbsp;` trimmed) with a letter, ending in `:` `»`
     /// `›` `|` `→` or `>` (`&gt;`, `&raquo;`), the separator's first byte; nil for anything else.
@@ -95,21 +95,11 @@ extension ContentExtractor.Pass {
             if doc.tag[Int(k)] == .a, let r = doc.attributeRange(k, .href), r.count > 1, doc.source[r.lowerBound] != 0x23 {
                 let href = doc.source[r]
                 hrefs.append(href)
-                if headingHref == nil, isInsideHeading(k, below: n) { headingHref = href }
+                if headingHref == nil, hasAncestor(k, below: n, where: \.isHeading) { headingHref = href }
             }
             k = doc.following(k, within: n)
         }
         guard let h = headingHref else { return false }
         return hrefs.lazy.filter { $0.elementsEqual(h) }.count >= 2
-    }
-
-    /// Is a heading element between `k` and `root`?
-    func isInsideHeading(_ k: Int32, below root: Int32) -> Bool {
-        var p = doc.parent[Int(k)]
-        while p >= 0, p != root {
-            if doc.tag[Int(p)].isHeading { return true }
-            p = doc.parent[Int(p)]
-        }
-        return false
     }
 }

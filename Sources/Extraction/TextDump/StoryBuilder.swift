@@ -70,7 +70,7 @@ struct StoryBuilder: Sendable {
                     continue
                 }
                 // A credit line ("Foto: …/Getty Images", "© Agency") between paragraphs, as in pages.
-                if a.features[i].chars <= 160, CreditLine.matches(Array(a.lines[i]), length: a.features[i].chars, sentences: a.features[i].sentenceEnds) { continue }
+                if a.features[i].chars <= 160, CreditLine.matches(a.lines[i], length: a.features[i].chars, sentences: a.features[i].sentenceEnds) { continue }
                 body.append(a.lines.string(i))
                 bodyChars += a.features[i].chars
             }

@@ -201,6 +201,9 @@ actor DedupeCore {
     /// Whether a restore is using `restoreConsumer` (assignment and rebuilds take turns).
     private var restoreBusy = false
 
+    /// The producer's `message.max.bytes`, which a DLQ record is cut to fit.
+    private let dlqSizeLimit: MessageSizeLimit
+
     init(config: FeedworkerConfig, consumer: KafkaConsumer, restoreConsumer: KafkaConsumer, producer: KafkaProducer,
          stats: PipelineStats, logger: Logger, deliveries: AsyncStream<CleanDelivery>.Continuation) {
         self.config = config
@@ -210,6 +213,7 @@ actor DedupeCore {
         self.stats = stats
         self.logger = logger
         self.deliveries = deliveries
+        dlqSizeLimit = MessageSizeLimit(properties: config.kafkaProperties(clientSuffix: "producer"))
     }
 
     // MARK: Candidates
@@ -224,8 +228,7 @@ actor DedupeCore {
         guard let key = message.key, let hash = ContentHash(hex: key) else {
             owned[message.partition] = entry
             let error = JobError(.badCandidate, "candidate key is not a 64-digit hex content hash", stage: "dedupe")
-            let record = DeadLetter(message: message, error: error)
-                .fitted(to: MessageSizeLimit(properties: config.kafkaProperties(clientSuffix: "producer")))
+            let record = DeadLetter(message: message, error: error).fitted(to: dlqSizeLimit)
             _ = try await producer.send(topic: config.topics.dlq, key: record.key, value: record.value, headers: record.headers)
             stats.dlq.add(1, ordering: .relaxed)
             metrics.dlq(error.code)

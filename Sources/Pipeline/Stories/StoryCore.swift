@@ -168,6 +168,8 @@ actor StoryCore {
         if marks.low > from {
             logger.warning("CHANGELOG GAP: \(topic)[0] no longer holds offsets \(from)..<\(marks.low) that the story store needs; stories decided there are forgotten. Give \(topic) a retention at least as long as stories.window_days.")
             from = marks.low
+            // Recorded, so that the next restore does not report the same gap again.
+            store.advanceApplied(to: from)
         }
         var applied = 0
         if from < marks.high {
@@ -178,7 +180,14 @@ actor StoryCore {
                 switch event {
                 case .message(let m):
                     guard m.topic == topic, m.partition == 0, m.offset >= from else { continue }
-                    if let value = m.value, let decision = try? StoryEvent.decision(json: value) {
+                    let decision: StoryDecision?
+                    do { decision = try StoryEvent.decision(json: m.value ?? []) } catch {
+                        // A record the stage did not write (or a schema it cannot read): skipped, and said.
+                        logger.warning("unreadable story event skipped in the restore",
+                                       metadata: ["offset": "\(m.offset)", "error": "\(error)"])
+                        decision = nil
+                    }
+                    if let decision {
                         decider.apply(decision)
                         try store.record(decision, storiesOffset: m.offset, clean: StoryEvent.cleanPosition(m.headers))
                         applied += 1
