@@ -172,40 +172,24 @@ actor StoryCore {
             store.advanceApplied(to: from)
         }
         var applied = 0
-        if from < marks.high {
-            try restoreConsumer.assign([TopicPartitionOffset(topic: topic, partition: 0, offset: from)])
-            defer { try? restoreConsumer.unassign() }
-            var events = restoreConsumer.events.makeAsyncIterator()
-            reading: while let event = await events.next() {
-                switch event {
-                case .message(let m):
-                    guard m.topic == topic, m.partition == 0, m.offset >= from else { continue }
-                    let decision: StoryDecision?
-                    do { decision = try StoryEvent.decision(json: m.value ?? []) } catch {
-                        // A record the stage did not write (or a schema it cannot read): skipped, and said.
-                        logger.warning("unreadable story event skipped in the restore",
-                                       metadata: ["offset": "\(m.offset)", "error": "\(error)"])
-                        decision = nil
-                    }
-                    if let decision {
-                        decider.apply(decision)
-                        try store.record(decision, storiesOffset: m.offset, clean: StoryEvent.cleanPosition(m.headers))
-                        applied += 1
-                    } else {
-                        store.advanceApplied(to: m.offset + 1)
-                    }
-                    if m.offset >= marks.high - 1 { break reading }
-                case .endOfPartition(let at):
-                    if at.topic == topic && at.offset >= marks.high { break reading }
-                case .error(let e):
-                    logger.warning("story restore consumer error", metadata: ["error": "\(e)"])
-                    if e.isFatal { throw e }
-                default:
-                    break
-                }
+        let reader = ChangelogReader(consumer: restoreConsumer, topic: topic, logger: logger)
+        try await reader.read([ChangelogReader.Span(partition: 0, from: from, high: marks.high)]) { m in
+            let decision: StoryDecision?
+            do { decision = try StoryEvent.decision(json: m.value ?? []) } catch {
+                // A record the stage did not write (or a schema it cannot read): skipped, and said.
+                logger.warning("unreadable story event skipped in the restore",
+                               metadata: ["offset": "\(m.offset)", "error": "\(error)"])
+                decision = nil
             }
-            store.advanceApplied(to: marks.high)
+            if let decision {
+                decider.apply(decision)
+                try store.record(decision, storiesOffset: m.offset, clean: StoryEvent.cleanPosition(m.headers))
+                applied += 1
+            } else {
+                store.advanceApplied(to: m.offset + 1)
+            }
         }
+        if from < marks.high { store.advanceApplied(to: marks.high) }
         try store.flush()
         stats.restored.add(applied, ordering: .relaxed)
         metrics.restored.increment(by: applied)
