@@ -59,6 +59,7 @@ public final class StoryStats: Sendable {
 actor StoryCore {
     private let config: FeedworkerConfig
     private let restoreConsumer: KafkaConsumer
+    private let health: WorkerHealth?
     private let cleanConsumer: KafkaConsumer
     private let producer: KafkaProducer
     nonisolated let stats: StoryStats
@@ -77,8 +78,10 @@ actor StoryCore {
     private var inFlight = 0
 
     init(config: FeedworkerConfig, restoreConsumer: KafkaConsumer, cleanConsumer: KafkaConsumer, producer: KafkaProducer,
-         stats: PipelineStats, logger: Logger, deliveries: AsyncStream<StoryDelivery>.Continuation, emptyDecider: StoryDecider) {
+         stats: PipelineStats, logger: Logger, deliveries: AsyncStream<StoryDelivery>.Continuation, emptyDecider: StoryDecider,
+         health: WorkerHealth? = nil) {
         self.config = config
+        self.health = health
         self.restoreConsumer = restoreConsumer
         self.cleanConsumer = cleanConsumer
         self.producer = producer
@@ -201,6 +204,7 @@ actor StoryCore {
     /// Reads clean events until the clean consumer closes.
     func readClean(stop: StopSignal) async throws {
         for await event in cleanConsumer.events {
+            health?.progressed(.stories)
             if stop.isStopped { continue }
             switch event {
             case .message(let m): try await clean(m)
