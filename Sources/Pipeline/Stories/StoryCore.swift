@@ -36,6 +36,8 @@ public final class StoryStats: Sendable {
     public let unreadable = Atomic<Int>(0)
     /// Story events applied by restores.
     public let restored = Atomic<Int>(0)
+    /// Restores that found `topics.stories` no longer holding offsets the store needed.
+    public let changelogGaps = Atomic<Int>(0)
     /// Times this worker became the active decider.
     public let activations = Atomic<Int>(0)
 
@@ -51,7 +53,8 @@ public final class StoryStats: Sendable {
         "stories_new=\(started.load(ordering: .relaxed)) near_duplicates=\(nearDuplicates.load(ordering: .relaxed)) "
             + "updates=\(updates.load(ordering: .relaxed)) clean_read=\(cleanRead.load(ordering: .relaxed)) "
             + "already_decided=\(alreadyDecided.load(ordering: .relaxed)) unreadable=\(unreadable.load(ordering: .relaxed)) "
-            + "restored=\(restored.load(ordering: .relaxed)) activations=\(activations.load(ordering: .relaxed))"
+            + "restored=\(restored.load(ordering: .relaxed)) changelog_gaps=\(changelogGaps.load(ordering: .relaxed)) "
+            + "activations=\(activations.load(ordering: .relaxed))"
     }
 }
 
@@ -170,6 +173,8 @@ actor StoryCore {
         var from = store.appliedOffset
         if marks.low > from {
             logger.warning("CHANGELOG GAP: \(topic)[0] no longer holds offsets \(from)..<\(marks.low) that the story store needs; stories decided there are forgotten. Give \(topic) a retention at least as long as stories.window_days.")
+            stats.changelogGaps.add(1, ordering: .relaxed)
+            metrics.changelogGaps.increment()
             from = marks.low
             // Recorded, so that the next restore does not report the same gap again.
             store.advanceApplied(to: from)

@@ -157,6 +157,8 @@ struct StoryMetrics: Sendable {
     let nearDuplicates = Counter(label: "feedworker_stories_total", dimensions: [("relation", StoryRelation.nearDuplicate.rawValue)])
     let updates = Counter(label: "feedworker_stories_total", dimensions: [("relation", StoryRelation.update.rawValue)])
     let restored = Counter(label: "feedworker_stories_restored_total")
+    /// Restores that met a gap in `topics.stories` (its retention ran past the store).
+    let changelogGaps = Counter(label: "feedworker_stories_changelog_gaps_total")
     let members = Gauge(label: "feedworker_story_index_members")
 
     func count(_ relation: StoryRelation) {
