@@ -27,7 +27,7 @@ public struct ContentHash: Sendable, Hashable, Comparable, CustomStringConvertib
     /// From 64 hex digits (either case); nil for anything else.
     public init?(hex: some Collection<UInt8>) {
         guard hex.count == 64 else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
+        var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
         var i = 0
         for c in hex {
             let v: UInt8
@@ -37,14 +37,19 @@ public struct ContentHash: Sendable, Hashable, Comparable, CustomStringConvertib
             case UInt8(ascii: "A")...UInt8(ascii: "F"): v = c &- UInt8(ascii: "A") &+ 10
             default: return nil
             }
-            words[i >> 4] = words[i >> 4] << 4 | UInt64(v)
+            switch i >> 4 {
+            case 0: w0 = w0 << 4 | UInt64(v)
+            case 1: w1 = w1 << 4 | UInt64(v)
+            case 2: w2 = w2 << 4 | UInt64(v)
+            default: w3 = w3 << 4 | UInt64(v)
+            }
             i += 1
         }
-        self.init(w0: words[0], w1: words[1], w2: words[2], w3: words[3])
+        self.init(w0: w0, w1: w1, w2: w2, w3: w3)
     }
 
     /// From a hex `String`.
-    public init?(hex: String) { self.init(hex: Array(hex.utf8)) }
+    public init?(hex: String) { self.init(hex: hex.utf8) }
 
     /// The 32 bytes (big-endian words).
     public var bytes: [UInt8] {
@@ -58,12 +63,13 @@ public struct ContentHash: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// 64 lower-case hex digits as bytes.
     public var hexBytes: [UInt8] {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+        for w in [w0, w1, w2, w3] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let d = UInt8(truncatingIfNeeded: w >> UInt64(shift)) & 0x0F
+                out.append(d < 10 ? UInt8(ascii: "0") &+ d : UInt8(ascii: "a") &+ (d &- 10))
+            }
         }
         return out
     }

@@ -92,7 +92,7 @@ public struct Worker: Service {
                 }
                 if runsStories {
                     // Every such worker joins the story group; the owner of the one stories partition decides.
-                    let stage = try StoryStage(config: config, producer: producer, stats: stats, logger: logger)
+                    let stage = try StoryStage(config: config, producer: producer, stats: stats, logger: logger, health: health)
                     group.addTask(priority: .medium) { try await stage.run(stop: stop) }
                 }
                 do {

@@ -65,4 +65,40 @@ import TestSupport
         let cleanAfter = try await f.readAll(f.config.topics.clean)
         #expect(Set(cleanAfter.map { $0.key ?? [] }).count == 35)
     }
+
+    /// The story restore meeting the same: `articles.stories` trimmed past a fresh store's applied
+    /// offset. The gap is said and counted once, and the stage goes on deciding.
+    @Test(arguments: BrokerKind.selectedReal)
+    func storyRestoreCountsAGapInTheStoriesTopic(on kind: BrokerKind) async throws {
+        let prefix = TestBroker.uniqueName("sgap")
+        var config = FeedworkerConfig().namespaced(prefix)
+        var topics = PipelineFixture.topics(of: config, partitions: 2)
+        topics[config.topics.stories] = 1
+        config.stories.enabled = true
+        let broker = try await TestBroker.start(kind, brokers: 1, topics: topics)
+        defer { broker.stop() }
+        let f = PipelineFixture(broker: broker, config: config, prefix: prefix, partitions: 2)
+        func job(_ n: Int) -> [UInt8] {
+            StoryStageTests.job("s\(n)", url: "https://n.example/s/\(n)", title: "Story number \(n) of the gap test",
+                                paragraphs: StoryStageTests.paragraphs(StoryStageTests.sentences(seed: UInt64(40 + n), count: 10))).encodeJSON()
+        }
+        try await f.produce([job(0), job(1)])
+        let w1 = RunningWorker(config: f.config)
+        #expect(try await f.eventually { w1.stats.stories.started.load(ordering: .relaxed) == 2 }, "\(w1.stats.stories.summary)")
+        try await w1.stop()
+        #expect(w1.stats.stories.changelogGaps.load(ordering: .relaxed) == 0)
+
+        // A new host (no store) and the stories topic trimmed to its end.
+        try FileManager.default.removeItem(atPath: f.config.store.path)
+        let admin = try KafkaAdmin(configuration: f.broker.configuration())
+        _ = try await admin.deleteRecords(before: [TopicPartitionOffset(topic: f.config.topics.stories, partition: 0, offset: KafkaOffset.end)])
+        admin.close()
+
+        try await f.produce([job(2)])
+        let w2 = RunningWorker(config: f.config)
+        #expect(try await f.eventually { w2.stats.stories.started.load(ordering: .relaxed) >= 1 }, "\(w2.stats.stories.summary)")
+        try await w2.stop()
+        #expect(w2.stats.stories.changelogGaps.load(ordering: .relaxed) == 1, "\(w2.stats.stories.summary)")
+        #expect(w2.stats.stories.summary.contains("changelog_gaps=1"))
+    }
 }

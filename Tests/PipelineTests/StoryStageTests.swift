@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Normalization
 import Pipeline
+import Telemetry
 import Testing
 import TestSupport
 
@@ -71,6 +72,27 @@ import TestSupport
             byURL[(v["job_id"]?.stringValue)!] = String(decoding: m.key ?? [], as: UTF8.self)
         }
         return byURL
+    }
+
+    @Test func storyStageReportsToTheHealthCheckAndDoesNotHoldBackReadiness() async throws {
+        let f = try Self.fixture()
+        defer { f.broker.stop() }
+        let health = WorkerHealth()
+        let worker = Worker(config: f.config, health: health)
+        let stop = StopSignal()
+        let task = Task { try await worker.run(stop: stop) }
+        let job = Self.job("h", url: "https://gazette.example/health", title: "Harbor pier reopens after repairs",
+                           paragraphs: Self.paragraphs(Self.sentences(seed: 7, count: 10)))
+        try await f.produce([job.encodeJSON()])
+        let decided = try await f.eventually { try await Self.stories(f).count == 1 }
+        let ready = health.isReady
+        let status = await health.check()
+        stop.stop()
+        try await task.value
+        #expect(decided)
+        #expect(health.registeredStages == [.dedupe, .extract, .stories])
+        #expect(ready, "not ready: \(health.stagesNotReady)")
+        #expect(status == .healthy)
     }
 
     @Test func syndicatedCopyJoinsEditedArticleUpdatesAndRestoreContinues() async throws {

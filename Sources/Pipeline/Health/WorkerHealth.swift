@@ -13,10 +13,12 @@ import Telemetry
 /// - Restores: while a stage restores its stores (``setRestoring(_:_:)``) it is not stalled.
 /// - Readiness: each stage calls ``markReady(_:)`` once its group is joined (first assignment)
 ///   and, for dedupe, its stores are restored. The worker is ready when every registered stage is.
+///   The story stage is ready from its start: only one worker decides, the others wait, and a
+///   worker that waits is not unready.
 public final class WorkerHealth: Sendable {
     /// The stages that report.
     public enum Stage: String, Sendable, CaseIterable {
-        case extract, dedupe
+        case extract, dedupe, stories
     }
 
     private struct StageState {
@@ -80,6 +82,11 @@ public final class WorkerHealth: Sendable {
     /// The stage joined its group (and restored its stores). Idempotent.
     public func markReady(_ stage: Stage) {
         state.withLock { $0.stages[stage]?.ready = true }
+    }
+
+    /// The stages registered so far, by name.
+    public var registeredStages: [Stage] {
+        state.withLock { s in s.stages.keys.sorted { $0.rawValue < $1.rawValue } }
     }
 
     /// Registered stages not ready yet.

@@ -36,6 +36,8 @@ public final class StoryStats: Sendable {
     public let unreadable = Atomic<Int>(0)
     /// Story events applied by restores.
     public let restored = Atomic<Int>(0)
+    /// Restores that found `topics.stories` no longer holding offsets the store needed.
+    public let changelogGaps = Atomic<Int>(0)
     /// Times this worker became the active decider.
     public let activations = Atomic<Int>(0)
 
@@ -51,7 +53,8 @@ public final class StoryStats: Sendable {
         "stories_new=\(started.load(ordering: .relaxed)) near_duplicates=\(nearDuplicates.load(ordering: .relaxed)) "
             + "updates=\(updates.load(ordering: .relaxed)) clean_read=\(cleanRead.load(ordering: .relaxed)) "
             + "already_decided=\(alreadyDecided.load(ordering: .relaxed)) unreadable=\(unreadable.load(ordering: .relaxed)) "
-            + "restored=\(restored.load(ordering: .relaxed)) activations=\(activations.load(ordering: .relaxed))"
+            + "restored=\(restored.load(ordering: .relaxed)) changelog_gaps=\(changelogGaps.load(ordering: .relaxed)) "
+            + "activations=\(activations.load(ordering: .relaxed))"
     }
 }
 
@@ -59,6 +62,7 @@ public final class StoryStats: Sendable {
 actor StoryCore {
     private let config: FeedworkerConfig
     private let restoreConsumer: KafkaConsumer
+    private let health: WorkerHealth?
     private let cleanConsumer: KafkaConsumer
     private let producer: KafkaProducer
     nonisolated let stats: StoryStats
@@ -77,8 +81,10 @@ actor StoryCore {
     private var inFlight = 0
 
     init(config: FeedworkerConfig, restoreConsumer: KafkaConsumer, cleanConsumer: KafkaConsumer, producer: KafkaProducer,
-         stats: PipelineStats, logger: Logger, deliveries: AsyncStream<StoryDelivery>.Continuation, emptyDecider: StoryDecider) {
+         stats: PipelineStats, logger: Logger, deliveries: AsyncStream<StoryDelivery>.Continuation, emptyDecider: StoryDecider,
+         health: WorkerHealth? = nil) {
         self.config = config
+        self.health = health
         self.restoreConsumer = restoreConsumer
         self.cleanConsumer = cleanConsumer
         self.producer = producer
@@ -167,45 +173,31 @@ actor StoryCore {
         var from = store.appliedOffset
         if marks.low > from {
             logger.warning("CHANGELOG GAP: \(topic)[0] no longer holds offsets \(from)..<\(marks.low) that the story store needs; stories decided there are forgotten. Give \(topic) a retention at least as long as stories.window_days.")
+            stats.changelogGaps.add(1, ordering: .relaxed)
+            metrics.changelogGaps.increment()
             from = marks.low
             // Recorded, so that the next restore does not report the same gap again.
             store.advanceApplied(to: from)
         }
         var applied = 0
-        if from < marks.high {
-            try restoreConsumer.assign([TopicPartitionOffset(topic: topic, partition: 0, offset: from)])
-            defer { try? restoreConsumer.unassign() }
-            var events = restoreConsumer.events.makeAsyncIterator()
-            reading: while let event = await events.next() {
-                switch event {
-                case .message(let m):
-                    guard m.topic == topic, m.partition == 0, m.offset >= from else { continue }
-                    let decision: StoryDecision?
-                    do { decision = try StoryEvent.decision(json: m.value ?? []) } catch {
-                        // A record the stage did not write (or a schema it cannot read): skipped, and said.
-                        logger.warning("unreadable story event skipped in the restore",
-                                       metadata: ["offset": "\(m.offset)", "error": "\(error)"])
-                        decision = nil
-                    }
-                    if let decision {
-                        decider.apply(decision)
-                        try store.record(decision, storiesOffset: m.offset, clean: StoryEvent.cleanPosition(m.headers))
-                        applied += 1
-                    } else {
-                        store.advanceApplied(to: m.offset + 1)
-                    }
-                    if m.offset >= marks.high - 1 { break reading }
-                case .endOfPartition(let at):
-                    if at.topic == topic && at.offset >= marks.high { break reading }
-                case .error(let e):
-                    logger.warning("story restore consumer error", metadata: ["error": "\(e)"])
-                    if e.isFatal { throw e }
-                default:
-                    break
-                }
+        let reader = ChangelogReader(consumer: restoreConsumer, topic: topic, logger: logger)
+        try await reader.read([ChangelogReader.Span(partition: 0, from: from, high: marks.high)]) { m in
+            let decision: StoryDecision?
+            do { decision = try StoryEvent.decision(json: m.value ?? []) } catch {
+                // A record the stage did not write (or a schema it cannot read): skipped, and said.
+                logger.warning("unreadable story event skipped in the restore",
+                               metadata: ["offset": "\(m.offset)", "error": "\(error)"])
+                decision = nil
             }
-            store.advanceApplied(to: marks.high)
+            if let decision {
+                decider.apply(decision)
+                try store.record(decision, storiesOffset: m.offset, clean: StoryEvent.cleanPosition(m.headers))
+                applied += 1
+            } else {
+                store.advanceApplied(to: m.offset + 1)
+            }
         }
+        if from < marks.high { store.advanceApplied(to: marks.high) }
         try store.flush()
         stats.restored.add(applied, ordering: .relaxed)
         metrics.restored.increment(by: applied)
@@ -217,6 +209,7 @@ actor StoryCore {
     /// Reads clean events until the clean consumer closes.
     func readClean(stop: StopSignal) async throws {
         for await event in cleanConsumer.events {
+            health?.progressed(.stories)
             if stop.isStopped { continue }
             switch event {
             case .message(let m): try await clean(m)

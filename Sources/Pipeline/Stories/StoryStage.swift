@@ -30,13 +30,18 @@ public final class StoryStage: Sendable {
     private let logger: Logger
     private let deliveries: AsyncStream<StoryDelivery>
     private let deliveryContinuation: AsyncStream<StoryDelivery>.Continuation
+    private let health: WorkerHealth?
+    /// The clean reader, for the health check's pending count.
+    private let cleanConsumer: KafkaConsumer
 
     /// Creates the stage's three consumers (group election, changelog restore, clean reader); it
     /// produces through the worker's shared `producer` and counts into `stats.stories`.
     /// Throws a `KafkaError` for a bad client configuration, a `StoryError` for bad `[stories]` values.
-    public init(config: FeedworkerConfig, producer: KafkaProducer, stats: PipelineStats, logger: Logger) throws {
+    public init(config: FeedworkerConfig, producer: KafkaProducer, stats: PipelineStats, logger: Logger,
+                health: WorkerHealth? = nil) throws {
         self.config = config
         self.logger = logger
+        self.health = health
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: "stories"))
         props["group.id"] = config.groups.stories
         if !config.kafka.groupInstanceID.isEmpty { props["group.instance.id"] = config.kafka.groupInstanceID + "-stories" }
@@ -51,16 +56,23 @@ public final class StoryStage: Sendable {
         if cleanProps["queued.max.messages.kbytes"] == nil { cleanProps["queued.max.messages.kbytes"] = "16384" }
         let cleanConsumer = try KafkaConsumer(configuration: cleanProps, bufferCapacity: 1024,
                                               logger: Logger(label: "feedworker.kafka.stories-clean"))
+        self.cleanConsumer = cleanConsumer
         (deliveries, deliveryContinuation) = AsyncStream.makeStream(of: StoryDelivery.self)
         let decider = try StoryDecider(maxDistance: config.stories.maxDistance,
                                        windowSeconds: Int64(config.stories.windowDays) * 86_400)
         core = StoryCore(config: config, restoreConsumer: restoreConsumer, cleanConsumer: cleanConsumer, producer: producer,
-                         stats: stats, logger: logger, deliveries: deliveryContinuation, emptyDecider: decider)
+                         stats: stats, logger: logger, deliveries: deliveryContinuation, emptyDecider: decider,
+                         health: health)
     }
 
     /// Runs until `stop`: decides while this worker owns the stories partition, waits otherwise.
     public func run(stop: StopSignal) async throws {
         try consumer.subscribe(topics: [config.topics.stories])
+        if let health {
+            // Pending: clean events the reader holds. A worker that does not decide reads nothing.
+            health.register(.stories) { [cleanConsumer] in cleanConsumer.bufferedEventCount }
+            health.markReady(.stories)
+        }
         logger.info("story stage started", metadata: ["clean": "\(config.topics.clean)", "stories": "\(config.topics.stories)",
                                                       "group": "\(config.groups.stories)"])
         try await withThrowingDiscardingTaskGroup { group in
@@ -106,6 +118,8 @@ public final class StoryStage: Sendable {
                     guard partitions.contains(where: { $0.topic == config.topics.stories && $0.partition == 0 }) else { continue }
                     // The group consumer only elects: it reads nothing (the restore consumer does).
                     try? consumer.pause(partitions)
+                    health?.setRestoring(.stories, true)
+                    defer { health?.setRestoring(.stories, false) }
                     do { try await core.activate() } catch {
                         logger.critical("story restore failed; stopping", metadata: ["error": "\(error)"])
                         stop.stop()
@@ -124,6 +138,7 @@ public final class StoryStage: Sendable {
             }
             stop.stop()
         }
+        health?.stageStopped(.stories)
         logger.info("story stage stopped", metadata: ["stats": "\(core.statsSummary)"])
     }
 }
@@ -142,6 +157,8 @@ struct StoryMetrics: Sendable {
     let nearDuplicates = Counter(label: "feedworker_stories_total", dimensions: [("relation", StoryRelation.nearDuplicate.rawValue)])
     let updates = Counter(label: "feedworker_stories_total", dimensions: [("relation", StoryRelation.update.rawValue)])
     let restored = Counter(label: "feedworker_stories_restored_total")
+    /// Restores that met a gap in `topics.stories` (its retention ran past the store).
+    let changelogGaps = Counter(label: "feedworker_stories_changelog_gaps_total")
     let members = Gauge(label: "feedworker_story_index_members")
 
     func count(_ relation: StoryRelation) {
