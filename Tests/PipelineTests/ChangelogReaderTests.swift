@@ -65,4 +65,24 @@ import TestSupport
         }
         try await closer.value
     }
+
+    /// A rebuild reads a partition again from 0 with the same consumer, right after a restore of it
+    /// ended: the end-of-partition event of the first read (it comes after the last record, which
+    /// already ended that read) must not end the second one before its records.
+    @Test func aSecondReadOfTheSamePartitionIsNotEndedByTheFirstReadsLeftovers() async throws {
+        let broker = try TestBroker(brokers: 1, topics: ["log": 2])
+        defer { broker.stop() }
+        try await fill(broker, topic: "log", counts: [0: 6, 1: 4])
+        let (reader, consumer) = try reader(broker, topic: "log")
+        for round in 0..<5 {
+            var seen: [Int32: Int] = [:]
+            try await reader.read([.init(partition: 0, from: 0, high: 6), .init(partition: 1, from: 0, high: 4)]) { m in
+                seen[m.partition, default: 0] += 1
+            }
+            #expect(seen == [0: 6, 1: 4], "round \(round): \(seen)")
+            // Let the end-of-partition events of this read arrive.
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        await consumer.close()
+    }
 }
