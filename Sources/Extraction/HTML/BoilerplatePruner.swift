@@ -401,7 +401,13 @@ extension ContentExtractor.Pass {
                     let hi = Int(doc.hi[i])
                     while j < hi {
                         let b = src[j]
-                        if TextBuilder.isWS(b) {
+                        if b >= 0x41 && b < 0x80 {
+                            // Letters and most ASCII (not space, quote, paren or . ! ?): what the
+                            // last branch of the chain below does for them.
+                            if space { length += 1; space = false }
+                            length += 1
+                            pending = false
+                        } else if TextBuilder.isWS(b) {
                             if pending { sentences += 1; pending = false }
                             space = length > 0
                         } else {

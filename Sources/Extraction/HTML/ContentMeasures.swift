@@ -240,7 +240,12 @@ enum Similarity {
 
     /// 1 − (share of `b`'s characters in words that `a` lacks).
     static func text(_ a: String, _ b: String) -> Double {
-        let ta = Set(tokens(a)), tb = tokens(b)
+        text(Set(tokens(a)), b)
+    }
+
+    /// `text(a, b)` with `a`'s tokens already split (`Set(tokens(a))`).
+    static func text(_ ta: Set<String>, _ b: String) -> Double {
+        let tb = tokens(b)
         guard !ta.isEmpty, !tb.isEmpty else { return 0 }
         let uniq = tb.filter { !ta.contains($0) }
         let all = tb.joined(separator: " ").count
