@@ -81,7 +81,7 @@ private struct TreeBuilder {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxWork = maxWork
-        self.doc.tag.reserveCapacity(min(doc.source.count / 24, maxNodes))
+        self.doc.reserveCapacity(nodes: min(doc.source.count / 24, maxNodes))
     }
 
     var current: Int32 { stack[stack.count - 1] }
