@@ -392,42 +392,50 @@ extension ContentExtractor.Pass {
         var pending = false   // after . ! ? waiting for a space or the end (closing quotes wait too)
         var tail = 0          // continuation bytes still expected after a closing quote's lead byte
         var space = false     // a folded space is due before the next character
-        var k = doc.firstChild[Int(n)]
-        while k >= 0 {
-            if doc.tag[Int(k)] == .text {
-                let i = Int(k)
-                var j = Int(doc.lo[i])
-                let hi = Int(doc.hi[i])
-                while j < hi {
-                    let b = doc.source[j]
-                    if TextBuilder.isWS(b) {
-                        if pending { sentences += 1; pending = false }
-                        space = length > 0
-                    } else {
-                        if space { length += 1; space = false }
-                        if b & 0xC0 != 0x80 { length += (b >= 0xE3 && b <= 0xED) ? 2 : 1 }
-                        if b == 0x2E || b == 0x21 || b == 0x3F {
-                            pending = true
-                        } else if pending, b == 0x22 || b == 0x27 || b == 0x29 {
-                            // closing quote or paren: still pending
-                        } else if pending, b == 0xE2, j + 2 < hi, doc.source[j + 1] == 0x80, doc.source[j + 2] == 0x9D || doc.source[j + 2] == 0x99 {
-                            tail = 2
-                        } else if tail > 0, b & 0xC0 == 0x80 {
-                            tail -= 1
-                        } else if b == 0xE3, j + 2 < hi, doc.source[j + 1] == 0x80, doc.source[j + 2] == 0x82 {
-                            sentences += 1; pending = false   // 。
-                        } else if b == 0xEF, j + 2 < hi, doc.source[j + 1] == 0xBC, doc.source[j + 2] == 0x81 || doc.source[j + 2] == 0x9F {
-                            sentences += 1; pending = false   // ！ ？
-                        } else if b == 0xE2, j + 2 < hi, doc.source[j + 1] == 0x80, doc.source[j + 2] == 0xA6 {
-                            sentences += 1; pending = false   // …
-                        } else if b & 0xC0 != 0x80 || tail == 0 {
+        doc.source.withUnsafeBufferPointer { src in
+            var k = doc.firstChild[Int(n)]
+            while k >= 0 {
+                if doc.tag[Int(k)] == .text {
+                    let i = Int(k)
+                    var j = Int(doc.lo[i])
+                    let hi = Int(doc.hi[i])
+                    while j < hi {
+                        let b = src[j]
+                        if b >= 0x41 && b < 0x80 {
+                            // Letters and most ASCII (not space, quote, paren or . ! ?): what the
+                            // last branch of the chain below does for them.
+                            if space { length += 1; space = false }
+                            length += 1
                             pending = false
+                        } else if TextBuilder.isWS(b) {
+                            if pending { sentences += 1; pending = false }
+                            space = length > 0
+                        } else {
+                            if space { length += 1; space = false }
+                            if b & 0xC0 != 0x80 { length += (b >= 0xE3 && b <= 0xED) ? 2 : 1 }
+                            if b == 0x2E || b == 0x21 || b == 0x3F {
+                                pending = true
+                            } else if pending, b == 0x22 || b == 0x27 || b == 0x29 {
+                                // closing quote or paren: still pending
+                            } else if pending, b == 0xE2, j + 2 < hi, src[j + 1] == 0x80, src[j + 2] == 0x9D || src[j + 2] == 0x99 {
+                                tail = 2
+                            } else if tail > 0, b & 0xC0 == 0x80 {
+                                tail -= 1
+                            } else if b == 0xE3, j + 2 < hi, src[j + 1] == 0x80, src[j + 2] == 0x82 {
+                                sentences += 1; pending = false   // 。
+                            } else if b == 0xEF, j + 2 < hi, src[j + 1] == 0xBC, src[j + 2] == 0x81 || src[j + 2] == 0x9F {
+                                sentences += 1; pending = false   // ！ ？
+                            } else if b == 0xE2, j + 2 < hi, src[j + 1] == 0x80, src[j + 2] == 0xA6 {
+                                sentences += 1; pending = false   // …
+                            } else if b & 0xC0 != 0x80 || tail == 0 {
+                                pending = false
+                            }
                         }
+                        j += 1
                     }
-                    j += 1
                 }
+                k = doc.following(k, within: n)
             }
-            k = doc.following(k, within: n)
         }
         if pending { sentences += 1 }
         return (length, sentences)

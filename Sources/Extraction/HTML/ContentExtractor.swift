@@ -89,6 +89,8 @@ struct ContentExtractor {
         var byline: String?
         var dataTable: [Int32: Bool] = [:]
         var strippedProse = 0
+        /// The title's words for `headerDuplicatesTitle`, split at the first heading.
+        var titleTokens: Set<String>?
 
         init(doc: HTMLDocument, flags: Flags, title: String, owner: ContentExtractor) {
             self.doc = doc

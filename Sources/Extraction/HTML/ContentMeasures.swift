@@ -56,19 +56,19 @@ extension ContentExtractor.Pass {
         }
     }
 
-    /// (character count of the folded text, comma count).
+    /// (character count of the folded text, comma count), as counted on `innerTextBytes(n)` but
+    /// without building it: the folded bytes are streamed through `FoldedTextStats`.
     func textStats(_ n: Int32) -> (Int, Int) {
-        let t = innerTextBytes(n)
-        var commas = 0
-        var i = 0
-        while i < t.count {
-            let b = t[i]
-            if b == 0x2C { commas += 1 }
-            else if b == 0xEF, i + 2 < t.count, t[i + 1] == 0xBC, t[i + 2] == 0x8C { commas += 1 }   // U+FF0C
-            else if b == 0xD8, i + 1 < t.count, t[i + 1] == 0x8C { commas += 1 }                       // U+060C
-            i += 1
+        var stats = FoldedTextStats()
+        doc.source.withUnsafeBufferPointer { src in
+            if doc.tag[Int(n)] == .text { stats.add(src, Int(doc.lo[Int(n)]), Int(doc.hi[Int(n)])); return }
+            var k = doc.firstChild[Int(n)]
+            while k >= 0 {
+                if doc.tag[Int(k)] == .text { stats.add(src, Int(doc.lo[Int(k)]), Int(doc.hi[Int(k)])) }
+                k = doc.following(k, within: n)
+            }
         }
-        return (utf8Length(t), commas)
+        return (stats.characters, stats.commas)
     }
 
     /// Character count of the folded, trimmed text of the subtree, without building it.
@@ -175,6 +175,37 @@ extension ContentExtractor.Pass {
     }
 }
 
+/// Character and comma counts of the folded text `innerTextBytes` builds (white space runs become
+/// one space between non-space bytes), fed the raw text nodes in order. Counts as `utf8Length`
+/// and the comma scan of `textStats` would on the built bytes: a space counts once some byte was
+/// emitted, and a comma (`,` U+FF0C U+060C) is counted at its last byte.
+struct FoldedTextStats {
+    var characters = 0
+    var commas = 0
+    /// Has any byte been emitted (the built text is not empty)?
+    var emitted = false
+    var space = false
+    /// The last two emitted bytes (0 before any; a folded space is 32).
+    var prev1: UInt8 = 0
+    var prev2: UInt8 = 0
+
+    @inline(__always)
+    mutating func add(_ src: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) {
+        var j = lo
+        while j < hi {
+            let b = src[j]
+            j += 1
+            if TextBuilder.isWS(b) { space = true; continue }
+            if space && emitted { characters += 1; prev2 = prev1; prev1 = 32 }
+            space = false
+            emitted = true
+            if b & 0xC0 != 0x80 { characters += 1 }
+            if b == 0x2C || (b == 0x8C && ((prev1 == 0xBC && prev2 == 0xEF) || prev1 == 0xD8)) { commas += 1 }
+            prev2 = prev1; prev1 = b
+        }
+    }
+}
+
 /// Counts characters of text as white-space-folded and trimmed, across text nodes.
 struct FoldCounter {
     var count = 0
@@ -209,7 +240,12 @@ enum Similarity {
 
     /// 1 − (share of `b`'s characters in words that `a` lacks).
     static func text(_ a: String, _ b: String) -> Double {
-        let ta = Set(tokens(a)), tb = tokens(b)
+        text(Set(tokens(a)), b)
+    }
+
+    /// `text(a, b)` with `a`'s tokens already split (`Set(tokens(a))`).
+    static func text(_ ta: Set<String>, _ b: String) -> Double {
+        let tb = tokens(b)
         guard !ta.isEmpty, !tb.isEmpty else { return 0 }
         let uniq = tb.filter { !ta.contains($0) }
         let all = tb.joined(separator: " ").count

@@ -122,10 +122,11 @@ extension ContentExtractor.Pass {
         return text.isEmpty ? nil : text
     }
 
-    func headerDuplicatesTitle(_ n: Int32) -> Bool {
+    mutating func headerDuplicatesTitle(_ n: Int32) -> Bool {
         guard !title.isEmpty else { return false }
         let heading = TextBuilder.decodedString(innerTextBytes(n)[...])
-        return Similarity.text(title, heading) > 0.75
+        if titleTokens == nil { titleTokens = Set(Similarity.tokens(title)) }
+        return Similarity.text(titleTokens!, heading) > 0.75
     }
 
     func isWithoutContent(_ n: Int32) -> Bool {

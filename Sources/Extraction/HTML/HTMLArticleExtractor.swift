@@ -83,13 +83,18 @@ enum NoArticleRules {
         // Ideographic scripts pack a word into one or two characters: weigh them double.
         var longest = 0, paragraphs = 0, blocks = 0, n = 0
         var newlines = 0
-        for u in text.unicodeScalars {
-            if u == "\n" { newlines += 1; continue }
-            if newlines >= 2 {
-                blocks += 1; if n >= 80 { paragraphs += 1 }; longest = max(longest, n); n = 0
-            } else if newlines == 1 { n += 1 }
-            newlines = 0
-            n += u.value >= 0x2E80 ? 2 : 1
+        // Scalars read off the UTF-8 bytes: a lead byte starts one; U+2E80 and above are the
+        // lead bytes E3–F4 and E2 followed by BA or more.
+        var utf8 = text
+        utf8.withUTF8 { bytes in
+            for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+                if b == 0x0A { newlines += 1; continue }
+                if newlines >= 2 {
+                    blocks += 1; if n >= 80 { paragraphs += 1 }; longest = max(longest, n); n = 0
+                } else if newlines == 1 { n += 1 }
+                newlines = 0
+                n += b >= 0xE3 || (b == 0xE2 && i + 1 < bytes.count && bytes[i + 1] >= 0xBA) ? 2 : 1
+            }
         }
         blocks += 1; if n >= 80 { paragraphs += 1 }; longest = max(longest, n)
         if blocks >= 8 && paragraphs == 0 && longest < 80 {

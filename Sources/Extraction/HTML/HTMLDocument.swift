@@ -52,6 +52,13 @@ public struct HTMLDocument: Sendable {
         return id
     }
 
+    /// Reserves room for `n` nodes in every per-node array (the tree builder's estimate from the
+    /// page size), so that building the tree does not copy them as they grow.
+    mutating func reserveCapacity(nodes n: Int) {
+        tag.reserveCapacity(n); parent.reserveCapacity(n); firstChild.reserveCapacity(n); lastChild.reserveCapacity(n)
+        nextSibling.reserveCapacity(n); previousSibling.reserveCapacity(n); lo.reserveCapacity(n); hi.reserveCapacity(n)
+    }
+
     /// Appends `child` (currently detached) as the last child of `p`.
     mutating func appendChild(_ child: Int32, to p: Int32) {
         let c = Int(child), pi = Int(p)

@@ -81,7 +81,7 @@ private struct TreeBuilder {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxWork = maxWork
-        self.doc.tag.reserveCapacity(min(doc.source.count / 24, maxNodes))
+        self.doc.reserveCapacity(nodes: min(doc.source.count / 24, maxNodes))
     }
 
     var current: Int32 { stack[stack.count - 1] }
@@ -196,7 +196,7 @@ private struct TreeBuilder {
             name.1 += 1
             i += 1
         }
-        let t = name.1 <= 8 ? (TagTable.tags[name.0] ?? .other) : (name.1 <= 10 ? longTag(buf, nameStart, name.1) : .other)
+        let t = name.1 <= 8 ? (TagTable.tag(name.0) ?? .other) : (name.1 <= 10 ? longTag(buf, nameStart, name.1) : .other)
         tagCount += 1
         // Attributes
         attrScratch.removeAll(keepingCapacity: true)
@@ -267,7 +267,7 @@ private struct TreeBuilder {
 
     /// For a raw-text element, finds `</name` and returns (end of content, index after the end tag).
     func skipRawText(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ t: HTMLTag) -> (contentEnd: Int, resume: Int) {
-        let name = Array(t.name.utf8)
+        let name = HTMLTag.nameBytes[Int(t.rawValue)]
         if t == .plaintext { return (buf.count, buf.count) }
         var i = from
         let end = buf.count
@@ -396,7 +396,7 @@ private struct TreeBuilder {
             len += 1
             i += 1
         }
-        let t = len <= 8 ? (TagTable.tags[key] ?? .other) : (len <= 10 ? longTag(buf, nameStart, len) : .other)
+        let t = len <= 8 ? (TagTable.tag(key) ?? .other) : (len <= 10 ? longTag(buf, nameStart, len) : .other)
         let resume = skipPast(buf, i, 0x3E)
         if tokenizeOnly { return resume }
         switch t {
@@ -435,19 +435,43 @@ private struct TreeBuilder {
     }
 }
 
-/// Tag names of up to 8 bytes keyed by their big-endian packed bytes.
+/// Tag names of up to 8 bytes keyed by their big-endian packed bytes: an open-addressing table
+/// with a multiplicative hash (a `Dictionary` lookup hashes with SipHash on every start tag).
 enum TagTable {
-    static let tags: [UInt64: HTMLTag] = {
-        var t: [UInt64: HTMLTag] = [:]
+    /// log2 of the slot count (about 130 names in 512 slots).
+    private static let bits = 9
+    /// (packed name, tag raw value); a zero key is an empty slot (no name packs to zero).
+    private static let slots: [(key: UInt64, tag: UInt8)] = {
+        var slots = [(key: UInt64, tag: UInt8)](repeating: (0, 0), count: 1 << bits)
         for tag in HTMLTag.allCases where tag.rawValue > HTMLTag.comment.rawValue {
-            let bytes = Array(tag.name.utf8)
+            let bytes = HTMLTag.nameBytes[Int(tag.rawValue)]
             guard bytes.count <= 8 else { continue }
             var key: UInt64 = 0
             for b in bytes { key = (key << 8) | UInt64(b) }
-            t[key] = tag
+            var i = slot(key)
+            while slots[i].key != 0 && slots[i].key != key { i = (i + 1) & ((1 << bits) - 1) }
+            slots[i] = (key, tag.rawValue)
         }
-        return t
+        return slots
     }()
+
+    @inline(__always) private static func slot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+    }
+
+    /// The tag of a packed lower-cased name, `nil` when it is not one the extractor knows.
+    static func tag(_ key: UInt64) -> HTMLTag? {
+        if key == 0 { return nil }
+        return slots.withUnsafeBufferPointer { slots in
+            var i = slot(key)
+            while true {
+                let s = slots[i]
+                if s.key == key { return HTMLTag(rawValue: s.tag) }
+                if s.key == 0 { return nil }
+                i = (i + 1) & ((1 << bits) - 1)
+            }
+        }
+    }
 }
 
 enum AttributeTable {

@@ -36,12 +36,14 @@ public enum HTMLTag: UInt8, Sendable, CaseIterable {
     }()
 
     /// The element's name as written in HTML.
-    public var name: String {
-        switch self {
-        case .var: return "var"
-        default: return String(describing: self)
-        }
-    }
+    public var name: String { HTMLTag.names[Int(rawValue)] }
+
+    /// Names by raw value (cases are numbered from 0 in order), built once: `String(describing:)`
+    /// goes through reflection on every call.
+    private static let names: [String] = allCases.map { $0 == .var ? "var" : String(describing: $0) }
+
+    /// UTF-8 bytes of the element's name, by raw value.
+    static let nameBytes: [[UInt8]] = allCases.map { Array($0.name.utf8) }
 
     /// Elements that never have children or an end tag.
     var isVoid: Bool {

@@ -1,32 +1,65 @@
 /// A set of ASCII keywords searched as substrings of a lower-cased byte string
 /// (the class/id hints of the content scorer).
+///
+/// The words are grouped by their first byte, so a search is one pass over the string that only
+/// compares the words starting with the byte at hand (not one pass per word).
 struct Keywords: Sendable {
     let words: [[UInt8]]
+    /// The words' bytes, concatenated in first-byte order.
+    private let bytes: [UInt8]
+    /// Offsets into `bytes`: word `w` is `bytes[wordStart[w]..<wordStart[w + 1]]`.
+    private let wordStart: [Int32]
+    /// Words starting with byte `b` are `bucket[b]..<bucket[b + 1]` (257 entries).
+    private let bucket: [Int32]
 
     init(_ list: String) {
         words = list.split(separator: "|").map { Array($0.utf8) }
+        let sorted = words.enumerated().sorted { ($0.element[0], $0.offset) < ($1.element[0], $1.offset) }.map(\.element)
+        var bytes: [UInt8] = []
+        var wordStart: [Int32] = [0]
+        var bucket = [Int32](repeating: 0, count: 257)
+        for w in sorted {
+            bytes.append(contentsOf: w)
+            wordStart.append(Int32(bytes.count))
+            bucket[Int(w[0]) + 1] += 1
+        }
+        for b in 1...256 { bucket[b] += bucket[b - 1] }
+        self.bytes = bytes
+        self.wordStart = wordStart
+        self.bucket = bucket
     }
 
+    /// Does any word occur in `s`?
     func matches(_ s: [UInt8]) -> Bool {
+        s.withUnsafeBufferPointer { matches($0) }
+    }
+
+    /// Does any word occur in `s`?
+    func matches(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = s.count
         if n == 0 { return false }
-        return s.withUnsafeBufferPointer { buf in
-            for w in words {
-                let m = w.count
-                if m > n { continue }
-                let f = w[0]
-                var i = 0
-                let last = n - m
-                outer: while i <= last {
-                    if buf[i] == f {
-                        var k = 1
-                        while k < m { if buf[i + k] != w[k] { i += 1; continue outer }; k += 1 }
-                        return true
+        return bytes.withUnsafeBufferPointer { bytes in
+            wordStart.withUnsafeBufferPointer { start in
+                bucket.withUnsafeBufferPointer { bucket in
+                    for i in 0..<n {
+                        let b = Int(s[i])
+                        var w = Int(bucket[b])
+                        let wEnd = Int(bucket[b + 1])
+                        candidates: while w < wEnd {
+                            let lo = Int(start[w]), hi = Int(start[w + 1])
+                            w += 1
+                            if hi - lo > n - i { continue }
+                            var k = lo + 1, j = i + 1
+                            while k < hi {
+                                if bytes[k] != s[j] { continue candidates }
+                                k += 1; j += 1
+                            }
+                            return true
+                        }
                     }
-                    i += 1
+                    return false
                 }
             }
-            return false
         }
     }
 

@@ -85,13 +85,20 @@ struct MetadataReader {
     func collectMeta(_ n: Int32, into values: inout [String: String], metadata md: inout PageMetadata) {
         if md.charset == nil, let cs = doc.attribute(n, .charset), !cs.isEmpty { md.charset = cs }
         guard let content = doc.attribute(n, .content) else { return }
-        let trimmed = TextBuilder.fold(content)
+        // Folded only when some key stores it (most `<meta>` elements are not read).
+        var folded: String?
+        func trimmed() -> String {
+            if let folded { return folded }
+            let f = TextBuilder.fold(content)
+            folded = f
+            return f
+        }
         if let prop = doc.attribute(n, .property) {
             for token in prop.lowercased().split(separator: " ") {
                 let parts = token.split(separator: ":", maxSplits: 1)
                 if parts.count == 2, MetadataReader.propertyPrefixes.contains(String(parts[0])),
                    MetadataReader.propertyNames.contains(String(parts[1])) {
-                    values[String(token)] = trimmed
+                    values[String(token)] = trimmed()
                 }
             }
         }
@@ -99,17 +106,17 @@ struct MetadataReader {
             var key = ""
             for ch in name.lowercased() where !ch.isWhitespace { key.append(ch == "." ? ":" : ch) }
             if MetadataReader.metaNames.contains(key) {
-                values[key] = trimmed
+                values[key] = trimmed()
             } else if MetadataReader.prefixes.contains(where: { p in
                 key.hasPrefix(p) && key.count > p.count + 1
                     && [":", "-"].contains(key[key.index(key.startIndex, offsetBy: p.count)])
                     && MetadataReader.metaNames.contains(String(key.dropFirst(p.count + 1)))
             }) {
-                values[key] = trimmed
+                values[key] = trimmed()
             } else if ["date", "pubdate"].contains(key) {
-                values[key] = trimmed
+                values[key] = trimmed()
             }
-            if key == "dc:date" || key == "dcterm:date" || key == "publish-date" { values[key] = trimmed }
+            if key == "dc:date" || key == "dcterm:date" || key == "publish-date" { values[key] = trimmed() }
         }
         if let he = doc.attribute(n, .httpEquiv)?.lowercased(), he == "content-type", md.charset == nil {
             md.charset = CharsetSniffer.charsetParameter(content)

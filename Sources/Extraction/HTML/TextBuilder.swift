@@ -11,12 +11,21 @@ struct TextBuilder {
 
     /// Appends raw text, folding white-space runs into one space.
     mutating func appendRaw(_ src: ArraySlice<UInt8>) {
-        for b in src {
-            if b == 32 || b == 9 || b == 10 || b == 13 || b == 12 {
-                if pending == 0 { pending = 1 }
-            } else {
+        src.withUnsafeBufferPointer { buf in
+            let n = buf.count
+            var i = 0
+            while i < n {
+                if TextBuilder.isWS(buf[i]) {
+                    if pending == 0 { pending = 1 }
+                    i += 1
+                    continue
+                }
+                // A run of non-space bytes goes in with one copy.
+                var j = i + 1
+                while j < n, !TextBuilder.isWS(buf[j]) { j += 1 }
                 flushSeparator()
-                bytes.append(b)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
+                i = j
             }
         }
     }

@@ -6,8 +6,14 @@ extension ContentExtractor.Pass {
     func renderText(_ root: Int32) -> (String, Int) {
         var tb = TextBuilder()
         render(root, &tb)
-        let s = tb.string()
-        return (s, s.unicodeScalars.count)
+        var s = tb.string()
+        // Scalars of valid UTF-8: the bytes that are not continuation bytes.
+        let scalars = s.withUTF8 { utf8 in
+            var c = 0
+            for b in utf8 where b & 0xC0 != 0x80 { c += 1 }
+            return c
+        }
+        return (s, scalars)
     }
 
     /// MathML: every token element is its own word.
