@@ -22,18 +22,36 @@ struct DumpLines: Sendable {
                     lineStart = o
                     pendingSpace = false
                 }
+                // Invariant: o + (pendingSpace ? 1 : 0) <= i (each output byte stands for an input byte).
                 while i < n {
-                    let c = src[i]
-                    if c > 0x20 && c < 0x80 {
+                    var limit = n
+                    if i + 8 <= n {
+                        // Eight bytes at once when they come out unchanged: printable ASCII with
+                        // single spaces between words (the common case in Latin-script text).
+                        let raw = UnsafeRawPointer(src.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                        let space = DumpLines.foldFreeSpaces(UInt64(littleEndian: raw))
+                        if let space, space & 0x80 == 0 || (o > lineStart && !pendingSpace) {
+                            if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
+                            UnsafeMutableRawPointer(dst.baseAddress! + o).storeBytes(of: raw, as: UInt64.self)
+                            o += 8; i += 8
+                            continue
+                        }
+                        // Otherwise these eight bytes one at a time.
+                        limit = i + 8
+                    }
+                    while i < limit {
+                        let c = src[i]
+                        if c > 0x20 && c < 0x80 {
+                            if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
+                            dst[o] = c; o += 1; i += 1
+                            continue
+                        }
+                        if c == 0x0A || c == 0x0D { endLine(); i += 1; continue }
+                        let l = c < 0x80 ? (c == 0x20 || c == 0x09 || c == 0x0B || c == 0x0C ? 1 : 0) : DumpLines.unicodeSpaceLength(src, i)
+                        if l > 0 { pendingSpace = true; i += l; continue }
                         if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
                         dst[o] = c; o += 1; i += 1
-                        continue
                     }
-                    if c == 0x0A || c == 0x0D { endLine(); i += 1; continue }
-                    let l = c < 0x80 ? (c == 0x20 || c == 0x09 || c == 0x0B || c == 0x0C ? 1 : 0) : DumpLines.unicodeSpaceLength(src, i)
-                    if l > 0 { pendingSpace = true; i += l; continue }
-                    if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
-                    dst[o] = c; o += 1; i += 1
                 }
                 endLine()
                 written = o
@@ -41,6 +59,20 @@ struct DumpLines: Sendable {
         }
         self.bytes = out
         self.ranges = ranges
+    }
+
+    /// For eight bytes (the first in the low byte) that fold to themselves — printable ASCII, no
+    /// two spaces in a row, no space last — the high bit of each space byte; nil otherwise. A space
+    /// first is kept only after other text of the line (the caller checks).
+    @inline(__always)
+    static func foldFreeSpaces(_ w: UInt64) -> UInt64? {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        // All ASCII, and every byte at least 0x20 (b + 0x60 reaches the high bit; no carries below 0x80).
+        guard w & high == 0, (w &+ 0x6060_6060_6060_6060) & high == high else { return nil }
+        let y = w ^ 0x2020_2020_2020_2020
+        let space = ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & high
+        guard space & (space >> 8) == 0, space >> 63 == 0 else { return nil }
+        return space
     }
 
     /// Byte length of the Unicode white space starting at `i` (0 when there is none): NEL, NBSP,
