@@ -26,18 +26,24 @@ struct DumpLines: Sendable {
                 while i < n {
                     var limit = n
                     if i + 8 <= n {
-                        // Eight bytes at once when they come out unchanged: printable ASCII with
-                        // single spaces between words (the common case in Latin-script text).
+                        // The bytes that come out unchanged — printable ASCII with single spaces
+                        // between words, the common case in Latin-script text — copied eight at a time.
                         let raw = UnsafeRawPointer(src.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                        let space = DumpLines.foldFreeSpaces(UInt64(littleEndian: raw))
-                        if let space, space & 0x80 == 0 || (o > lineStart && !pendingSpace) {
+                        var (p, space) = DumpLines.foldFreePrefix(UInt64(littleEndian: raw))
+                        // A space first is kept only after other text of the line.
+                        if space & 0x80 != 0 && (o == lineStart || pendingSpace) { p = 0 }
+                        if p > 0 {
                             if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
                             UnsafeMutableRawPointer(dst.baseAddress! + o).storeBytes(of: raw, as: UInt64.self)
-                            o += 8; i += 8
-                            continue
+                            // A space last is pending (the line may end there); the bytes stored past the
+                            // prefix are overwritten later.
+                            let spaceLast = (space >> UInt64(8 * p - 1)) & 1 != 0
+                            o += spaceLast ? p - 1 : p; i += p
+                            pendingSpace = spaceLast
+                            if p == 8 { continue }
                         }
-                        // Otherwise these eight bytes one at a time.
-                        limit = i + 8
+                        // The rest of these eight bytes one at a time.
+                        limit = i + 8 - p
                     }
                     while i < limit {
                         let c = src[i]
@@ -61,18 +67,20 @@ struct DumpLines: Sendable {
         self.ranges = ranges
     }
 
-    /// For eight bytes (the first in the low byte) that fold to themselves — printable ASCII, no
-    /// two spaces in a row, no space last — the high bit of each space byte; nil otherwise. A space
-    /// first is kept only after other text of the line (the caller checks).
+    /// For eight bytes (the first in the low byte): the length of their prefix that folds to itself
+    /// — printable ASCII, no two spaces in a row — and the high bit of each space byte in it.
     @inline(__always)
-    static func foldFreeSpaces(_ w: UInt64) -> UInt64? {
+    static func foldFreePrefix(_ w: UInt64) -> (Int, UInt64) {
         let high: UInt64 = 0x8080_8080_8080_8080
-        // All ASCII, and every byte at least 0x20 (b + 0x60 reaches the high bit; no carries below 0x80).
-        guard w & high == 0, (w &+ 0x6060_6060_6060_6060) & high == high else { return nil }
-        let y = w ^ 0x2020_2020_2020_2020
-        let space = ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & high
-        guard space & (space >> 8) == 0, space >> 63 == 0 else { return nil }
-        return space
+        let low7 = w & 0x7F7F_7F7F_7F7F_7F7F
+        // Non-ASCII bytes, and ASCII bytes below 0x20 (b + 0x60 stays below the high bit; no carries below 0x80).
+        let bad = (w & high) | (~(low7 &+ 0x6060_6060_6060_6060) & ~w & high)
+        let y = low7 ^ 0x2020_2020_2020_2020
+        let space = ~((y &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & ~w & high
+        // The second space of a pair ends the prefix too.
+        let stop = bad | (space & (space << 8))
+        let p = stop == 0 ? 8 : stop.trailingZeroBitCount >> 3
+        return (p, p == 8 ? space : space & ((1 << UInt64(8 * p)) &- 1))
     }
 
     /// Byte length of the Unicode white space starting at `i` (0 when there is none): NEL, NBSP,

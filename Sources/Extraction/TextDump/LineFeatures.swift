@@ -41,6 +41,7 @@ struct LineFeatures: Sendable {
         var sw = stopwordCounts
         line.withUnsafeBufferPointer { b in
             let n = b.count
+            guard let base = b.baseAddress else { f.hash = lineHash(b); return }
             // Counters in locals (the struct captured by the closure would be written to memory at every step).
             var chars = 0, words = 0, cjk = 0, kana = 0, hangul = 0, sentenceEnds = 0, commas = 0
             var separators = 0, urls = 0, capitalized = 0
@@ -57,10 +58,17 @@ struct LineFeatures: Sendable {
                 while j < n {
                     let c = b[j]
                     if isAlnum(c) {
-                        // A run of ASCII letters and digits, the common case, in a tight loop.
+                        // A run of ASCII letters and digits, the common case: its end found eight
+                        // bytes at a time (no branch per byte), the last bytes of the line one by one.
                         let s = j
                         j += 1
-                        while j < n, isAlnum(b[j]) { j += 1 }
+                        var ended = false
+                        while j + 8 <= n {
+                            let other = nonAlnumBytes(UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)))
+                            if other != 0 { j += other.trailingZeroBitCount >> 3; ended = true; break }
+                            j += 8
+                        }
+                        if !ended { while j < n, isAlnum(b[j]) { j += 1 } }
                         if coreStart < 0 { coreStart = s }
                         coreEnd = j
                         hasAlnum = true
@@ -108,11 +116,18 @@ struct LineFeatures: Sendable {
                     if j - i >= 4, b[i] == 0x68, b[i + 1] == 0x74, b[i + 2] == 0x74, b[i + 3] == 0x70 { urls += 1 }
                     else if j - i >= 4, b[i] == 0x77, b[i + 1] == 0x77, b[i + 2] == 0x77, b[i + 3] == 0x2E { urls += 1 }
                     // Stopword look-up on the core, packed lower-cased (words of up to 8 bytes).
-                    if coreEnd - coreStart <= 8 {
+                    let coreLength = coreEnd - coreStart
+                    if coreLength <= 8 {
                         var v: UInt64 = 0
-                        for k in coreStart..<coreEnd {
-                            let c = b[k]
-                            v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+                        if coreStart + 8 <= n {
+                            // The core's bytes, first byte highest, from one load.
+                            let w = UInt64(bigEndian: UnsafeRawPointer(base + coreStart).loadUnaligned(as: UInt64.self)) >> UInt64(64 - 8 * coreLength)
+                            v = lowercasedASCII(w)
+                        } else {
+                            for k in coreStart..<coreEnd {
+                                let c = b[k]
+                                v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+                            }
                         }
                         let mask = table.mask(v)
                         if mask != 0 {
@@ -158,6 +173,24 @@ struct LineFeatures: Sendable {
         }
         while k < n { h = (h ^ UInt64(b[k])) &* 0x100_0000_01b3; k += 1 }
         return h ^ h >> 31
+    }
+
+    /// The high bit of each byte of `w` (first byte lowest) that is not an ASCII letter or digit.
+    @inline(__always) static func nonAlnumBytes(_ w: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        // Per byte below 0x80, the high bit of (b + 0x80 - lo) & ~(b + 0x7F - hi) says lo <= b <= hi.
+        let x = w & 0x7F7F_7F7F_7F7F_7F7F
+        let digit = (x &+ 0x5050_5050_5050_5050) & ~(x &+ 0x4646_4646_4646_4646)
+        let l = x | 0x2020_2020_2020_2020
+        let letter = (l &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(l &+ 0x0505_0505_0505_0505)
+        return ~((digit | letter) & ~w) & high
+    }
+
+    /// `w` with its ASCII upper-case bytes lower-cased.
+    @inline(__always) static func lowercasedASCII(_ w: UInt64) -> UInt64 {
+        let x = w & 0x7F7F_7F7F_7F7F_7F7F
+        let upper = (x &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(x &+ 0x2525_2525_2525_2525) & ~w & 0x8080_8080_8080_8080
+        return w | upper >> 2
     }
 
     @inline(__always) static func isAlnum(_ c: UInt8) -> Bool {

@@ -144,13 +144,26 @@ extension LineClassifier {
             if digits && n <= 100 && spaces < 16 && isDateline(l, datewords: t.datewords) { r.insert(.dateline) }
             // One pass for the infixes "all rights reserved", "app" and " ai ".
             var rights = false, appOrAI = false
+            @inline(__always) func atA(_ k: Int) {
+                if k + 2 < n, l[k + 1] == 0x70, l[k + 2] == 0x70 { appOrAI = true }
+                else if k > 0, k + 2 < n, l[k - 1] == 0x20, l[k + 1] == 0x69, l[k + 2] == 0x20 { appOrAI = true }
+                else if k + 19 <= n, l[k + 1] == 0x6C, t.rightsReserved.withUnsafeBufferPointer({ equal(l, k, $0) }) { rights = true }
+            }
             var k = 0
-            while k < n {
-                if l[k] == 0x61 {
-                    if k + 2 < n, l[k + 1] == 0x70, l[k + 2] == 0x70 { appOrAI = true }
-                    else if k > 0, k + 2 < n, l[k - 1] == 0x20, l[k + 1] == 0x69, l[k + 2] == 0x20 { appOrAI = true }
-                    else if k + 19 <= n, l[k + 1] == 0x6C, t.rightsReserved.withUnsafeBufferPointer({ equal(l, k, $0) }) { rights = true }
+            if let base = l.baseAddress {
+                // The 'a' bytes found eight at a time (exact zero-byte test on w ^ "aaaaaaaa").
+                while k + 8 <= n {
+                    let y = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) ^ 0x6161_6161_6161_6161
+                    var hits = ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & 0x8080_8080_8080_8080
+                    while hits != 0 {
+                        atA(k + hits.trailingZeroBitCount >> 3)
+                        hits &= hits &- 1
+                    }
+                    k += 8
                 }
+            }
+            while k < n {
+                if l[k] == 0x61 { atA(k) }
                 k += 1
             }
             // Prefix rules, looked up by the first byte of the line after a two-byte filter.
@@ -283,9 +296,9 @@ struct PrecheckTables: Sendable {
         self.bucket = bucket
         self.openings = openings
         let phraseList = C.skipLines.union(C.stopLines).union(C.endLines).map { Array($0.utf8) }
-        phrases = Stopwords.Table(Dictionary(phraseList.map { (C.fnv($0[...]), UInt16(1)) }, uniquingKeysWith: { a, _ in a }))
+        phrases = Stopwords.Table(Dictionary(phraseList.map { (C.fnv($0[...]), UInt16(1)) }, uniquingKeysWith: { a, _ in a }), slots: 256)
         phraseLengths = phraseList.reduce(0) { $0 | ($1.count <= 40 ? 1 << UInt64($1.count) : 0) }
-        datewords = Stopwords.Table(Dictionary(C.dateWords.map { (C.fnv(Array($0.utf8)[...]), UInt16(1)) }, uniquingKeysWith: { a, _ in a }))
+        datewords = Stopwords.Table(Dictionary(C.dateWords.map { (C.fnv(Array($0.utf8)[...]), UInt16(1)) }, uniquingKeysWith: { a, _ in a }), slots: 512)
     }
 
     /// Whether some prefix rule opens with the bytes `a`, `b`.

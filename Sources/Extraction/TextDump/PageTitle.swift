@@ -88,7 +88,6 @@ struct PageTitle: Sendable {
         // On Unicode scalars: Character (grapheme) operations cost far more and no separator needs them.
         let chars = Array(title.unicodeScalars)
         func words(_ s: ArraySlice<Unicode.Scalar>) -> [ArraySlice<Unicode.Scalar>] { s.split(separator: " ") }
-        func string(_ s: ArraySlice<Unicode.Scalar>) -> String { var v = String.UnicodeScalarView(); v.append(contentsOf: s); return String(v) }
         // Positions of " X " with X a cut separator.
         var seps: [Int] = []
         if chars.count >= 3 {
@@ -112,6 +111,13 @@ struct PageTitle: Sendable {
         let n = curWords.count
         let origWords = words(chars[...]).filter { !$0.allSatisfy { isCut($0) } }.count
         if n <= 4 && (!hierarchical || n != origWords - 1) { return title }
-        return curWords.map(string).joined(separator: " ")
+        // The words, one space apart, encoded straight to UTF-8 (appending scalars to a string costs more).
+        var out: [UInt8] = []
+        out.reserveCapacity(title.utf8.count)
+        for (k, w) in curWords.enumerated() {
+            if k > 0 { out.append(0x20) }
+            for c in w { UTF8.encode(c) { out.append($0) } }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
