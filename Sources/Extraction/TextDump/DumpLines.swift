@@ -22,18 +22,42 @@ struct DumpLines: Sendable {
                     lineStart = o
                     pendingSpace = false
                 }
+                // Invariant: o + (pendingSpace ? 1 : 0) <= i (each output byte stands for an input byte).
                 while i < n {
-                    let c = src[i]
-                    if c > 0x20 && c < 0x80 {
+                    var limit = n
+                    if i + 8 <= n {
+                        // The bytes that come out unchanged — printable ASCII with single spaces
+                        // between words, the common case in Latin-script text — copied eight at a time.
+                        let raw = UnsafeRawPointer(src.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                        var (p, space) = DumpLines.foldFreePrefix(UInt64(littleEndian: raw))
+                        // A space first is kept only after other text of the line.
+                        if space & 0x80 != 0 && (o == lineStart || pendingSpace) { p = 0 }
+                        if p > 0 {
+                            if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
+                            UnsafeMutableRawPointer(dst.baseAddress! + o).storeBytes(of: raw, as: UInt64.self)
+                            // A space last is pending (the line may end there); the bytes stored past the
+                            // prefix are overwritten later.
+                            let spaceLast = (space >> UInt64(8 * p - 1)) & 1 != 0
+                            o += spaceLast ? p - 1 : p; i += p
+                            pendingSpace = spaceLast
+                            if p == 8 { continue }
+                        }
+                        // The rest of these eight bytes one at a time.
+                        limit = i + 8 - p
+                    }
+                    while i < limit {
+                        let c = src[i]
+                        if c > 0x20 && c < 0x80 {
+                            if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
+                            dst[o] = c; o += 1; i += 1
+                            continue
+                        }
+                        if c == 0x0A || c == 0x0D { endLine(); i += 1; continue }
+                        let l = c < 0x80 ? (c == 0x20 || c == 0x09 || c == 0x0B || c == 0x0C ? 1 : 0) : DumpLines.unicodeSpaceLength(src, i)
+                        if l > 0 { pendingSpace = true; i += l; continue }
                         if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
                         dst[o] = c; o += 1; i += 1
-                        continue
                     }
-                    if c == 0x0A || c == 0x0D { endLine(); i += 1; continue }
-                    let l = c < 0x80 ? (c == 0x20 || c == 0x09 || c == 0x0B || c == 0x0C ? 1 : 0) : DumpLines.unicodeSpaceLength(src, i)
-                    if l > 0 { pendingSpace = true; i += l; continue }
-                    if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
-                    dst[o] = c; o += 1; i += 1
                 }
                 endLine()
                 written = o
@@ -41,6 +65,22 @@ struct DumpLines: Sendable {
         }
         self.bytes = out
         self.ranges = ranges
+    }
+
+    /// For eight bytes (the first in the low byte): the length of their prefix that folds to itself
+    /// — printable ASCII, no two spaces in a row — and the high bit of each space byte in it.
+    @inline(__always)
+    static func foldFreePrefix(_ w: UInt64) -> (Int, UInt64) {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = w & 0x7F7F_7F7F_7F7F_7F7F
+        // Non-ASCII bytes, and ASCII bytes below 0x20 (b + 0x60 stays below the high bit; no carries below 0x80).
+        let bad = (w & high) | (~(low7 &+ 0x6060_6060_6060_6060) & ~w & high)
+        let y = low7 ^ 0x2020_2020_2020_2020
+        let space = ~((y &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & ~w & high
+        // The second space of a pair ends the prefix too.
+        let stop = bad | (space & (space << 8))
+        let p = stop == 0 ? 8 : stop.trailingZeroBitCount >> 3
+        return (p, p == 8 ? space : space & ((1 << UInt64(8 * p)) &- 1))
     }
 
     /// Byte length of the Unicode white space starting at `i` (0 when there is none): NEL, NBSP,

@@ -25,7 +25,7 @@ struct LineFeatures: Sendable {
     var endsSentence = false
     /// Stopwords of the dump's language (filled once the language is known).
     var stopwords = 0
-    /// FNV-1a of the line's bytes (lines of up to 256 bytes; longer lines get a unique value).
+    /// A 64-bit hash of the line's bytes (lines of up to 256 bytes; longer lines get a unique value).
     var hash: UInt64 = 0
 
     /// Length with CJK characters counted three times (one of them carries about a word).
@@ -38,60 +38,71 @@ struct LineFeatures: Sendable {
     /// of the line's words in that language's list.
     static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout SIMD16<UInt16>, table: Stopwords.Table = Stopwords.fastTable) -> LineFeatures {
         var f = LineFeatures()
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var sw = stopwordCounts
         line.withUnsafeBufferPointer { b in
             let n = b.count
+            guard let base = b.baseAddress else { f.hash = lineHash(b); return }
             // Counters in locals (the struct captured by the closure would be written to memory at every step).
             var chars = 0, words = 0, cjk = 0, kana = 0, hangul = 0, sentenceEnds = 0, commas = 0
             var separators = 0, urls = 0, capitalized = 0
-            var sw = stopwordCounts
             var packed: UInt64 = 0
             var packedHits = 0
-            func flush() {
-                for k in 0..<Stopwords.languages.count { sw[k] &+= UInt16(truncatingIfNeeded: (packed >> UInt64(6 * k)) & 63) }
-                packed = 0
-                packedHits = 0
-            }
             var i = 0
             while i < n {
-                // One token: b[i..<j].
+                // One token: b[i..<j]. Its core runs from its first to its last letter or digit
+                // (ASCII punctuation around it left out): the part looked up as a stopword.
                 var j = i
                 var hasAlnum = false
                 var tokenChars = 0
-                // The token packed for the stopword look-up, from its first to its last letter or
-                // digit (ASCII punctuation around it left out), lower-cased; 9 means too long.
-                var v: UInt64 = 0, vLen = 0, coreV: UInt64 = 0, coreLen = 0
-                while j < n, b[j] != 0x20 {
+                var coreStart = -1, coreEnd = 0
+                while j < n {
                     let c = b[j]
-                    let core = c >= 0x80 || isAlnum(c)
-                    if core || vLen > 0 {
-                        if vLen < 9 { v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c); vLen += 1 }
-                        if core { coreV = v; coreLen = vLen }
+                    if isAlnum(c) {
+                        // A run of ASCII letters and digits, the common case: its end found eight
+                        // bytes at a time (no branch per byte), the last bytes of the line one by one.
+                        let s = j
+                        j += 1
+                        var ended = false
+                        while j + 8 <= n {
+                            let other = nonAlnumBytes(UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)))
+                            if other != 0 { j += other.trailingZeroBitCount >> 3; ended = true; break }
+                            j += 8
+                        }
+                        if !ended { while j < n, isAlnum(b[j]) { j += 1 } }
+                        if coreStart < 0 { coreStart = s }
+                        coreEnd = j
+                        hasAlnum = true
+                        tokenChars += j - s
+                        continue
                     }
+                    if c == 0x20 { break }
                     if c < 0x80 {
-                        if core { hasAlnum = true }
-                        else if c == 0x2C { commas += 1 }
+                        if c == 0x2C { commas += 1 }
                         else if c == 0x2E || c == 0x21 || c == 0x3F {
                             if (j + 1 == n || b[j + 1] == 0x20), j > i, b[j - 1] != 0x2E { sentenceEnds += 1 }
                         }
                         tokenChars += 1
-                    } else if c & 0xC0 != 0x80 {
-                        tokenChars += 1
-                        // Letters, except Latin-1 punctuation (« » · ©), general punctuation and
-                        // symbols (U+2000–U+2FFF: dashes, quotes, bullets, arrows) and CJK punctuation.
-                        if c != 0xC2 && c != 0xE2 && !(c == 0xE3 && j + 1 < n && b[j + 1] == 0x80) { hasAlnum = true }
-                        if c >= 0xE3 && c <= 0xED, j + 2 < n {
-                            let c1 = b[j + 1], c2 = b[j + 2]
-                            if c == 0xE3 && c1 == 0x80 {
-                                if c2 == 0x82 { sentenceEnds += 1 } else if c2 == 0x81 { commas += 1 }
-                            } else {
-                                cjk += 1
-                                if c == 0xE3 && (c1 == 0x81 || c1 == 0x82 || c1 == 0x83) { kana += 1 }
-                                if (c == 0xEA && c1 >= 0xB0) || (c >= 0xEB && c <= 0xED) { hangul += 1 }
+                    } else {
+                        if coreStart < 0 { coreStart = j }
+                        coreEnd = j + 1
+                        if c & 0xC0 != 0x80 {
+                            tokenChars += 1
+                            // Letters, except Latin-1 punctuation (« » · ©), general punctuation and
+                            // symbols (U+2000–U+2FFF: dashes, quotes, bullets, arrows) and CJK punctuation.
+                            if c != 0xC2 && c != 0xE2 && !(c == 0xE3 && j + 1 < n && b[j + 1] == 0x80) { hasAlnum = true }
+                            if c >= 0xE3 && c <= 0xED, j + 2 < n {
+                                let c1 = b[j + 1], c2 = b[j + 2]
+                                if c == 0xE3 && c1 == 0x80 {
+                                    if c2 == 0x82 { sentenceEnds += 1 } else if c2 == 0x81 { commas += 1 }
+                                } else {
+                                    cjk += 1
+                                    if c == 0xE3 && (c1 == 0x81 || c1 == 0x82 || c1 == 0x83) { kana += 1 }
+                                    if (c == 0xEA && c1 >= 0xB0) || (c >= 0xEB && c <= 0xED) { hangul += 1 }
+                                }
+                            } else if c == 0xEF, j + 2 < n, b[j + 1] == 0xBC {
+                                let c2 = b[j + 2]
+                                if c2 == 0x81 || c2 == 0x9F { sentenceEnds += 1 } else if c2 == 0x8C { commas += 1 }
                             }
-                        } else if c == 0xEF, j + 2 < n, b[j + 1] == 0xBC {
-                            let c2 = b[j + 2]
-                            if c2 == 0x81 || c2 == 0x9F { sentenceEnds += 1 } else if c2 == 0x8C { commas += 1 }
                         }
                     }
                     j += 1
@@ -104,14 +115,26 @@ struct LineFeatures: Sendable {
                         || (c0 == 0xD0 && i + 1 < j && b[i + 1] >= 0x90 && b[i + 1] <= 0xAF) { capitalized += 1 }
                     if j - i >= 4, b[i] == 0x68, b[i + 1] == 0x74, b[i + 2] == 0x74, b[i + 3] == 0x70 { urls += 1 }
                     else if j - i >= 4, b[i] == 0x77, b[i + 1] == 0x77, b[i + 2] == 0x77, b[i + 3] == 0x2E { urls += 1 }
-                    // Stopword look-up on the token without surrounding punctuation.
-                    if coreLen >= 1 && coreLen <= 8 {
-                        let mask = table.mask(coreV)
+                    // Stopword look-up on the core, packed lower-cased (words of up to 8 bytes).
+                    let coreLength = coreEnd - coreStart
+                    if coreLength <= 8 {
+                        var v: UInt64 = 0
+                        if coreStart + 8 <= n {
+                            // The core's bytes, first byte highest, from one load.
+                            let w = UInt64(bigEndian: UnsafeRawPointer(base + coreStart).loadUnaligned(as: UInt64.self)) >> UInt64(64 - 8 * coreLength)
+                            v = lowercasedASCII(w)
+                        } else {
+                            for k in coreStart..<coreEnd {
+                                let c = b[k]
+                                v = v << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+                            }
+                        }
+                        let mask = table.mask(v)
                         if mask != 0 {
                             // Per-language counters packed 6 bits apart, flushed before they can overflow.
                             packed &+= Stopwords.spread[Int(mask)]
                             packedHits += 1
-                            if packedHits == 63 { flush(); }
+                            if packedHits == 63 { flush(&sw, packed); packed = 0; packedHits = 0 }
                         }
                     }
                 } else if isSeparatorToken(b, i, j) {
@@ -121,19 +144,53 @@ struct LineFeatures: Sendable {
             }
             f.chars = chars; f.words = words; f.cjk = cjk; f.kana = kana; f.hangul = hangul
             f.sentenceEnds = sentenceEnds; f.commas = commas; f.separators = separators; f.urls = urls; f.capitalized = capitalized
-            flush()
-            stopwordCounts = sw
+            if packedHits > 0 { flush(&sw, packed) }
             f.endsSentence = endsLikeSentence(b)
+            // Only lines short enough to be menus or headlines are compared for repeats; a long line
+            // gets a value of its own (its position).
+            f.hash = n <= 256 ? lineHash(b) : UInt64(line.startIndex) | 1 << 63
         }
-        // Only lines short enough to be menus or headlines are compared for repeats; a long line
-        // gets a value of its own (its position).
-        if line.count <= 256 {
-            for c in line { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
-        } else {
-            h = UInt64(line.startIndex) | 1 << 63
-        }
-        f.hash = h
+        stopwordCounts = sw
         return f
+    }
+
+    /// Adds the 6-bit per-language fields of `packed` to the counters.
+    @inline(__always) static func flush(_ sw: inout SIMD16<UInt16>, _ packed: UInt64) {
+        for k in 0..<Stopwords.languages.count { sw[k] &+= UInt16(truncatingIfNeeded: (packed >> UInt64(6 * k)) & 63) }
+    }
+
+    /// A 64-bit hash of a line's bytes, eight bytes per step (only compared for equality within a dump).
+    @inline(__always) static func lineHash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = b.count
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(n)
+        guard let base = b.baseAddress else { return h }
+        var k = 0
+        while k + 8 <= n {
+            let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+            h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+            h = h << 27 | h >> 37
+            k += 8
+        }
+        while k < n { h = (h ^ UInt64(b[k])) &* 0x100_0000_01b3; k += 1 }
+        return h ^ h >> 31
+    }
+
+    /// The high bit of each byte of `w` (first byte lowest) that is not an ASCII letter or digit.
+    @inline(__always) static func nonAlnumBytes(_ w: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        // Per byte below 0x80, the high bit of (b + 0x80 - lo) & ~(b + 0x7F - hi) says lo <= b <= hi.
+        let x = w & 0x7F7F_7F7F_7F7F_7F7F
+        let digit = (x &+ 0x5050_5050_5050_5050) & ~(x &+ 0x4646_4646_4646_4646)
+        let l = x | 0x2020_2020_2020_2020
+        let letter = (l &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(l &+ 0x0505_0505_0505_0505)
+        return ~((digit | letter) & ~w) & high
+    }
+
+    /// `w` with its ASCII upper-case bytes lower-cased.
+    @inline(__always) static func lowercasedASCII(_ w: UInt64) -> UInt64 {
+        let x = w & 0x7F7F_7F7F_7F7F_7F7F
+        let upper = (x &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(x &+ 0x2525_2525_2525_2525) & ~w & 0x8080_8080_8080_8080
+        return w | upper >> 2
     }
 
     @inline(__always) static func isAlnum(_ c: UInt8) -> Bool {

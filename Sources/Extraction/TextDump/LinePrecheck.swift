@@ -26,10 +26,8 @@ extension LineClassifier {
         }
         lower.removeAll(keepingCapacity: true)
         lower.append(contentsOf: b)
-        lower.withUnsafeMutableBufferPointer { l in
-            for k in l.indices where l[k] >= 0x41 && l[k] <= 0x5A { l[k] |= 0x20 }
-        }
-        var rules = possibleRules(lower)
+        let (digits, spaces) = lowercaseASCII(&lower)
+        var rules = possibleRules(lower, digits: digits, spaces: spaces, tables: precheck)
         // Captions and datelines are decided on the bytes.
         if rules.contains(.caption) && !rules.contains(.phrase) && !rules.contains(.copyright) && !rules.contains(.promo) && !rules.contains(.comments) && !rules.contains(.byline) && !rules.contains(.relativeTime) && !rules.contains(.bullet) {
             if isCaption(lower) { return .caption }
@@ -39,6 +37,39 @@ extension LineClassifier {
         if rules.isEmpty { return .text }
         if rules == .promo { return .promo }
         return classify(lines.string(i), rules: rules.subtracting(.promo).union(rules.contains(.promo) ? .promoCheck : []))
+    }
+
+    /// Lower-cases the ASCII letters of `bytes` in place, eight bytes per step; returns whether
+    /// it holds an ASCII digit and its number of spaces.
+    static func lowercaseASCII(_ bytes: inout [UInt8]) -> (digits: Bool, spaces: Int) {
+        var digitBits: UInt64 = 0, spaces = 0
+        bytes.withUnsafeMutableBufferPointer { l in
+            let n = l.count
+            var k = 0
+            if let base = UnsafeMutableRawPointer(l.baseAddress) {
+                let high: UInt64 = 0x8080_8080_8080_8080
+                while k + 8 <= n {
+                    let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                    // Per byte below 0x80, the high bit of (b + 0x80 - lo) & ~(b + 0x7F - hi) says lo <= b <= hi.
+                    let low7 = w & 0x7F7F_7F7F_7F7F_7F7F, ascii = ~w & high
+                    let upper = (low7 &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low7 &+ 0x2525_2525_2525_2525) & ascii
+                    digitBits |= (low7 &+ 0x5050_5050_5050_5050) & ~(low7 &+ 0x4646_4646_4646_4646) & ascii
+                    let y = low7 ^ 0x2020_2020_2020_2020
+                    let space = ~((y &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & ascii
+                    spaces &+= space.nonzeroBitCount
+                    base.storeBytes(of: (w | upper >> 2).littleEndian, toByteOffset: k, as: UInt64.self)
+                    k += 8
+                }
+            }
+            while k < n {
+                let c = l[k]
+                l[k] = c &- 0x41 < 26 ? c | 0x20 : c
+                if c &- 0x30 < 10 { digitBits = 1 }
+                if c == 0x20 { spaces &+= 1 }
+                k += 1
+            }
+        }
+        return (digitBits != 0, spaces)
     }
 
     static let captionCredits = bytes(["photo", "image", "getty", "reuters", "afp", "ap/", "/ap", "epa", "shutterstock", "credit", "pool"])
@@ -70,23 +101,17 @@ extension LineClassifier {
     }
 
     static let copyrightBytes = Array("copyright".utf8)
-    /// FNV-1a hashes of the boilerplate phrases (a hit is confirmed on the string).
-    static let phraseHashes: Set<UInt64> = Set((skipLines.union(stopLines).union(endLines)).map { fnv(Array($0.utf8)[...]) })
     static func bytes(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
     static let copyrightPrefixes = bytes(["©", "(c) ", "copyright"])
     static let phrasePrefixBytes = bytes(endPrefixes + promoPrefixes)
     static let bylineBytes = bytes(bylinePrefixes)
-    static let timeSuffixes = bytes([" ago", "yesterday", "just now"])
     static let captionPrefixes = bytes(["photo", "image:", "credit:"])
     static let bulletPrefixes = bytes(["•", "·"])
-    static let rightsReserved = Array("all rights reserved".utf8)
     static let commentsBytes = Array("comments".utf8)
-    static let logoSuffix = Array(" logo".utf8)
     static let logoPrefix = Array("logo ".utf8)
-    static let datewordHashes: Set<UInt64> = Set(dateWords.map { fnv(Array($0.utf8)[...]) })
-    static let appBytes = Array("app".utf8)
-    static let aiBytes = Array(" ai ".utf8)
     static let promoStarts = bytes(["sign up", "subscribe", "explore what", "get started"])
+    /// The pre-check's tables, built once.
+    static let precheck = PrecheckTables()
 
     @inline(__always) static func fnv(_ b: ArraySlice<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -94,62 +119,93 @@ extension LineClassifier {
         return h
     }
 
-    /// The rule families of `classify(_:rules:)` that may match the line (a superset test on
-    /// lower-cased bytes; promotions are decided here). `lower` receives the lower-cased line.
+    @inline(__always) static func fnv(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in s..<e { h = (h ^ UInt64(b[k])) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// The rule families of `classify(_:rules:)` that may match the lower-cased line (a superset
+    /// test; promotions are decided here).
     static func possibleRules(_ lower: [UInt8]) -> Rules {
         var digits = false, spaces = 0
         for c in lower {
             if c >= 0x30 && c <= 0x39 { digits = true } else if c == 0x20 { spaces += 1 }
         }
+        return possibleRules(lower, digits: digits, spaces: spaces, tables: precheck)
+    }
+
+    /// `possibleRules(_:)` given whether the line holds a digit and its number of spaces.
+    static func possibleRules(_ lower: [UInt8], digits: Bool, spaces: Int, tables t: PrecheckTables) -> Rules {
         let n = lower.count
         var r: Rules = []
-        if digits && n <= 100 && spaces < 16 && isDateline(lower) { r.insert(.dateline) }
-        // One pass for the infixes "all rights reserved", "app" and " ai ".
-        var rights = false, appOrAI = false
-        if let first = lower.firstIndex(of: 0x61) {
-            for k in first..<n where lower[k] == 0x61 {
-                if k + 2 < n, lower[k + 1] == 0x70, lower[k + 2] == 0x70 { appOrAI = true }
-                else if k > 0, k + 2 < n, lower[k - 1] == 0x20, lower[k + 1] == 0x69, lower[k + 2] == 0x20 { appOrAI = true }
-                else if k + rightsReserved.count <= n, lower[k + 1] == 0x6C, lower[k..<(k + rightsReserved.count)].elementsEqual(rightsReserved) { rights = true }
+        var promoCandidate = false
+        lower.withUnsafeBufferPointer { l in
+            if digits && n <= 100 && spaces < 16 && isDateline(l, datewords: t.datewords) { r.insert(.dateline) }
+            // One pass for the infixes "all rights reserved", "app" and " ai ".
+            var rights = false, appOrAI = false
+            @inline(__always) func atA(_ k: Int) {
+                if k + 2 < n, l[k + 1] == 0x70, l[k + 2] == 0x70 { appOrAI = true }
+                else if k > 0, k + 2 < n, l[k - 1] == 0x20, l[k + 1] == 0x69, l[k + 2] == 0x20 { appOrAI = true }
+                else if k + 19 <= n, l[k + 1] == 0x6C, t.rightsReserved.withUnsafeBufferPointer({ equal(l, k, $0) }) { rights = true }
             }
-        }
-        // Prefix rules, looked up by the first byte of the line.
-        if let f = lower.first {
-            for (p, rule) in prefixIndex[Int(f)] where hasPrefix(lower, p) {
-                if rule == .promo { if spaces < 30 && isPromo(lower) { r.insert(.promo) } } else { r.insert(rule) }
+            var k = 0
+            if let base = l.baseAddress {
+                // The 'a' bytes found eight at a time (exact zero-byte test on w ^ "aaaaaaaa").
+                while k + 8 <= n {
+                    let y = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) ^ 0x6161_6161_6161_6161
+                    var hits = ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & 0x8080_8080_8080_8080
+                    while hits != 0 {
+                        atA(k + hits.trailingZeroBitCount >> 3)
+                        hits &= hits &- 1
+                    }
+                    k += 8
+                }
             }
+            while k < n {
+                if l[k] == 0x61 { atA(k) }
+                k += 1
+            }
+            // Prefix rules, looked up by the first byte of the line after a two-byte filter.
+            if n >= 2, t.mayOpen(l[0], l[1]) {
+                t.prefixes.withUnsafeBufferPointer { p in
+                    for e in t.entries[Int(t.bucket[Int(l[0])])..<Int(t.bucket[Int(l[0]) + 1])] where Int(e.length) <= n {
+                        guard equal(l, 0, UnsafeBufferPointer(rebasing: p[Int(e.start)..<Int(e.start + e.length)])) else { continue }
+                        if e.rule == .promo { promoCandidate = true } else { r.insert(e.rule) }
+                    }
+                }
+            }
+            if rights { r.insert(.copyright) }
+            if appOrAI { promoCandidate = true }
+            if n >= 4, l[n - 4] == 0x20, l[n - 3] == 0x61, l[n - 2] == 0x67, l[n - 1] == 0x6F { r.insert(.relativeTime) } // " ago"
+            else if n >= 8, l[n - 1] == 0x79 || l[n - 1] == 0x77 {
+                if t.yesterday.withUnsafeBufferPointer({ n >= $0.count && equal(l, n - $0.count, $0) })
+                    || t.justNow.withUnsafeBufferPointer({ equal(l, n - $0.count, $0) }) { r.insert(.relativeTime) }
+            }
+            if n > 0, l[n - 1] == 0x29 { r.insert(.caption) }
+            var s = 0, e = n
+            while s < e, l[s] == 0x3A || l[s] == 0x2E || l[s] == 0x21 { s += 1 }
+            while e > s, l[e - 1] == 0x3A || l[e - 1] == 0x2E || l[e - 1] == 0x21 { e -= 1 }
+            if (e - s <= 40 && t.phraseLengths & (1 << UInt64(e - s)) != 0 && t.phrases.mask(fnv(l, s, e)) != 0)
+                || (n >= 5 && l[n - 5] == 0x20 && l[n - 4] == 0x6C && l[n - 3] == 0x6F && l[n - 2] == 0x67 && l[n - 1] == 0x6F) { r.insert(.phrase) } // " logo"
         }
-        if rights { r.insert(.copyright) }
-        if spaces < 30 && appOrAI && !r.contains(.promo) && isPromo(lower) { r.insert(.promo) }
-        for p in timeSuffixes where n >= p.count && lower[(n - p.count)...].elementsEqual(p) { r.insert(.relativeTime) }
-        if lower.last == 0x29 { r.insert(.caption) }
-        var s = 0, e = n
-        while s < e, lower[s] == 0x3A || lower[s] == 0x2E || lower[s] == 0x21 { s += 1 }
-        while e > s, lower[e - 1] == 0x3A || lower[e - 1] == 0x2E || lower[e - 1] == 0x21 { e -= 1 }
-        if (e - s <= 40 && phraseHashes.contains(fnv(lower[s..<e]))) || (n >= 5 && lower[(n - 5)...].elementsEqual(logoSuffix)) { r.insert(.phrase) }
+        if promoCandidate && spaces < 30 && isPromo(lower) { r.insert(.promo) }
         return r
     }
 
-    /// Every prefix rule (byte prefix and the rule family it triggers), bucketed by first byte.
-    static let prefixIndex: [[([UInt8], Rules)]] = {
-        var groups: [([[UInt8]], Rules)] = [
-            (copyrightPrefixes, .copyright), (promoStarts, .promo), ([commentsBytes], .comments), (bylineBytes, .byline),
-            (bulletPrefixes, .bullet), (captionPrefixes, .caption), (phrasePrefixBytes, .phrase), ([logoPrefix], .phrase),
-        ]
-        var index = [[([UInt8], Rules)]](repeating: [], count: 256)
-        for (list, rule) in groups { for p in list where !p.isEmpty { index[Int(p[0])].append((p, rule)) } }
-        groups.removeAll()
-        return index
-    }()
-
-    @inline(__always) static func hasPrefix(_ a: [UInt8], _ p: [UInt8]) -> Bool {
-        guard a.count >= p.count else { return false }
-        return a.withUnsafeBufferPointer { x in p.withUnsafeBufferPointer { y in memcmp(x.baseAddress!, y.baseAddress!, y.count) == 0 } }
+    /// Whether `b[at...]` starts with `p` (the caller checks that `p` fits).
+    @inline(__always) static func equal(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        for k in 0..<p.count where b[at + k] != p[k] { return false }
+        return true
     }
 
     /// The byte form of the word test of `dateline(_:)`: three quarters of the words are numbers
     /// or date words.
     static func isDateline(_ lower: [UInt8]) -> Bool {
+        lower.withUnsafeBufferPointer { isDateline($0, datewords: precheck.datewords) }
+    }
+
+    static func isDateline(_ lower: UnsafeBufferPointer<UInt8>, datewords: Stopwords.Table) -> Bool {
         @inline(__always) func isTrim(_ c: UInt8) -> Bool {
             c == 0x2C || c == 0x2E || c == 0x3A || c == 0x3B || c == 0x28 || c == 0x29 || c == 0x5B || c == 0x5D
         }
@@ -166,7 +222,7 @@ extension LineClassifier {
                 while e > s, isTrim(lower[e - 1]) { e -= 1 }
                 var digit = false
                 for k in s..<e where lower[k] >= 0x30 && lower[k] <= 0x39 { digit = true; break }
-                if s == e || digit || datewordHashes.contains(fnv(lower[s..<e])) { dateish += 1 }
+                if s == e || digit || datewords.mask(fnv(lower, s, e)) != 0 { dateish += 1 }
                 // Past a quarter of non-date words it cannot pass.
                 if (words - dateish) * 4 > 16 { return false }
             }
@@ -184,5 +240,70 @@ extension LineClassifier {
             i += 1
         }
         return false
+    }
+}
+
+/// The byte tables of `LineClassifier.possibleRules`, built once: prefix rules bucketed by first
+/// byte behind a filter of two-byte openings, and open-addressing tables of phrase and date-word hashes.
+struct PrecheckTables: Sendable {
+    struct Entry: Sendable {
+        var start: Int32
+        var length: Int32
+        var rule: LineClassifier.Rules
+    }
+
+    /// All prefix bytes, one after the other.
+    let prefixes: [UInt8]
+    /// Prefix rules sorted by first byte; those of byte `c` are `entries[bucket[c]..<bucket[c + 1]]`.
+    let entries: [Entry]
+    let bucket: [Int32]
+    /// One bit per two-byte opening of a prefix rule.
+    let openings: [UInt64]
+    /// FNV-1a hashes of the boilerplate phrases (a hit is confirmed on the string), and their lengths as bits.
+    let phrases: Stopwords.Table
+    let phraseLengths: UInt64
+    let datewords: Stopwords.Table
+    let rightsReserved = Array("all rights reserved".utf8)
+    let yesterday = Array("yesterday".utf8)
+    let justNow = Array("just now".utf8)
+
+    init() {
+        typealias C = LineClassifier
+        let groups: [([[UInt8]], C.Rules)] = [
+            (C.copyrightPrefixes, .copyright), (C.promoStarts, .promo), ([C.commentsBytes], .comments), (C.bylineBytes, .byline),
+            (C.bulletPrefixes, .bullet), (C.captionPrefixes, .caption), (C.phrasePrefixBytes, .phrase), ([C.logoPrefix], .phrase),
+        ]
+        var all: [([UInt8], C.Rules)] = []
+        for (list, rule) in groups { for p in list where !p.isEmpty { all.append((p, rule)) } }
+        // A stable sort keeps the rules of one first byte in list order.
+        let sorted = all.enumerated().sorted { ($0.element.0[0], $0.offset) < ($1.element.0[0], $1.offset) }.map(\.element)
+        var bytes: [UInt8] = [], entries: [Entry] = []
+        var bucket = [Int32](repeating: 0, count: 257)
+        var openings = [UInt64](repeating: 0, count: 1024)
+        for (p, rule) in sorted {
+            entries.append(Entry(start: Int32(bytes.count), length: Int32(p.count), rule: rule))
+            bytes += p
+            bucket[Int(p[0]) + 1] += 1
+            // A one-byte prefix opens with every second byte.
+            for second in p.count >= 2 ? [Int(p[1])] : Array(0..<256) {
+                let v = Int(p[0]) << 8 | second
+                openings[v >> 6] |= 1 << UInt64(v & 63)
+            }
+        }
+        for c in 0..<256 { bucket[c + 1] += bucket[c] }
+        prefixes = bytes
+        self.entries = entries
+        self.bucket = bucket
+        self.openings = openings
+        let phraseList = C.skipLines.union(C.stopLines).union(C.endLines).map { Array($0.utf8) }
+        phrases = Stopwords.Table(Dictionary(phraseList.map { (C.fnv($0[...]), UInt16(1)) }, uniquingKeysWith: { a, _ in a }), slots: 256)
+        phraseLengths = phraseList.reduce(0) { $0 | ($1.count <= 40 ? 1 << UInt64($1.count) : 0) }
+        datewords = Stopwords.Table(Dictionary(C.dateWords.map { (C.fnv(Array($0.utf8)[...]), UInt16(1)) }, uniquingKeysWith: { a, _ in a }), slots: 512)
+    }
+
+    /// Whether some prefix rule opens with the bytes `a`, `b`.
+    @inline(__always) func mayOpen(_ a: UInt8, _ b: UInt8) -> Bool {
+        let v = Int(a) << 8 | Int(b)
+        return openings[v >> 6] & (1 << UInt64(v & 63)) != 0
     }
 }

@@ -15,6 +15,14 @@ struct PageTitle: Sendable {
     static let cutSeparators: Set<Character> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
     static let cutScalars: Set<Unicode.Scalar> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
 
+    /// Whether `c` is in `cutScalars` (a switch: no hashing per scalar of a title).
+    @inline(__always) static func isCut(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x7C, 0x2D, 0x2013, 0x2014, 0x5C, 0x2F, 0x3E, 0xBB: return true
+        default: return false
+        }
+    }
+
     /// The title from the first line, or nil when the first line does not look like one.
     static func fromFirstLine(_ lines: DumpLines, _ kinds: [LineKind]) -> PageTitle? {
         guard let first = kinds.firstIndex(where: { $0 != .skip }) else { return nil }
@@ -41,7 +49,7 @@ struct PageTitle: Sendable {
         var count = 0
         for k in 1..<max(1, scalars.count - 1) {
             let c = scalars[k]
-            let spaced = scalars[k - 1] == " " && scalars[k + 1] == " " && cutScalars.contains(c)
+            let spaced = scalars[k - 1] == " " && scalars[k + 1] == " " && isCut(c)
             let colon = c == ":" && scalars[k + 1] == " " && scalars[k - 1] != " "
             if spaced || colon { count += 1 }
         }
@@ -80,11 +88,10 @@ struct PageTitle: Sendable {
         // On Unicode scalars: Character (grapheme) operations cost far more and no separator needs them.
         let chars = Array(title.unicodeScalars)
         func words(_ s: ArraySlice<Unicode.Scalar>) -> [ArraySlice<Unicode.Scalar>] { s.split(separator: " ") }
-        func string(_ s: ArraySlice<Unicode.Scalar>) -> String { var v = String.UnicodeScalarView(); v.append(contentsOf: s); return String(v) }
         // Positions of " X " with X a cut separator.
         var seps: [Int] = []
         if chars.count >= 3 {
-            for k in 1..<(chars.count - 1) where cutScalars.contains(chars[k]) && chars[k - 1] == " " && chars[k + 1] == " " { seps.append(k) }
+            for k in 1..<(chars.count - 1) where isCut(chars[k]) && chars[k - 1] == " " && chars[k + 1] == " " { seps.append(k) }
         }
         var cur = chars[...]
         var hierarchical = false
@@ -102,8 +109,15 @@ struct PageTitle: Sendable {
         }
         let curWords = words(cur)
         let n = curWords.count
-        let origWords = words(chars[...]).filter { !$0.allSatisfy { cutScalars.contains($0) } }.count
+        let origWords = words(chars[...]).filter { !$0.allSatisfy { isCut($0) } }.count
         if n <= 4 && (!hierarchical || n != origWords - 1) { return title }
-        return curWords.map(string).joined(separator: " ")
+        // The words, one space apart, encoded straight to UTF-8 (appending scalars to a string costs more).
+        var out: [UInt8] = []
+        out.reserveCapacity(title.utf8.count)
+        for (k, w) in curWords.enumerated() {
+            if k > 0 { out.append(0x20) }
+            for c in w { UTF8.encode(c) { out.append($0) } }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

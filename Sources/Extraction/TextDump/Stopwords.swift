@@ -46,16 +46,24 @@ enum Stopwords {
     /// The table as open addressing over packed words (a multiplicative hash and linear probing:
     /// the look-up runs once per word of every dump, so it avoids `Hasher`).
     struct Table: Sendable {
-        static let bits = 11
         let keys: [UInt64]
         let masks: [UInt16]
+        /// 64 less the bits of the slot count.
+        let shift: UInt64
+        let slotMask: Int
 
-        init(_ entries: [UInt64: UInt16]) {
-            var k = [UInt64](repeating: 0, count: 1 << Table.bits)
-            var m = [UInt16](repeating: 0, count: 1 << Table.bits)
+        /// A table of at least `slots` slots (rounded up to a power of two, at least twice the
+        /// entries): small enough to stay in the first-level cache.
+        init(_ entries: [UInt64: UInt16], slots: Int = 1024) {
+            var size = 16
+            while size < max(slots, entries.count * 2) { size <<= 1 }
+            shift = UInt64(64 - size.trailingZeroBitCount)
+            slotMask = size - 1
+            var k = [UInt64](repeating: 0, count: size)
+            var m = [UInt16](repeating: 0, count: size)
             for (key, mask) in entries {
-                var i = Table.slot(key)
-                while k[i] != 0 { i = (i + 1) & ((1 << Table.bits) - 1) }
+                var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                while k[i] != 0 { i = (i + 1) & slotMask }
                 k[i] = key
                 m[i] = mask
             }
@@ -63,17 +71,15 @@ enum Stopwords {
             masks = m
         }
 
-        @inline(__always) static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits)) }
-
         /// The language mask of a packed word (0 when it is no stopword).
         @inline(__always) func mask(_ key: UInt64) -> UInt16 {
             keys.withUnsafeBufferPointer { k in
-                var i = Table.slot(key)
+                var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
                 while true {
                     let v = k[i]
                     if v == key { return masks[i] }
                     if v == 0 { return 0 }
-                    i = (i + 1) & ((1 << Table.bits) - 1)
+                    i = (i + 1) & slotMask
                 }
             }
         }

@@ -38,7 +38,7 @@ struct StoryBuilder: Sendable {
         var relative: String?
         var dated: String?
         var authors: [String] = []
-        var body: [String] = []
+        var body: [Int] = []
         var bodyChars = 0
         let titleBytes = Array(title.utf8)
         for i in headerStart..<run.upperBound {
@@ -71,20 +71,11 @@ struct StoryBuilder: Sendable {
                 }
                 // A credit line ("Foto: …/Getty Images", "© Agency") between paragraphs, as in pages.
                 if a.features[i].chars <= 160, CreditLine.matches(a.lines[i], length: a.features[i].chars, sentences: a.features[i].sentenceEnds) { continue }
-                body.append(a.lines.string(i))
+                body.append(i)
                 bodyChars += a.features[i].chars
             }
         }
-        // Trailing lines too short to be prose after the last sentence (a lone "Share"), and the
-        // site's appeals after the story ("Subscribe now to our …", "Follow us on …"), as in pages.
-        while !keepAllText, body.count > 1, let last = body.last {
-            let bytes = Array(last.utf8)
-            if bytes.count < 25 && !last.hasSuffix(".") { body.removeLast(); continue }
-            if ReaderAppeal.isAppeal(bytes) || (bytes.count < 200 && ReaderAppeal.isShouted(bytes)) { body.removeLast(); continue }
-            break
-        }
-        guard bodyChars >= minBodyChars else { return nil }
-        let text = body.joined(separator: "\n\n")
+        guard let text = bodyText(a, body, minChars: bodyChars >= minBodyChars) else { return nil }
         let published = relative.flatMap { DateAdapter.parse($0, reference: context.fetchedAt) }
             ?? dated.flatMap { DateParser.parse(Array($0.utf8), reference: context.fetchedAt) }
         return Article(
@@ -94,7 +85,52 @@ struct StoryBuilder: Sendable {
             source: source ?? (isMain ? context.sourceHint : nil),
             publishedAt: published,
             language: a.language,
-            text: UnicodeNormalizer.nfc(text)
+            text: text
         )
+    }
+
+    /// The body text (NFC) of the lines `body`, paragraphs apart, less its trailing lines that are
+    /// too short to be prose after the last sentence (a lone "Share") and the site's appeals after
+    /// the story ("Subscribe now to our …", "Follow us on …"), as in pages; nil when `minChars` is false.
+    ///
+    /// Built on bytes: one buffer, one normalisation check, one string. Lines that are not valid
+    /// UTF-8 take the string path (their strings hold repaired bytes).
+    func bodyText(_ a: DumpAnalysis, _ body: [Int], minChars: Bool) -> String? {
+        var joined: [UInt8] = []
+        joined.reserveCapacity(body.reduce(0) { $0 + a.lines.ranges[$1].count + 2 })
+        var starts: [Int] = []
+        starts.reserveCapacity(body.count)
+        for i in body {
+            if !joined.isEmpty { joined.append(0x0A); joined.append(0x0A) }
+            starts.append(joined.count)
+            joined.append(contentsOf: a.lines[i])
+        }
+        guard UTF8Repair.isValid(joined) else { return bodyTextFromStrings(a, body, minChars: minChars) }
+        var count = body.count
+        while !keepAllText, count > 1 {
+            let last = Array(joined[starts[count - 1]...])
+            if last.count < 25 && !String(decoding: last, as: UTF8.self).hasSuffix(".")
+                || ReaderAppeal.isAppeal(last) || (last.count < 200 && ReaderAppeal.isShouted(last)) {
+                count -= 1
+                joined.removeSubrange((starts[count] - 2)...)
+                continue
+            }
+            break
+        }
+        guard minChars else { return nil }
+        return String(decoding: UnicodeNormalizer.nfc(joined), as: UTF8.self)
+    }
+
+    /// `bodyText` on strings.
+    func bodyTextFromStrings(_ a: DumpAnalysis, _ lines: [Int], minChars: Bool) -> String? {
+        var body = lines.map { a.lines.string($0) }
+        while !keepAllText, body.count > 1, let last = body.last {
+            let bytes = Array(last.utf8)
+            if bytes.count < 25 && !last.hasSuffix(".") { body.removeLast(); continue }
+            if ReaderAppeal.isAppeal(bytes) || (bytes.count < 200 && ReaderAppeal.isShouted(bytes)) { body.removeLast(); continue }
+            break
+        }
+        guard minChars else { return nil }
+        return UnicodeNormalizer.nfc(body.joined(separator: "\n\n"))
     }
 }

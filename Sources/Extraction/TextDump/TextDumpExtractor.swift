@@ -87,11 +87,7 @@ public struct TextDumpExtractor: Sendable {
             language = Stopwords.languages[best]
         }
         if lang >= 0 { for i in 0..<lines.count { features[i].stopwords = Int(perLine[i][lang]) } }
-        // Lines printed more than once: their hash is counted more than once.
-        var seen: [UInt64: Int32] = [:]
-        seen.reserveCapacity(lines.count)
-        for f in features { seen[f.hash, default: 0] += 1 }
-        let repeated = features.map { (seen[$0.hash] ?? 0) > 1 }
+        let repeated = Self.repeatedLines(features)
         var scratch: [UInt8] = []
         scratch.reserveCapacity(256)
         var kinds: [LineKind] = []
@@ -101,6 +97,25 @@ public struct TextDumpExtractor: Sendable {
         var q = (0..<lines.count).map { qc.classify(features[$0], kind: kinds[$0], repeated: repeated[$0], hasStopwords: lang >= 0) }
         q = qc.promoteNearGoodRuns(q)
         return DumpAnalysis(lines: lines, features: features, kinds: kinds, quality: qc.smooth(q, features), language: language)
+    }
+
+    /// Lines printed more than once: their hash is counted more than once (an open-addressing
+    /// count per hash, cheaper than a `Dictionary` for one look-up per line).
+    static func repeatedLines(_ features: [LineFeatures]) -> [Bool] {
+        var capacity = 16
+        while capacity < features.count * 2 { capacity <<= 1 }
+        let shift = UInt64(64 - capacity.trailingZeroBitCount)
+        var keys = [UInt64](repeating: 0, count: capacity)
+        var counts = [UInt8](repeating: 0, count: capacity)
+        var slots = [Int](repeating: 0, count: features.count)
+        for (i, f) in features.enumerated() {
+            var s = Int(truncatingIfNeeded: (f.hash &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while counts[s] != 0 && keys[s] != f.hash { s = (s + 1) & (capacity - 1) }
+            keys[s] = f.hash
+            counts[s] = min(counts[s] + 1, 2)
+            slots[i] = s
+        }
+        return slots.map { counts[$0] > 1 }
     }
 
     /// The first title-like line printed again within the next few lines (hero + `<h1>` + card).
