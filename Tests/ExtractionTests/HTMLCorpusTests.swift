@@ -41,9 +41,12 @@ import TestSupport
         // this corpus's reference (Readability's output) keeps picture captions, "Related: …"
         // lines and link lists that the product drops from bodies on purpose.
         #expect(f1 >= 0.955)
-        #expect((meta["title"] ?? 0) >= 0.85)
-        #expect((meta["byline"] ?? 0) >= 0.70)
-        #expect((meta["publishedTime"] ?? 0) >= 0.80)
-        #expect((meta["lang"] ?? 0) >= 0.95)
+        // Issue 10: title, byline, published day and language not lower than when it was filed
+        // (0.9921, 0.8947, 1.0, 1.0). A page refused as "mostly links" loses all four at once:
+        // these floors caught the pruner emptying a section front (nytimes-5) into its links.
+        #expect((meta["title"] ?? 0) >= 0.99)
+        #expect((meta["byline"] ?? 0) >= 0.89)
+        #expect((meta["publishedTime"] ?? 0) >= 0.99)
+        #expect((meta["lang"] ?? 0) >= 0.99)
     }
 }

@@ -7,7 +7,9 @@ struct ContentExtractor {
         static let stripUnlikelys = Flags(rawValue: 1)
         static let weightClasses = Flags(rawValue: 2)
         static let cleanConditionally = Flags(rawValue: 4)
-        static let all: Flags = [.stripUnlikelys, .weightClasses, .cleanConditionally]
+        /// The boilerplate pruner (`BoilerplatePruner`) after the content is chosen.
+        static let pruneBoilerplate = Flags(rawValue: 8)
+        static let all: Flags = [.stripUnlikelys, .weightClasses, .cleanConditionally, .pruneBoilerplate]
     }
 
     /// The extracted content: the container node and its plain text.
@@ -53,7 +55,11 @@ struct ContentExtractor {
                 // its prose, the pass kept a side box and the next, less strict pass decides.
                 let lostArticle = flags.contains(.stripUnlikelys) && r.textLength < 2 * charThreshold
                     && r.strippedProse > 3 * r.textLength
-                if r.textLength >= charThreshold && !lostArticle { return withLead(r, original) }
+                // A result that is mostly link text (a pass that kept a list of teasers and dropped
+                // the prose beside it) would be refused as an index page: the less strict passes
+                // may still find the page's prose.
+                let linkHeavy = r.linkDensity > NoArticleRules.maxLinkDensity
+                if r.textLength >= charThreshold && !lostArticle && !linkHeavy { return withLead(r, original) }
                 attempts.append(r)
             }
             switch step {
@@ -63,7 +69,15 @@ struct ContentExtractor {
             default: break
             }
         }
-        let best = attempts.max { $0.textLength < $1.textLength }
+        let prose = attempts.filter { $0.linkDensity <= NoArticleRules.maxLinkDensity }
+        var best = (prose.isEmpty ? attempts : prose).max { $0.textLength < $1.textLength }
+        // Pruning must not turn an article into an index page: when every pass left mostly link
+        // text, the prose may be what the pruner took (a story set out like a teaser card). One
+        // more pass without it decides; a real index page stays mostly links and is refused.
+        if let b = best, b.linkDensity > NoArticleRules.maxLinkDensity {
+            var pass = Pass(doc: original, flags: Flags.all.subtracting(.pruneBoilerplate), title: articleTitle, owner: self)
+            if let r = pass.run(), r.textLength > 0, r.linkDensity <= NoArticleRules.maxLinkDensity { best = r }
+        }
         guard let best, best.textLength > 0 else { return nil }
         return withLead(best, original)
     }
@@ -280,7 +294,7 @@ struct ContentExtractor {
                 }
             }
             prepArticle(content)
-            pruneBoilerplate(content, core: topCandidate)
+            if flags.contains(.pruneBoilerplate) { pruneBoilerplate(content, core: topCandidate) }
             let (text, len) = renderText(content)
             return Result(doc: doc, root: content, text: text, textLength: len, byline: byline, linkDensity: linkDensity(content),
                           strippedProse: strippedProse)

@@ -54,6 +54,9 @@ public struct HTMLArticleExtractor: Sendable {
 
 /// Rules that tell a page with no article (index, login wall, error page) from an article.
 enum NoArticleRules {
+    /// Content whose share of link text is above this is an index or navigation page.
+    static let maxLinkDensity: Float = 0.6
+
     static let wallWords = Keywords("page not found|404 |error 404|not found|sign in|log in|login|access denied|403 forbidden|subscribe to continue|an error occurred|error 500|server error")
 
     static let wallPhrases = Keywords("subscribe to continue|subscribe to read|sign in to continue|log in to continue|login to continue|sign in to read|create a free account to|this content is for subscribers|already a subscriber|to continue reading, please|enable javascript and cookies to continue")
@@ -76,7 +79,7 @@ enum NoArticleRules {
         if textLength < 1200, wallPhrases.matches(Array(text.lowercased().utf8)) {
             throw .noArticle(reason: "login or subscription wall with \(textLength) characters of teaser")
         }
-        if linkDensity > 0.6 {
+        if linkDensity > maxLinkDensity {
             throw .noArticle(reason: "content is mostly links (index or navigation page)")
         }
         // Index pages: a list of short headline-like blocks and no paragraph of prose.
