@@ -164,6 +164,33 @@ import TestSupport
         #expect(StoryBuilder().isTrailingHeadline(headline))
     }
 
+    /// The main story ends at its comment section's count header ("3 responses to …"): the
+    /// comments after it are not the story, and a count header alone is no comment section.
+    @Test func mainStoryEndsAtTheCommentCount() throws {
+        let story = [
+            "The village choir sang in the restored chapel on Sunday for the first time since the roof was repaired, and every seat in the small nave was taken long before the start.",
+            "The restoration took two winters, because the old oak beams had to be dried slowly before the carpenters could fit them back into the walls of the chapel.",
+        ]
+        let comments = [
+            "What a lovely evening it was, and the chapel looks better than it has in all the years I have lived in the village, thank you to everyone who helped.",
+            "My grandmother was married in that chapel in the fifties and she would have been so happy to hear the choir singing there again after all this time.",
+        ]
+        let dump = """
+            Choir sings again in the restored chapel
+            \(story.joined(separator: "\n"))
+            3 responses to “Choir sings again in the restored chapel”
+            \(comments.joined(separator: "\n"))
+            """
+        let ctx = ExtractionContext(url: "https://example.test/chapel", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        #expect(main.text == story.joined(separator: "\n\n"))
+        #expect(CommentCount.matches(Array("142 antworten zu würde des lebens".utf8)))
+        #expect(CommentCount.matches(Array("3 kommentare".utf8)))
+        #expect(CommentCount.matches(Array("12 comments".utf8)))
+        #expect(!CommentCount.matches(Array("2019 was the year the chapel closed".utf8)))
+        #expect(!CommentCount.matches(Array("responses to the survey".utf8)))
+    }
+
     @Test func lineFeaturesAndQuality() {
         var counts = SIMD16<UInt16>()
         let prose = LineFeatures.compute(Array("The ferry will run again from next Friday, the company said on Monday.".utf8)[...], stopwordCounts: &counts)
