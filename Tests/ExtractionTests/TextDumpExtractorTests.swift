@@ -120,6 +120,77 @@ import TestSupport
         #expect(!main.text.contains("Follow us"))
     }
 
+    /// A caption printed with its credit at the end ("… Photograph: …/Agency") leaves the body;
+    /// prose that merely mentions a photo stays.
+    @Test func captionEndingInItsCreditLeavesTheBody() throws {
+        let paragraphs = [
+            "The rowing club held its first spring regatta on the canal since the lock gates were replaced, and more than forty crews from three counties took part in the races.",
+            "Members of the rowing club carry their boat down to the water before the final race. Photograph: Jan Berg/Harbour Images",
+            "The organisers said the new gates had made the water calmer along the course, which allowed the junior crews to race over the full distance for the first time.",
+            "A photo: that was all the winning crew asked for at the end of the day, before they carried the boat back to the boathouse for the evening.",
+        ]
+        let dump = """
+            Rowing club returns to the canal for its spring regatta
+            \(paragraphs.joined(separator: "\n"))
+            """
+        let ctx = ExtractionContext(url: "https://example.test/regatta", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        #expect(!main.text.contains("Harbour Images"))
+        #expect(main.text.contains(paragraphs[0]))
+        #expect(main.text.contains(paragraphs[2]))
+        #expect(main.text.contains(paragraphs[3]))
+        #expect(CaptionCredit.endsInCredit(Array("Die Spielerin jubelt nach dem Matchball Bild: AFP/SID/Max Muster".utf8)[...]))
+        #expect(CaptionCredit.endsInCredit(Array("Vista del puerto al amanecer. Foto: Agencia Ejemplo".utf8)[...]))
+        #expect(!CaptionCredit.endsInCredit(Array("Foto: Agencia Ejemplo".utf8)[...]), "a credit line of its own is CreditLine's")
+        #expect(!CaptionCredit.endsInCredit(Array("He kept one photo: the crew on the quay. It hangs in the boathouse now.".utf8)[...]))
+    }
+
+    /// Headline-like lines after the story's last sentence (teasers, tag and "Posted by" lines)
+    /// leave the body; the story ends on its last sentence.
+    @Test func trailingHeadlinesLeaveTheBody() {
+        let lines = [
+            "The ferry company will add a late crossing on Fridays and Saturdays from the first weekend of June, the harbour office said on Monday.",
+            "Tickets for the new crossing go on sale next week, at the same price as the crossings during the day.",
+            "Posted by the harbour desk at 9:15 AM",
+            "Island library extends its opening hours for the summer holidays",
+        ]
+        let a = TextDumpExtractor.analyse(Array(lines.joined(separator: "\n").utf8))
+        let text = StoryBuilder().bodyText(a, Array(0..<lines.count), minChars: true)
+        #expect(text == lines[0] + "\n\n" + lines[1])
+        var counts = SIMD16<UInt16>()
+        let sentence = LineFeatures.compute(Array(lines[1].utf8)[...], stopwordCounts: &counts)
+        let headline = LineFeatures.compute(Array(lines[3].utf8)[...], stopwordCounts: &counts)
+        #expect(!StoryBuilder().isTrailingHeadline(sentence))
+        #expect(StoryBuilder().isTrailingHeadline(headline))
+    }
+
+    /// The main story ends at its comment section's count header ("3 responses to …"): the
+    /// comments after it are not the story, and a count header alone is no comment section.
+    @Test func mainStoryEndsAtTheCommentCount() throws {
+        let story = [
+            "The village choir sang in the restored chapel on Sunday for the first time since the roof was repaired, and every seat in the small nave was taken long before the start.",
+            "The restoration took two winters, because the old oak beams had to be dried slowly before the carpenters could fit them back into the walls of the chapel.",
+        ]
+        let comments = [
+            "What a lovely evening it was, and the chapel looks better than it has in all the years I have lived in the village, thank you to everyone who helped.",
+            "My grandmother was married in that chapel in the fifties and she would have been so happy to hear the choir singing there again after all this time.",
+        ]
+        let dump = """
+            Choir sings again in the restored chapel
+            \(story.joined(separator: "\n"))
+            3 responses to “Choir sings again in the restored chapel”
+            \(comments.joined(separator: "\n"))
+            """
+        let ctx = ExtractionContext(url: "https://example.test/chapel", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        #expect(main.text == story.joined(separator: "\n\n"))
+        #expect(CommentCount.matches(Array("142 antworten zu würde des lebens".utf8)))
+        #expect(CommentCount.matches(Array("3 kommentare".utf8)))
+        #expect(CommentCount.matches(Array("12 comments".utf8)))
+        #expect(!CommentCount.matches(Array("2019 was the year the chapel closed".utf8)))
+        #expect(!CommentCount.matches(Array("responses to the survey".utf8)))
+    }
+
     @Test func lineFeaturesAndQuality() {
         var counts = SIMD16<UInt16>()
         let prose = LineFeatures.compute(Array("The ferry will run again from next Friday, the company said on Monday.".utf8)[...], stopwordCounts: &counts)

@@ -71,6 +71,8 @@ struct StoryBuilder: Sendable {
                 }
                 // A credit line ("Foto: …/Getty Images", "© Agency") between paragraphs, as in pages.
                 if a.features[i].chars <= 160, CreditLine.matches(a.lines[i], length: a.features[i].chars, sentences: a.features[i].sentenceEnds) { continue }
+                // A caption that ends in its credit ("… Bild: AFP/SID", "… Photograph: …/Getty Images").
+                if CaptionCredit.endsInCredit(a.lines[i]) { continue }
                 body.append(i)
                 bodyChars += a.features[i].chars
             }
@@ -89,8 +91,16 @@ struct StoryBuilder: Sendable {
         )
     }
 
+    /// A line after the story's last sentence that reads as a headline, a label or a menu entry, not
+    /// as the story's end: no sentence punctuation at its end, no comma, at most 12 words ("Related
+    /// headline of another story", "Posted by … at 12:55 AM", "Kategorien"). A story ends on a sentence.
+    func isTrailingHeadline(_ f: LineFeatures) -> Bool {
+        !f.endsSentence && f.words <= 12 && f.commas == 0
+    }
+
     /// The body text (NFC) of the lines `body`, paragraphs apart, less its trailing lines that are
-    /// too short to be prose after the last sentence (a lone "Share") and the site's appeals after
+    /// too short to be prose after the last sentence (a lone "Share"), headline-like lines after it
+    /// (`isTrailingHeadline`: teaser lists, tag lines, "Posted by" lines) and the site's appeals after
     /// the story ("Subscribe now to our …", "Follow us on …"), as in pages; nil when `minChars` is false.
     ///
     /// Built on bytes: one buffer, one normalisation check, one string. Lines that are not valid
@@ -109,7 +119,7 @@ struct StoryBuilder: Sendable {
         var count = body.count
         while !keepAllText, count > 1 {
             let last = Array(joined[starts[count - 1]...])
-            if last.count < 25 && !String(decoding: last, as: UTF8.self).hasSuffix(".")
+            if last.count < 25 && !String(decoding: last, as: UTF8.self).hasSuffix(".") || isTrailingHeadline(a.features[body[count - 1]])
                 || ReaderAppeal.isAppeal(last) || (last.count < 200 && ReaderAppeal.isShouted(last)) {
                 count -= 1
                 joined.removeSubrange((starts[count] - 2)...)
@@ -126,7 +136,7 @@ struct StoryBuilder: Sendable {
         var body = lines.map { a.lines.string($0) }
         while !keepAllText, body.count > 1, let last = body.last {
             let bytes = Array(last.utf8)
-            if bytes.count < 25 && !last.hasSuffix(".") { body.removeLast(); continue }
+            if bytes.count < 25 && !last.hasSuffix(".") || isTrailingHeadline(a.features[lines[body.count - 1]]) { body.removeLast(); continue }
             if ReaderAppeal.isAppeal(bytes) || (bytes.count < 200 && ReaderAppeal.isShouted(bytes)) { body.removeLast(); continue }
             break
         }

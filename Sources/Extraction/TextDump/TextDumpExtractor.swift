@@ -37,7 +37,7 @@ public struct TextDumpExtractor: Sendable {
         let heading = anchor ?? segmenter.heading(before: main.range.lowerBound, a.lines, a.features, a.kinds, a.quality, floor: floor)
         let mainTitle = title?.text ?? heading.map { a.lines.string($0) } ?? Self.firstLine(a) ?? ""
         var articles: [Article] = []
-        if let m = builder.build(a, title: mainTitle, heading: heading, run: main.range, isMain: true, context: context) {
+        if let m = builder.build(a, title: mainTitle, heading: heading, run: Self.beforeComments(a, main.range), isMain: true, context: context) {
             articles.append(m)
         }
         guard !articles.isEmpty else { throw .noArticle(reason: "no story with its own text in the dump") }
@@ -97,6 +97,24 @@ public struct TextDumpExtractor: Sendable {
         var q = (0..<lines.count).map { qc.classify(features[$0], kind: kinds[$0], repeated: repeated[$0], hasStopwords: lang >= 0) }
         q = qc.promoteNearGoodRuns(q)
         return DumpAnalysis(lines: lines, features: features, kinds: kinds, quality: qc.smooth(q, features), language: language)
+    }
+
+    /// The main run up to its comment section: cut at the first comment-count header ("11 responses
+    /// to …", `CommentCount`) that has two prose lines of the run before it. The main run is chosen
+    /// first, so a long comment section cannot take its place.
+    static func beforeComments(_ a: DumpAnalysis, _ run: Range<Int>) -> Range<Int> {
+        var prose = 0
+        var lower: [UInt8] = []
+        for i in run {
+            // The header may have been smoothed into prose between the story and the first comment.
+            if prose >= 2, let c = a.lines[i].first, c >= 0x30 && c <= 0x39, a.lines[i].count <= 200 {
+                lower.removeAll(keepingCapacity: true)
+                for b in a.lines[i] { lower.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+                if CommentCount.matches(lower) { return run.lowerBound..<i }
+            }
+            if a.quality[i] == .good { prose += 1 }
+        }
+        return run
     }
 
     /// Lines printed more than once: their hash is counted more than once (an open-addressing

@@ -1,0 +1,26 @@
+/// The header of a comment section that gives the count: "11 responses to “Title”", "142 Antworten
+/// zu „…“", "3 Kommentare", "12 comments", "5 réponses à …": a number, then the word for comments
+/// or replies, then the line's end or what they answer. Blog and CMS themes print it in every
+/// language; the main story ends there (`TextDumpExtractor.beforeComments`).
+enum CommentCount {
+    /// The words after the count, lower case.
+    static let words: [[UInt8]] = [
+        "comments", "comment", "responses", "response", "replies", "reply", "thoughts on",
+        "kommentare", "kommentar", "antworten", "antwort", "reaktionen",
+        "commentaires", "commentaire", "réponses", "réponse", "comentarios", "comentario", "respuestas", "respuesta",
+        "commenti", "commento", "risposte", "comentários", "reacties", "reactie", "komentarze", "komentarzy",
+    ].map { Array($0.utf8) }
+
+    /// Whether `lower` (a line with its ASCII letters lower-cased) is such a header.
+    static func matches(_ lower: [UInt8]) -> Bool {
+        var i = 0
+        while i < lower.count, lower[i] >= 0x30 && lower[i] <= 0x39 { i += 1 }
+        guard i > 0, i <= 5, i < lower.count, lower[i] == 0x20 else { return false }
+        i += 1
+        for w in words where lower[i...].starts(with: w) {
+            let e = i + w.count
+            if e == lower.count || lower[e] == 0x20 || lower[e] == 0x3A { return true }
+        }
+        return false
+    }
+}
