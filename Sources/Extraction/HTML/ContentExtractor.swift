@@ -105,9 +105,14 @@ struct ContentExtractor {
         var strippedProse = 0
         /// The title's words for `headerDuplicatesTitle`, split at the first heading.
         var titleTokens: Set<String>?
+        /// The heading the walk removed as the page's title (`headerDuplicatesTitle`), or -1.
+        var titleHeading: Int32 = -1
+        /// The page as parsed: node positions for `TitleProximity`.
+        let original: HTMLDocument
 
         init(doc: HTMLDocument, flags: Flags, title: String, owner: ContentExtractor) {
             self.doc = doc
+            self.original = doc
             self.flags = flags
             self.title = title
             self.owner = owner
@@ -143,6 +148,7 @@ struct ContentExtractor {
                 }
                 if removeTitleHeader, (t == .h1 || t == .h2), headerDuplicatesTitle(node) {
                     removeTitleHeader = false
+                    titleHeading = node
                     node = removeAndNext(node, page); continue
                 }
                 if flags.contains(.stripUnlikelys) {
@@ -223,7 +229,7 @@ struct ContentExtractor {
                 doc.appendChild(topCandidate, to: page)
                 initializeNode(topCandidate)
             } else {
-                topCandidate = top[0]
+                topCandidate = nearTitle(top[0], candidates)
                 let topScore = score[Int(topCandidate)]
                 var alternatives: [[Int32]] = []
                 for k in 1..<top.count where topScore > 0 && score[Int(top[k])] / topScore >= 0.75 {
