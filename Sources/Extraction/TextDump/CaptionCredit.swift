@@ -18,6 +18,11 @@ enum CaptionCredit {
     static func endsInCredit(_ line: ArraySlice<UInt8>) -> Bool {
         let lo = line.startIndex, hi = line.endIndex
         guard hi - lo > 12 else { return false }
+        // Every label ends in ":" and starts within the last 70 bytes: no colon there, no credit
+        // (most lines; this keeps the label search off them).
+        var q = max(lo, hi - 70)
+        while q < hi && line[q] != 0x3A { q += 1 }
+        guard q < hi else { return false }
         var p = max(lo + 1, hi - 70)
         while p < hi - 2 {
             defer { p += 1 }
