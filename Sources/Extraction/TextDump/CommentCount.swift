@@ -11,16 +11,20 @@ enum CommentCount {
         "commenti", "commento", "risposte", "comentários", "reacties", "reactie", "komentarze", "komentarzy",
     ].map { Array($0.utf8) }
 
-    /// Whether `lower` (a line with its ASCII letters lower-cased) is such a header.
-    static func matches(_ lower: [UInt8]) -> Bool {
-        var i = 0
-        while i < lower.count, lower[i] >= 0x30 && lower[i] <= 0x39 { i += 1 }
-        guard i > 0, i <= 5, i < lower.count, lower[i] == 0x20 else { return false }
+    /// Whether `line` is such a header (letters compared without ASCII case).
+    static func matches(_ line: ArraySlice<UInt8>) -> Bool {
+        var i = line.startIndex
+        while i < line.endIndex, line[i] >= 0x30 && line[i] <= 0x39 { i += 1 }
+        let digits = i - line.startIndex
+        guard digits > 0, digits <= 5, i < line.endIndex, line[i] == 0x20 else { return false }
         i += 1
-        for w in words where lower[i...].starts(with: w) {
+        for w in words where CreditLine.hasPrefixIgnoringCase(line[i...], w) {
             let e = i + w.count
-            if e == lower.count || lower[e] == 0x20 || lower[e] == 0x3A { return true }
+            if e == line.endIndex || line[e] == 0x20 || line[e] == 0x3A { return true }
         }
         return false
     }
+
+    /// Whether `line` is such a header.
+    static func matches(_ line: [UInt8]) -> Bool { matches(line[...]) }
 }

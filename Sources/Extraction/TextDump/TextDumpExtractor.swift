@@ -104,13 +104,11 @@ public struct TextDumpExtractor: Sendable {
     /// first, so a long comment section cannot take its place.
     static func beforeComments(_ a: DumpAnalysis, _ run: Range<Int>) -> Range<Int> {
         var prose = 0
-        var lower: [UInt8] = []
         for i in run {
             // The header may have been smoothed into prose between the story and the first comment.
-            if prose >= 2, let c = a.lines[i].first, c >= 0x30 && c <= 0x39, a.lines[i].count <= 200 {
-                lower.removeAll(keepingCapacity: true)
-                for b in a.lines[i] { lower.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
-                if CommentCount.matches(lower) { return run.lowerBound..<i }
+            if prose >= 2, let c = a.lines[i].first, c >= 0x30 && c <= 0x39, a.lines[i].count <= 200,
+               CommentCount.matches(a.lines[i]) {
+                return run.lowerBound..<i
             }
             if a.quality[i] == .good { prose += 1 }
         }
