@@ -84,6 +84,9 @@ public final class KafkaConsumer: Sendable {
     private let closeOnce = Mutex(false)
     private let logger: Logger
     private let hasGroup: Bool
+    /// Held by the poll thread while it polls, and by ``assign(_:)``/``unassign()`` while they
+    /// replace the assignment: no poll straddles an assignment change (see ``assign(_:)``).
+    private let pollGate: PollGate
 
     /// The consumer's events (messages, rebalances, errors); ends after ``close()``.
     /// Iterate it from one task at a time.
@@ -110,6 +113,7 @@ public final class KafkaConsumer: Sendable {
         }
         let context = ClientContext(logger: logger, statisticsHandler: statisticsHandler)
         let buffer = EventBuffer(capacity: bufferCapacity)
+        let pollGate = PollGate()
         let closing = StopFlag()
         let stopping = StopFlag()
         context.rebalanceHandler.withLock {
@@ -133,8 +137,9 @@ public final class KafkaConsumer: Sendable {
         self.closing = closing
         self.logger = logger
         self.hasGroup = hasGroup
+        self.pollGate = pollGate
         self.pollThread = ServiceThread(name: "kafka-consumer-poll") { [handle] in
-            KafkaConsumer.pollLoop(handle: handle, buffer: buffer, stopping: stopping, closing: closing,
+            KafkaConsumer.pollLoop(handle: handle, buffer: buffer, gate: pollGate, stopping: stopping, closing: closing,
                                    hasGroup: hasGroup, logger: logger)
         }
     }
@@ -158,20 +163,42 @@ public final class KafkaConsumer: Sendable {
 
     /// Assigns partitions directly, without a group, each starting at its offset (a concrete offset,
     /// ``KafkaOffset/beginning``, ``KafkaOffset/end`` or ``KafkaOffset/stored``). Replaces any assignment.
+    ///
+    /// Messages and end-of-partition events of the previous assignment that ``events`` has not
+    /// delivered yet are discarded: once this returns, ``events`` yields only this assignment's.
+    /// (librdkafka drops its own outdated fetches at the assignment change; this drops the ones
+    /// already polled into the consumer's buffer. Without it, a partition read twice in a row could
+    /// see the first read's end-of-partition event before the second read's records.)
     public func assign(_ partitions: [TopicPartitionOffset]) throws(KafkaError) {
-        try handle.withHandle { rk throws(KafkaError) in
-            try PartitionList.with(partitions) { list throws(KafkaError) in
-                let err = rd_kafka_assign(rk, list)
-                if !err.isSuccess { throw KafkaError(code: err, message: "assign \(partitions)") }
-            }
-        }
+        try replaceAssignment(partitions, what: "assign \(partitions)")
     }
 
-    /// Removes the whole manual assignment.
+    /// Removes the whole manual assignment (and, as ``assign(_:)`` does, the undelivered messages
+    /// and end-of-partition events of the old one).
     public func unassign() throws(KafkaError) {
+        try replaceAssignment(nil, what: "unassign")
+    }
+
+    private func replaceAssignment(_ partitions: [TopicPartitionOffset]?, what: @autoclosure () -> String) throws(KafkaError) {
+        // A group consumer's assignment changes inside its rebalance callback, on the poll thread;
+        // only a manual assignment is gated (a group consumer calling this would wait on itself).
+        if !hasGroup { pollGate.lock() }
+        defer {
+            if !hasGroup {
+                buffer.startNewAssignment()
+                pollGate.unlock()
+            }
+        }
         try handle.withHandle { rk throws(KafkaError) in
-            let err = rd_kafka_assign(rk, nil)
-            if !err.isSuccess { throw KafkaError(code: err, message: "unassign") }
+            if let partitions {
+                try PartitionList.with(partitions) { list throws(KafkaError) in
+                    let err = rd_kafka_assign(rk, list)
+                    if !err.isSuccess { throw KafkaError(code: err, message: what()) }
+                }
+            } else {
+                let err = rd_kafka_assign(rk, nil)
+                if !err.isSuccess { throw KafkaError(code: err, message: what()) }
+            }
         }
     }
 
@@ -360,12 +387,19 @@ public final class KafkaConsumer: Sendable {
 
     // MARK: - Poll thread
 
-    private static func pollLoop(handle: KafkaHandle, buffer: EventBuffer, stopping: StopFlag, closing: StopFlag,
-                                 hasGroup: Bool, logger: Logger) {
+    private static func pollLoop(handle: KafkaHandle, buffer: EventBuffer, gate: PollGate, stopping: StopFlag,
+                                 closing: StopFlag, hasGroup: Bool, logger: Logger) {
         let rk = handle.pointer
         var fatal = false
         while !stopping.isSet && !fatal {
-            guard let message = rd_kafka_consumer_poll(rk, 100) else { continue }
+            // The gate is held for the polls only, not while waiting for room in the buffer: the
+            // reader that makes room may be the task that is waiting to change the assignment.
+            if !hasGroup { gate.lock() }
+            buffer.beginStaging()
+            guard let message = rd_kafka_consumer_poll(rk, 100) else {
+                if !hasGroup { gate.unlock() }
+                continue
+            }
             var event = makeEvent(message)
             rd_kafka_message_destroy(message)
             buffer.stage(event)
@@ -378,6 +412,7 @@ public final class KafkaConsumer: Sendable {
                 rd_kafka_message_destroy(more)
                 buffer.stage(event)
             }
+            if !hasGroup { gate.unlock() }
             if case .error(let error) = event, error.isFatal { fatal = true }
             buffer.flushStaged(stop: stopping)
         }

@@ -139,6 +139,10 @@ final class EventBuffer: @unchecked Sendable {
     private var finished = false
     /// Events polled but not yet pushed; touched by the poll thread only.
     private var staged: [KafkaConsumerEvent] = []
+    /// The manual assignment the staged events were polled under (poll thread only).
+    private var stagedAssignment: UInt64 = 0
+    /// Incremented by ``startNewAssignment()``; under `condition`.
+    private var assignmentGeneration: UInt64 = 0
     let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -182,6 +186,35 @@ final class EventBuffer: @unchecked Sendable {
     /// Stages an event to be pushed with the next batch (poll thread only: no lock).
     func stage(_ event: KafkaConsumerEvent) { staged.append(event) }
 
+    /// Called by the poll thread before it polls (holding the consumer's poll gate): the events it
+    /// stages next belong to the current manual assignment.
+    func beginStaging() {
+        condition.lock()
+        stagedAssignment = assignmentGeneration
+        condition.unlock()
+    }
+
+    /// A manual assignment replaced the previous one (the caller holds the poll gate, so no poll is
+    /// in progress): the buffered messages and end-of-partition events, and any staged batch still
+    /// waiting for room, belong to the old assignment and are dropped.
+    func startNewAssignment() {
+        condition.lock()
+        assignmentGeneration &+= 1
+        var kept: [KafkaConsumerEvent] = []
+        for event in items[head...] where !Self.belongsToAssignment(event) { kept.append(event) }
+        items = kept
+        head = 0
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private static func belongsToAssignment(_ event: KafkaConsumerEvent) -> Bool {
+        switch event {
+        case .message, .endOfPartition: true
+        case .partitionsAssigned, .partitionsRevoked, .error: false
+        }
+    }
+
     /// Pushes the staged events in order under one lock; unless `force`, first waits until they fit
     /// within the capacity (or `stop`).
     func flushStaged(force: Bool = false, stop: StopFlag?) {
@@ -194,6 +227,10 @@ final class EventBuffer: @unchecked Sendable {
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
         }
         if finished { condition.unlock(); return }
+        if stagedAssignment != assignmentGeneration {
+            batch = batch.filter { !Self.belongsToAssignment($0) }[...]
+            if batch.isEmpty { condition.unlock(); return }
+        }
         var handOff: (CheckedContinuation<KafkaConsumerEvent?, Never>, KafkaConsumerEvent)?
         if let waiter, let first = batch.popFirst() { // a waiter exists only while the buffer is empty
             self.waiter = nil

@@ -207,3 +207,11 @@ final class StopFlag: Sendable {
 final class ThreadIdentity: Sendable {
     let value = Mutex<pthread_t?>(nil)
 }
+
+/// A plain mutex between a consumer's poll thread and the callers that change its manual
+/// assignment (held across a blocking `rd_kafka_consumer_poll`, hence not a `Mutex` closure).
+final class PollGate: @unchecked Sendable {
+    private let mutex = NSLock()
+    func lock() { mutex.lock() }
+    func unlock() { mutex.unlock() }
+}

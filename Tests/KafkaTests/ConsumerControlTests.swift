@@ -55,34 +55,78 @@ import TestSupport
         #expect(eof == TopicPartitionOffset(topic: "eof", partition: 0, offset: 3))
     }
 
+    /// Pausing a partition that is being fetched stops its delivery until it is resumed, and the
+    /// resume continues from its position. The pause comes after the partition's first records are
+    /// read: a pause issued right after `assign`, before the fetcher started, can be overtaken by
+    /// the fetch start inside librdkafka (librdkafka#2190; the CI saw 20 records delivered through
+    /// such a pause). The pipeline only pauses for backpressure and for the story elector, where a
+    /// late pause costs memory or an ignored record, never a lost or repeated one.
     @Test(arguments: BrokerKind.selected) func pausedPartitionDeliversNothingUntilResumed(on kind: BrokerKind) async throws {
         let broker = try await TestBroker.start(kind, topics: ["pause": 2])
         defer { broker.stop() }
-        try await Self.fill(broker, topic: "pause", partition: 0, count: 20)
-        try await Self.fill(broker, topic: "pause", partition: 1, count: 20)
+        try await Self.fill(broker, topic: "pause", partition: 0, count: 5)
+        try await Self.fill(broker, topic: "pause", partition: 1, count: 5)
         let reader = try KafkaConsumer(configuration: broker.configuration())
         let p0 = TopicPartition(topic: "pause", partition: 0)
-        let p1 = TopicPartition(topic: "pause", partition: 1)
         try reader.assign([TopicPartitionOffset(topic: "pause", partition: 0, offset: 0),
                            TopicPartitionOffset(topic: "pause", partition: 1, offset: 0)])
+        var offsets: [Int32: [Int64]] = [0: [], 1: []]
+        var events = reader.events.makeAsyncIterator()
+        while offsets[0]!.count < 5 || offsets[1]!.count < 5, let event = await events.next() {
+            if case .message(let m) = event { offsets[m.partition]!.append(m.offset) }
+        }
         try reader.pause([p0])
-        var fromP0BeforeResume = 0
-        var fromP1 = 0
-        var fromP0 = 0
-        for await case .message(let m) in reader.events {
-            if m.partition == 1 {
-                fromP1 += 1
-                if fromP1 == 20 { try reader.resume([p0]) }
-            } else {
-                if fromP1 < 20 { fromP0BeforeResume += 1 }
-                fromP0 += 1
-            }
-            if fromP0 == 20 && fromP1 == 20 { break }
+        try await Self.fill(broker, topic: "pause", partition: 0, count: 20)
+        try await Self.fill(broker, topic: "pause", partition: 1, count: 20)
+        var fromP0WhilePaused = 0
+        while offsets[1]!.count < 25, let event = await events.next() {
+            guard case .message(let m) = event else { continue }
+            offsets[m.partition]!.append(m.offset)
+            if m.partition == 0 { fromP0WhilePaused += 1 }
+        }
+        // p1 delivered 20 new records meanwhile; p0's 20 waited.
+        #expect(fromP0WhilePaused == 0)
+        try reader.resume([p0])
+        while offsets[0]!.count < 25, let event = await events.next() {
+            if case .message(let m) = event { offsets[m.partition]!.append(m.offset) }
         }
         await reader.close()
-        #expect(fromP0BeforeResume == 0)
-        #expect(fromP0 == 20 && fromP1 == 20)
-        _ = p1
+        #expect(offsets[0] == Array(0..<25))
+        #expect(offsets[1] == Array(0..<25))
+    }
+
+    /// Replacing a manual assignment drops what the old one fetched and nobody read yet: the
+    /// next event is the new assignment's, not a leftover record or end-of-partition event.
+    @Test(arguments: BrokerKind.selected) func reassigningDropsTheOldAssignmentsUndeliveredEvents(on kind: BrokerKind) async throws {
+        let broker = try await TestBroker.start(kind, topics: ["again": 1])
+        defer { broker.stop() }
+        try await Self.fill(broker, topic: "again", partition: 0, count: 10)
+        let reader = try KafkaConsumer(configuration: broker.configuration(["enable.partition.eof": "true"]))
+        try reader.assign([TopicPartitionOffset(topic: "again", partition: 0, offset: 0)])
+        var events = reader.events.makeAsyncIterator()
+        guard case .message(let first)? = await events.next() else {
+            Issue.record("no first message")
+            await reader.close()
+            return
+        }
+        #expect(first.offset == 0)
+        // Wait until the rest of the first read (9 records and its end-of-partition event) is buffered.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(10)
+        while reader.bufferedEventCount < 10 && clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(reader.bufferedEventCount == 10)
+        try reader.assign([TopicPartitionOffset(topic: "again", partition: 0, offset: 7)])
+        var seen: [String] = []
+        while let event = await events.next() {
+            switch event {
+            case .message(let m): seen.append("m\(m.offset)")
+            case .endOfPartition(let at): seen.append("eof\(at.offset)")
+            default: continue
+            }
+            if seen.last == "eof10" { break }
+        }
+        await reader.close()
+        #expect(seen == ["m7", "m8", "m9", "eof10"])
     }
 
     @Test func slowReaderBoundsTheBuffer() async throws {

@@ -79,15 +79,10 @@ import TestSupport
             try await reader.read([.init(partition: 0, from: 0, high: 6), .init(partition: 1, from: 0, high: 4)]) { m in
                 seen[m.partition, default: 0] += 1
             }
-            // OPEN BUG (found 2026-11-30, present before ChangelogReader too): now and then an
-            // end-of-partition event of the previous read arrives after the new assignment and ends
-            // a span before its records (seen in a CI rehearsal: [1: 4], [0: 2]). For a store
-            // rebuilt from offset 0 right after a restore of the same partition, that would leave
-            // hashes out of the rebuilt store. Kept visible here until the reader tells its own
-            // events from an earlier assignment's (e.g. a fresh consumer per read).
-            withKnownIssue("stale end-of-partition event from the previous read", isIntermittent: true) {
-                #expect(seen == [0: 6, 1: 4], "round \(round): \(seen)")
-            }
+            // Found 2026-11-30 in a CI rehearsal ([1: 4], [0: 2]): the previous read's buffered
+            // end-of-partition event ended a span before its records. `KafkaConsumer.assign`
+            // now drops the old assignment's undelivered events.
+            #expect(seen == [0: 6, 1: 4], "round \(round): \(seen)")
             // Let the end-of-partition events of this read arrive.
             try await Task.sleep(for: .milliseconds(200))
         }

@@ -47,8 +47,8 @@ struct ChangelogReader: Sendable {
 
     /// Calls `apply` with every record of every span, in offset order within a partition, and
     /// returns once each partition reached its span's high watermark (its record at `high - 1`, or
-    /// an end-of-partition event at or past `high`). Records read from an earlier assignment of
-    /// the consumer (other partitions, or offsets below a span's start) are skipped. Empty spans
+    /// an end-of-partition event at or past `high`). The consumer's `assign` drops events an
+    /// earlier read left unread; records of other partitions or below a span's start are skipped. Empty spans
     /// cost nothing; a fatal consumer error is thrown, and so is a consumer closed before the end
     /// (``ChangelogReadError/interrupted(topic:partitions:)``): a restore must not be taken as
     /// complete when it was not. `apply` runs on the caller's actor.
