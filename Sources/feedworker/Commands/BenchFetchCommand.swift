@@ -13,15 +13,16 @@ struct BenchFetchCommand: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "HTTP fetch throughput (requests/s, MB/s, RSS) against a loopback server serving feeds.",
         discussion: """
-        Starts an in-process HTTP/1.1 keep-alive server listening on 127.0.0.1 ... 127.0.0.<hosts>
-        (one listener per address, so each is a distinct host to the per-host gate) and serving the
-        feed files of ../shared/corpora/feeds/files (or --corpus; generated RSS if absent). Then, with
+        Starts an in-process HTTP/1.1 keep-alive server listening on 127.0.0.1 ... 127.0.0.<hosts> \
+        (one listener per address, so each is a distinct host to the per-host gate) and serving the \
+        feed files of ../shared/corpora/feeds/files (or --corpus; generated RSS if absent). Then, with \
         one shared HTTPFetcher (guard on, 127.0.0.0/8 allowlisted, no politeness delay):
-          concurrent  --requests fetches, --concurrency at once, round-robin over the hosts,
-                      --per-host permits per host;
-          polite      the same with the default 2 permits per host (at most 2 x hosts in flight);
+          concurrent  --requests fetches, --concurrency at once, round-robin over the
+                      hosts, --per-host permits per host;
+          polite      the same with the default 2 permits per host (at most 2 x hosts
+                      in flight);
           baseline    --requests/8 fetches one after another through the same client.
-        Prints requests/s, MB/s (decoded body bytes) and the process RSS (client and server share
+        Prints requests/s, MB/s (decoded body bytes) and the process RSS (client and server share \
         the process). Only loopback addresses are used.
         """
     )

@@ -10,10 +10,11 @@ struct BenchStoreCommand: AsyncParsableCommand {
         abstract: "Dedupe store throughput: first-sight lookups + inserts, then repeat lookups, on disk.",
         discussion: """
         Measures, in one run, on N distinct pseudo-random SHA-256-sized hashes:
-          new       per hash: DedupeStore.firstSight (a miss) then record (insert), batched transactions;
+          new       per hash: DedupeStore.firstSight (a miss) then record (insert),
+                    batched transactions;
           repeat    per hash: DedupeStore.firstSight again (a hit);
           mixed     70% repeats / 30% new, the shape of a feed re-listing old entries.
-        Baselines beside them: the same sequence on a Swift Set<ContentHash> in memory (the ceiling),
+        Baselines beside them: the same sequence on a Swift Set<ContentHash> in memory (the ceiling), \
         and raw SQLite autocommit inserts (one transaction per insert, the floor batching avoids).
         """
     )

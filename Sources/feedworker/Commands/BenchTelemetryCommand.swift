@@ -7,12 +7,17 @@ struct BenchTelemetryCommand: AsyncParsableCommand {
         commandName: "telemetry",
         abstract: "Metrics hot-path cost (ns per counter increment / timer record) beside raw baselines.",
         discussion: """
-        counter   swift-metrics Counter.increment() into MetricsAggregator, one task; baselines: a bare
-                  relaxed Atomic<Int64> add, and the same Counter on swift-metrics' NOOP handler.
-        counter2  the same counter incremented from 2 tasks at once (one shared cache line).
-        timer     Timer.recordNanoseconds into MetricsAggregator (HdrHistogram under a lock);
-                  baseline: HdrHistogram.record with no lock and no API layer.
-        report    one snapshot + metrics line for ~200 series (the per-interval cost, off the hot path).
+        Measures, one run each:
+          counter   swift-metrics Counter.increment() into MetricsAggregator, one
+                    task; baselines: a bare relaxed Atomic<Int64> add, and the
+                    same Counter on swift-metrics' NOOP handler;
+          counter2  the same counter incremented from 2 tasks at once (one shared
+                    cache line);
+          timer     Timer.recordNanoseconds into MetricsAggregator (HdrHistogram
+                    under a lock); baseline: HdrHistogram.record with no lock and
+                    no API layer;
+          report    one snapshot + metrics line for ~200 series (the per-interval
+                    cost, off the hot path).
         Use a release build: swift build -c release --product feedworker.
         """
     )

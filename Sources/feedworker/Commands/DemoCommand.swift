@@ -10,11 +10,11 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the whole pipeline on the shipped samples with an embedded broker, and print the outcome.",
         discussion: """
-        Starts librdkafka's mock cluster in this process, enqueues the documents of --samples as
-        inline fetch jobs (plus one job that is not JSON and one without a url), runs the extract
-        dedupe and story stages of a real worker until every job is accounted for, then prints the clean
-        events, the duplicates dedupe suppressed, the story groups with more than one article
-        (syndicated copies, updates), the dead-letter records with their reasons, and a final
+        Starts librdkafka's mock cluster in this process, enqueues the documents of --samples as \
+        inline fetch jobs (plus one job that is not JSON and one without a url), runs the extract \
+        dedupe and story stages of a real worker until every job is accounted for, then prints the clean \
+        events, the duplicates dedupe suppressed, the story groups with more than one article \
+        (syndicated copies, updates), the dead-letter records with their reasons, and a final \
         metrics line. Needs no Kafka and no network beyond loopback.
         """
     )

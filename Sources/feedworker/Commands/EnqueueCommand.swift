@@ -14,14 +14,16 @@ struct EnqueueCommand: AsyncParsableCommand {
         abstract: "Produce fetch jobs from a file of URLs, a directory of documents (inline bodies), or JSON lines.",
         discussion: """
         Exactly one source:
-          --urls FILE        one URL per line (blank lines and #comments skipped): {"job_id","url"} jobs,
-                             to be fetched over HTTP by the worker;
-          --documents DIR    each regular file becomes one job with the file inline as its body
-                             (UTF-8 text as is, anything else base64), url = --base-url + file name;
-          --json-lines FILE  each non-blank line is produced as it is (not validated: malformed lines
-                             are how the DLQ is exercised).
-        Job ids are derived from the content (SHA-256 of the URL, or of the file name and bytes), so
-        enqueueing the same input twice yields the same jobs and, after the worker, the same events.
+          --urls FILE        one URL per line (blank lines and #comments skipped):
+                             {"job_id","url"} jobs, to be fetched over HTTP by the
+                             worker;
+          --documents DIR    each regular file becomes one job with the file inline as
+                             its body (UTF-8 text as is, anything else base64), url =
+                             --base-url + file name;
+          --json-lines FILE  each non-blank line is produced as it is (not validated:
+                             malformed lines are how the DLQ is exercised).
+        Job ids are derived from the content (SHA-256 of the URL, or of the file name and bytes), so \
+        enqueueing the same input twice yields the same jobs and, after the worker, the same events. \
         Messages are keyed by job id (JSON lines: by their job_id when readable, else unkeyed).
         """
     )

@@ -11,8 +11,8 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Extract articles from feed, HTML page or text-dump files and print them as JSON.",
         discussion: """
-        With --format corpus, prints one JSON object keyed by file name without extension, in the
-        predictions shape of ../shared/tools/score-articles (pages) and score-feeds (feeds).
+        With --format corpus, prints one JSON object keyed by file name without extension, in the \
+        predictions shape of ../shared/tools/score-articles (pages) and score-feeds (feeds). \
         Files that fail are reported on stderr and do not stop the batch.
         """
     )

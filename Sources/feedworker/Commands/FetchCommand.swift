@@ -14,12 +14,12 @@ struct FetchCommand: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "Fetch one URL with the worker's HTTP client, limits and SSRF guard; print the extracted articles.",
         discussion: """
-        Prints the fetch result (status, final URL, redirects, content type and charset, validators,
-        size, timing) and the articles DocumentExtractor finds in the body (--format json: one JSON
-        object {"fetch": ..., "kind": ..., "articles": [...], "warnings": [...]}). A 304 has no articles.
-        A refusal or error goes to stderr with its code and a non-zero exit status (2 = refused by the
-        guard or scheme, 1 = any other fetch or extraction failure).
-        The guard refuses loopback/private/link-local/... addresses; --allow opens a CIDR range,
+        Prints the fetch result (status, final URL, redirects, content type and charset, validators, \
+        size, timing) and the articles DocumentExtractor finds in the body (--format json: one JSON \
+        object {"fetch": ..., "kind": ..., "articles": [...], "warnings": [...]}). A 304 has no articles. \
+        A refusal or error goes to stderr with its code and a non-zero exit status (2 = refused by the \
+        guard or scheme, 1 = any other fetch or extraction failure). \
+        The guard refuses loopback/private/link-local/... addresses; --allow opens a CIDR range, \
         optionally one port: --allow 127.0.0.0/8, --allow 10.1.2.3/32:8080, --allow '[::1]:8080'.
         """
     )

@@ -12,17 +12,17 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Reprocess a window of the fetch-jobs topic (extract) or the candidates topic (dedupe).",
         discussion: """
-        Reads the window in assign mode under a fresh consumer group (never the live groups) and
+        Reads the window in assign mode under a fresh consumer group (never the live groups) and \
         commits the window's end to that group when done.
 
-        By default dedupe still applies: results whose content hash is already in topics.clean are
-        dropped, the others go to topics.candidates where the running dedupe stage publishes each
-        once, so replaying unchanged history publishes nothing new. With --republish TOPIC every
-        resulting event is written to TOPIC (for downstream re-indexing); the same window with the
+        By default dedupe still applies: results whose content hash is already in topics.clean are \
+        dropped, the others go to topics.candidates where the running dedupe stage publishes each \
+        once, so replaying unchanged history publishes nothing new. With --republish TOPIC every \
+        resulting event is written to TOPIC (for downstream re-indexing); the same window with the \
         same parser version gives byte-identical events.
 
-        --from/--to take an RFC 3339 time, an offset, or earliest/latest; --to is exclusive.
-        Time positions use the broker's time index; brokers without one (librdkafka's mock
+        --from/--to take an RFC 3339 time, an offset, or earliest/latest; --to is exclusive. \
+        Time positions use the broker's time index; brokers without one (librdkafka's mock \
         cluster) are handled by scanning message timestamps.
         """
     )

@@ -13,9 +13,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a worker: fetch jobs in, deduplicated clean article events out.",
         discussion: """
-        Runs the stages of worker.roles (extract and dedupe by default) until SIGTERM or SIGINT,
-        then stops intake, drains in-flight work within worker.shutdown_timeout, commits, leaves
-        the consumer groups and exits 0. A second signal exits at once (status 128+signal);
+        Runs the stages of worker.roles (extract and dedupe by default) until SIGTERM or SIGINT, \
+        then stops intake, drains in-flight work within worker.shutdown_timeout, commits, leaves \
+        the consumer groups and exits 0. A second signal exits at once (status 128+signal); \
         uncommitted work is redone by the next owner.
         """
     )
