@@ -182,11 +182,21 @@ public final class KafkaConsumer: Sendable {
     private func replaceAssignment(_ partitions: [TopicPartitionOffset]?, what: @autoclosure () -> String) throws(KafkaError) {
         // A group consumer's assignment changes inside its rebalance callback, on the poll thread;
         // only a manual assignment is gated (a group consumer calling this would wait on itself).
-        if !hasGroup { pollGate.lock() }
+        if !hasGroup {
+            pollGate.announceChange()
+            // Wake the poll in progress instead of waiting out its 100 ms timeout.
+            try? handle.withHandle { rk throws(KafkaError) in
+                if let queue = rd_kafka_queue_get_consumer(rk) {
+                    rd_kafka_queue_yield(queue)
+                    rd_kafka_queue_destroy(queue)
+                }
+            }
+            pollGate.lockForChange()
+        }
         defer {
             if !hasGroup {
                 buffer.startNewAssignment()
-                pollGate.unlock()
+                pollGate.unlockAfterChange()
             }
         }
         try handle.withHandle { rk throws(KafkaError) in
@@ -394,10 +404,10 @@ public final class KafkaConsumer: Sendable {
         while !stopping.isSet && !fatal {
             // The gate is held for the polls only, not while waiting for room in the buffer: the
             // reader that makes room may be the task that is waiting to change the assignment.
-            if !hasGroup { gate.lock() }
+            if !hasGroup { gate.lockForPoll() }
             buffer.beginStaging()
             guard let message = rd_kafka_consumer_poll(rk, 100) else {
-                if !hasGroup { gate.unlock() }
+                if !hasGroup { gate.unlockAfterPoll() }
                 continue
             }
             var event = makeEvent(message)
@@ -412,7 +422,7 @@ public final class KafkaConsumer: Sendable {
                 rd_kafka_message_destroy(more)
                 buffer.stage(event)
             }
-            if !hasGroup { gate.unlock() }
+            if !hasGroup { gate.unlockAfterPoll() }
             if case .error(let error) = event, error.isFatal { fatal = true }
             buffer.flushStaged(stop: stopping)
         }

@@ -208,10 +208,33 @@ final class ThreadIdentity: Sendable {
     let value = Mutex<pthread_t?>(nil)
 }
 
-/// A plain mutex between a consumer's poll thread and the callers that change its manual
-/// assignment (held across a blocking `rd_kafka_consumer_poll`, hence not a `Mutex` closure).
+/// A mutex between a consumer's poll thread and the callers that change its manual assignment,
+/// held across a blocking `rd_kafka_consumer_poll` (hence not a `Mutex` closure). A change
+/// announces itself first: the poll thread then leaves the gate to it instead of taking it again,
+/// and the change wakes the poll in progress (`rd_kafka_queue_yield`) rather than wait out its
+/// timeout.
 final class PollGate: @unchecked Sendable {
     private let mutex = NSLock()
-    func lock() { mutex.lock() }
-    func unlock() { mutex.unlock() }
+    private let changesWaiting = Atomic<Int>(0)
+
+    /// Poll thread: takes the gate once no assignment change is waiting for it.
+    func lockForPoll() {
+        while changesWaiting.load(ordering: .acquiring) > 0 { usleep(100) }
+        mutex.lock()
+    }
+
+    /// Poll thread: releases the gate after a poll.
+    func unlockAfterPoll() { mutex.unlock() }
+
+    /// Assignment change, step 1: from now on the poll thread does not take the gate again.
+    func announceChange() { changesWaiting.add(1, ordering: .acquiringAndReleasing) }
+
+    /// Assignment change, step 2 (after waking the poll in progress): waits for the gate.
+    func lockForChange() { mutex.lock() }
+
+    /// Assignment change done.
+    func unlockAfterChange() {
+        mutex.unlock()
+        changesWaiting.subtract(1, ordering: .releasing)
+    }
 }
