@@ -7,7 +7,7 @@ import Telemetry
 import Testing
 import TestSupport
 
-/// The story stage (issue 12) on the mock broker: a syndicated copy joins the original's story,
+/// The story stage (issue 12) on both test brokers: a syndicated copy joins the original's story,
 /// an edited article (same URL, changed text) is an update that supersedes the old hash, every
 /// clean event has exactly one story event, and a second worker restores the index from the
 /// stories topic and decides against it.
@@ -42,12 +42,12 @@ import TestSupport
 
     static func paragraphs(_ s: [String]) -> [[String]] { stride(from: 0, to: s.count, by: 5).map { Array(s[$0..<min($0 + 5, s.count)]) } }
 
-    static func fixture() throws -> PipelineFixture {
+    static func fixture(on kind: BrokerKind) async throws -> PipelineFixture {
         let prefix = TestBroker.uniqueName("stories")
         var config = FeedworkerConfig().namespaced(prefix)
         var topics = PipelineFixture.topics(of: config, partitions: 3)
         topics[config.topics.stories] = 1
-        let broker = try TestBroker(brokers: 1, topics: topics)
+        let broker = try await TestBroker.start(kind, brokers: 1, topics: topics)
         config.stories.enabled = true
         return PipelineFixture(broker: broker, config: config, prefix: prefix, partitions: 3)
     }
@@ -74,8 +74,9 @@ import TestSupport
         return byURL
     }
 
-    @Test func storyStageReportsToTheHealthCheckAndDoesNotHoldBackReadiness() async throws {
-        let f = try Self.fixture()
+    @Test(arguments: BrokerKind.selected)
+    func storyStageReportsToTheHealthCheckAndDoesNotHoldBackReadiness(on kind: BrokerKind) async throws {
+        let f = try await Self.fixture(on: kind)
         defer { f.broker.stop() }
         let health = WorkerHealth()
         let worker = Worker(config: f.config, health: health)
@@ -95,8 +96,9 @@ import TestSupport
         #expect(status == .healthy)
     }
 
-    @Test func syndicatedCopyJoinsEditedArticleUpdatesAndRestoreContinues() async throws {
-        let f = try Self.fixture()
+    @Test(arguments: BrokerKind.selected)
+    func syndicatedCopyJoinsEditedArticleUpdatesAndRestoreContinues(on kind: BrokerKind) async throws {
+        let f = try await Self.fixture(on: kind)
         defer { f.broker.stop() }
         let a = Self.sentences(seed: 1, count: 30) // ~400 words
         let c = Self.sentences(seed: 2, count: 30)
