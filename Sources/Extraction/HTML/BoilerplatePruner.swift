@@ -222,8 +222,6 @@ extension ContentExtractor.Pass {
         var links: [Int32] = []
         /// Scratch: the subtree in pre-order.
         var order: [Int32] = []
-        /// Folded length of each text node, once known (-1 before): text nodes never change.
-        var ownText: [Int] = []
 
         func density(_ n: Int32) -> Float { text[Int(n)] > 0 ? link[Int(n)] / Float(text[Int(n)]) : 0 }
     }
@@ -236,8 +234,9 @@ extension ContentExtractor.Pass {
             facts.link.append(contentsOf: repeatElement(0, count: extra))
             facts.hasBlock.append(contentsOf: repeatElement(false, count: extra))
             facts.links.append(contentsOf: repeatElement(0, count: extra))
-            facts.ownText.append(contentsOf: repeatElement(-1, count: extra))
         }
+        // Folded length of each text node: text nodes never change (`PageFacts`).
+        let own = shared.textLengths
         facts.order.removeAll(keepingCapacity: true)
         var k = root
         while k >= 0 {
@@ -250,8 +249,7 @@ extension ContentExtractor.Pass {
             let i = Int(n)
             let t = doc.tag[i]
             if t == .text {
-                if facts.ownText[i] < 0 { var c = FoldCounter(); c.add(doc, n); facts.ownText[i] = c.count + (c.count > 0 ? 1 : 0) }
-                facts.text[i] = facts.ownText[i]
+                facts.text[i] = ownTextLength(n, own)
             } else if t == .a {
                 var coeff: Float = 1
                 if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }

@@ -145,10 +145,11 @@ extension ContentExtractor.Pass {
         var order: [Int32] = []
         var k = doc.firstChild[Int(root)]
         while k >= 0 { order.append(k); k = doc.following(k, within: root) }
+        let own = shared.textLengths
         for n in order.reversed() {
             let i = Int(n)
             if doc.tag[i] == .text {
-                var c = FoldCounter(); c.add(doc, n); text[i] = c.count + (c.count > 0 ? 1 : 0)
+                text[i] = ownTextLength(n, own)
             } else if doc.tag[i] == .a {
                 var coeff: Float = 1
                 if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
@@ -158,6 +159,14 @@ extension ContentExtractor.Pass {
             if p >= 0 { text[p] += text[i]; link[p] += link[i] }
         }
         return (text, link)
+    }
+
+    /// Folded length of text node `n` plus one when not empty, from `own` (`PageFacts.textLengths`).
+    @inline(__always)
+    func ownTextLength(_ n: Int32, _ own: [Int]) -> Int {
+        let i = Int(n)
+        if i < own.count { return own[i] }
+        var c = FoldCounter(); c.add(doc, n); return c.count + (c.count > 0 ? 1 : 0)
     }
 
     func hasSentenceEnd(_ t: [UInt8]) -> Bool {
@@ -253,3 +262,4 @@ enum Similarity {
         return 1 - Double(uniq.joined(separator: " ").count) / Double(all)
     }
 }
+

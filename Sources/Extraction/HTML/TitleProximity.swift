@@ -84,7 +84,7 @@ extension ContentExtractor.Pass {
         guard titleHeading >= 0 else { return top }
         let topScore = score[Int(top)]
         guard topScore > 0 else { return top }
-        let prox = TitleProximity(original)
+        let prox = shared.proximity
         if let d = prox.distance(of: top, from: titleHeading), d <= Self.farFromTitle { return top }
         var best: Int32 = -1
         for c in candidates where c != top && doc.tag[Int(c)] != .body {
