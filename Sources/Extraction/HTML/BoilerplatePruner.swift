@@ -236,7 +236,6 @@ extension ContentExtractor.Pass {
             facts.links.append(contentsOf: repeatElement(0, count: extra))
         }
         // Folded length of each text node: text nodes never change (`PageFacts`).
-        let own = shared.textLengths
         facts.order.removeAll(keepingCapacity: true)
         var k = root
         while k >= 0 {
@@ -245,6 +244,8 @@ extension ContentExtractor.Pass {
             facts.order.append(k)
             k = doc.following(k, within: root)
         }
+        shared.countText(facts.order, doc)
+        let own = shared.textLengths
         for n in facts.order.reversed() where n != root {
             let i = Int(n)
             let t = doc.tag[i]

@@ -145,6 +145,7 @@ extension ContentExtractor.Pass {
         var order: [Int32] = []
         var k = doc.firstChild[Int(root)]
         while k >= 0 { order.append(k); k = doc.following(k, within: root) }
+        shared.countText(order, doc)
         let own = shared.textLengths
         for n in order.reversed() {
             let i = Int(n)
@@ -165,7 +166,7 @@ extension ContentExtractor.Pass {
     @inline(__always)
     func ownTextLength(_ n: Int32, _ own: [Int]) -> Int {
         let i = Int(n)
-        if i < own.count { return own[i] }
+        if i < own.count, own[i] >= 0 { return own[i] }
         var c = FoldCounter(); c.add(doc, n); return c.count + (c.count > 0 ? 1 : 0)
     }
 

@@ -6,7 +6,6 @@ final class PageFacts {
     /// The page as parsed.
     let original: HTMLDocument
     private var proximityStorage: TitleProximity?
-    private var textLengthStorage: [Int]?
 
     /// Facts of `original`, computed when first asked for.
     init(_ original: HTMLDocument) {
@@ -21,17 +20,25 @@ final class PageFacts {
         return p
     }
 
-    /// For each text node of the original page, its folded length plus one when not empty (the
-    /// per-text-node term of `subtreeLengths` and `Shape`); 0 for other nodes.
-    var textLengths: [Int] {
-        if let t = textLengthStorage { return t }
-        var out = [Int](repeating: 0, count: original.count)
-        for i in 0..<original.count where original.tag[i] == .text {
+    /// Folded length plus one (when not empty) of the text nodes counted so far, -1 for the
+    /// others: the per-text-node term of `subtreeLengths` and `Shape`. Text nodes are counted when
+    /// a pass first needs them (`countText`), so text that every pass drops (scripts, the head)
+    /// is never counted.
+    private(set) var textLengths: [Int] = []
+
+    /// Counts the text nodes among `nodes` not counted yet (`nodes` are nodes of a pass's tree;
+    /// text nodes are never created, so every text node is a node of `original`).
+    func countText(_ nodes: [Int32], _ doc: HTMLDocument) {
+        var own = textLengths
+        textLengths = []
+        if own.count < original.count { own = [Int](repeating: -1, count: original.count) }
+        for n in nodes {
+            let i = Int(n)
+            guard i < own.count, own[i] < 0, doc.tag[i] == .text else { continue }
             var c = FoldCounter()
-            c.add(original, Int32(i))
-            out[i] = c.count + (c.count > 0 ? 1 : 0)
+            c.add(doc, n)
+            own[i] = c.count + (c.count > 0 ? 1 : 0)
         }
-        textLengthStorage = out
-        return out
+        textLengths = own
     }
 }
