@@ -23,8 +23,10 @@ extension ContentExtractor.Pass {
         if removeHintedFurniture(content, core: core, facts) { fill(&facts, content) }
         if removeLinkBlocks(content, core: core, facts) { fill(&facts, content) }
         if removeTeaserCards(content, core: core, facts) { fill(&facts, content) }
-        if removeTrailingAppeals(content, facts) { fill(&facts, content) }
-        trimEdges(content, facts)
+        // The leaf blocks are measured again only when the appeals step removed some.
+        var blocks = leafBlocks(content, facts)
+        if removeTrailingAppeals(blocks) { fill(&facts, content); blocks = leafBlocks(content, facts) }
+        trimEdges(content, facts, blocks)
     }
 
     // MARK: 1. Hints
@@ -337,8 +339,7 @@ extension ContentExtractor.Pass {
         var isProse: Bool { linkDensity < 0.3 && ((length >= 50 && sentences >= 1) || length >= 150) }
     }
 
-    mutating func trimEdges(_ content: Int32, _ facts: Shape) {
-        let blocks = leafBlocks(content, facts)
+    mutating func trimEdges(_ content: Int32, _ facts: Shape, _ blocks: [Block]) {
         guard let last = blocks.lastIndex(where: { $0.isProse }), let first = blocks.firstIndex(where: { $0.isProse }) else { return }
         var doomed: [Int32] = []
         // After the article: link blocks and short fragments ("Tags", "Print", "4 min read"); a heading
