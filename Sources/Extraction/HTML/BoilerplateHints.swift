@@ -11,7 +11,7 @@ enum BoilerplateHints {
     /// can be longer than the article); a weak one only when the node is a small part of the content.
     enum Strength { case none, weak, strong }
 
-    static let strongTokens: Set<UInt64> = tokenSet("""
+    static let strongTokens: TokenHashSet = tokenSet("""
         comments commentlist commentform comentarios kommentare respond replies disqus \
         related relatedposts recirculation recommended recommendations outbrain taboola \
         sharedaddy sharing sharebar socialshare \
@@ -23,7 +23,7 @@ enum BoilerplateHints {
         sronly screenreader visuallyhidden
         """)
 
-    static let weakTokens: Set<UInt64> = tokenSet("""
+    static let weakTokens: TokenHashSet = tokenSet("""
         share social meta metadata copyright \
         sidebar footer nav navigation menu toolbar tools actions utility \
         rating ratings backlink promo promotion advert advertisement ad ads adv sponsor sponsored \
@@ -31,7 +31,7 @@ enum BoilerplateHints {
         """)
 
     /// Adjacent token pairs that only together mean furniture (`author-bio`, `sr-only`).
-    static let strongPairs: Set<UInt64> = Set([
+    static let strongPairs = TokenHashSet([
         ("author", "bio"), ("author", "box"), ("author", "info"), ("author", "description"), ("about", "author"),
         ("entry", "author"), ("author", "details"), ("comment", "list"), ("comment", "respond"), ("comments", "area"),
         ("sr", "only"), ("screen", "reader"), ("visually", "hidden"),
@@ -42,15 +42,15 @@ enum BoilerplateHints {
     ].map { pair(hash($0.0.utf8), hash($0.1.utf8)) })
 
     /// "related" run together with what is related, as one token (`relatedlinks`, `relatedNews`).
-    static let relatedCompounds: Set<UInt64> = tokenSet(
+    static let relatedCompounds: TokenHashSet = tokenSet(
         ["links", "articles", "stories", "news", "content", "items", "entries", "reads", "topics", "box", "list"]
             .map { "related" + $0 }.joined(separator: " "))
 
-    static let negations: Set<UInt64> = tokenSet("non no not")
-    static let captionTokens: Set<UInt64> = tokenSet("caption captions credit credits")
+    static let negations: TokenHashSet = tokenSet("non no not")
+    static let captionTokens: TokenHashSet = tokenSet("caption captions credit credits")
 
     /// The word for "advertisement" in the main languages of the web, as a label of its own.
-    static let adLabels: Set<UInt64> = tokenSet("advertisement advertising ad anzeige werbung publicidad publicite publicité reklama pubblicita pubblicità reclame annonse mainos sponsored")
+    static let adLabels: TokenHashSet = tokenSet("advertisement advertising ad anzeige werbung publicidad publicite publicité reklama pubblicita pubblicità reclame annonse mainos sponsored")
 
     /// FNV-1a over the ASCII-lower-cased bytes: tokens are compared by this hash (a collision can
     /// only misread one class name, never crash), so no token is copied.
@@ -62,8 +62,8 @@ enum BoilerplateHints {
 
     @inline(__always) static func pair(_ a: UInt64, _ b: UInt64) -> UInt64 { a ^ (b &* 0x9E37_79B9_7F4A_7C15) }
 
-    static func tokenSet(_ s: String) -> Set<UInt64> {
-        Set(s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\\" }).map { hash($0.utf8) })
+    static func tokenSet(_ s: String) -> TokenHashSet {
+        TokenHashSet(s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\\" }).map { hash($0.utf8) })
     }
 
     /// Is the block's whole text an ad label, give or take punctuation and case?

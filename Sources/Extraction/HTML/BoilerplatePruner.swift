@@ -23,8 +23,10 @@ extension ContentExtractor.Pass {
         if removeHintedFurniture(content, core: core, facts) { fill(&facts, content) }
         if removeLinkBlocks(content, core: core, facts) { fill(&facts, content) }
         if removeTeaserCards(content, core: core, facts) { fill(&facts, content) }
-        if removeTrailingAppeals(content, facts) { fill(&facts, content) }
-        trimEdges(content, facts)
+        // The leaf blocks are measured again only when the appeals step removed some.
+        var blocks = leafBlocks(content, facts)
+        if removeTrailingAppeals(blocks) { fill(&facts, content); blocks = leafBlocks(content, facts) }
+        trimEdges(content, facts, blocks)
     }
 
     // MARK: 1. Hints
@@ -222,8 +224,6 @@ extension ContentExtractor.Pass {
         var links: [Int32] = []
         /// Scratch: the subtree in pre-order.
         var order: [Int32] = []
-        /// Folded length of each text node, once known (-1 before): text nodes never change.
-        var ownText: [Int] = []
 
         func density(_ n: Int32) -> Float { text[Int(n)] > 0 ? link[Int(n)] / Float(text[Int(n)]) : 0 }
     }
@@ -236,8 +236,8 @@ extension ContentExtractor.Pass {
             facts.link.append(contentsOf: repeatElement(0, count: extra))
             facts.hasBlock.append(contentsOf: repeatElement(false, count: extra))
             facts.links.append(contentsOf: repeatElement(0, count: extra))
-            facts.ownText.append(contentsOf: repeatElement(-1, count: extra))
         }
+        // Folded length of each text node: text nodes never change (`PageFacts`).
         facts.order.removeAll(keepingCapacity: true)
         var k = root
         while k >= 0 {
@@ -246,12 +246,13 @@ extension ContentExtractor.Pass {
             facts.order.append(k)
             k = doc.following(k, within: root)
         }
+        shared.countText(facts.order, doc)
+        let own = shared.textLengths
         for n in facts.order.reversed() where n != root {
             let i = Int(n)
             let t = doc.tag[i]
             if t == .text {
-                if facts.ownText[i] < 0 { var c = FoldCounter(); c.add(doc, n); facts.ownText[i] = c.count + (c.count > 0 ? 1 : 0) }
-                facts.text[i] = facts.ownText[i]
+                facts.text[i] = ownTextLength(n, own)
             } else if t == .a {
                 var coeff: Float = 1
                 if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
@@ -338,8 +339,7 @@ extension ContentExtractor.Pass {
         var isProse: Bool { linkDensity < 0.3 && ((length >= 50 && sentences >= 1) || length >= 150) }
     }
 
-    mutating func trimEdges(_ content: Int32, _ facts: Shape) {
-        let blocks = leafBlocks(content, facts)
+    mutating func trimEdges(_ content: Int32, _ facts: Shape, _ blocks: [Block]) {
         guard let last = blocks.lastIndex(where: { $0.isProse }), let first = blocks.firstIndex(where: { $0.isProse }) else { return }
         var doomed: [Int32] = []
         // After the article: link blocks and short fragments ("Tags", "Print", "4 min read"); a heading

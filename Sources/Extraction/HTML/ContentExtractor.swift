@@ -47,8 +47,9 @@ struct ContentExtractor {
     func extract(_ original: HTMLDocument) -> Result? {
         var attempts: [Result] = []
         var flags = Flags.all
+        let facts = PageFacts(original)
         for step in 0..<4 {
-            var pass = Pass(doc: original, flags: flags, title: articleTitle, owner: self)
+            var pass = Pass(doc: original, flags: flags, title: articleTitle, owner: self, facts: facts)
             if let r = pass.run() {
                 // A wrapper whose class only sounds like furniture ("above-footer") can hold the
                 // article: when the result is short and a dropped subtree had more than three times
@@ -75,7 +76,7 @@ struct ContentExtractor {
         // text, the prose may be what the pruner took (a story set out like a teaser card). One
         // more pass without it decides; a real index page stays mostly links and is refused.
         if let b = best, b.linkDensity > NoArticleRules.maxLinkDensity {
-            var pass = Pass(doc: original, flags: Flags.all.subtracting(.pruneBoilerplate), title: articleTitle, owner: self)
+            var pass = Pass(doc: original, flags: Flags.all.subtracting(.pruneBoilerplate), title: articleTitle, owner: self, facts: facts)
             if let r = pass.run(), r.textLength > 0, r.linkDensity <= NoArticleRules.maxLinkDensity { best = r }
         }
         guard let best, best.textLength > 0 else { return nil }
@@ -109,10 +110,13 @@ struct ContentExtractor {
         var titleHeading: Int32 = -1
         /// The page as parsed: node positions for `TitleProximity`.
         let original: HTMLDocument
+        /// What the passes of one extraction share (`original` is `shared.original`).
+        let shared: PageFacts
 
-        init(doc: HTMLDocument, flags: Flags, title: String, owner: ContentExtractor) {
+        init(doc: HTMLDocument, flags: Flags, title: String, owner: ContentExtractor, facts: PageFacts? = nil) {
             self.doc = doc
             self.original = doc
+            self.shared = facts ?? PageFacts(doc)
             self.flags = flags
             self.title = title
             self.owner = owner

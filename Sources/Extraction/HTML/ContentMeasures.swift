@@ -145,10 +145,12 @@ extension ContentExtractor.Pass {
         var order: [Int32] = []
         var k = doc.firstChild[Int(root)]
         while k >= 0 { order.append(k); k = doc.following(k, within: root) }
+        shared.countText(order, doc)
+        let own = shared.textLengths
         for n in order.reversed() {
             let i = Int(n)
             if doc.tag[i] == .text {
-                var c = FoldCounter(); c.add(doc, n); text[i] = c.count + (c.count > 0 ? 1 : 0)
+                text[i] = ownTextLength(n, own)
             } else if doc.tag[i] == .a {
                 var coeff: Float = 1
                 if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
@@ -158,6 +160,14 @@ extension ContentExtractor.Pass {
             if p >= 0 { text[p] += text[i]; link[p] += link[i] }
         }
         return (text, link)
+    }
+
+    /// Folded length of text node `n` plus one when not empty, from `own` (`PageFacts.textLengths`).
+    @inline(__always)
+    func ownTextLength(_ n: Int32, _ own: [Int]) -> Int {
+        let i = Int(n)
+        if i < own.count, own[i] >= 0 { return own[i] }
+        var c = FoldCounter(); c.add(doc, n); return c.count + (c.count > 0 ? 1 : 0)
     }
 
     func hasSentenceEnd(_ t: [UInt8]) -> Bool {
@@ -245,11 +255,48 @@ enum Similarity {
 
     /// `text(a, b)` with `a`'s tokens already split (`Set(tokens(a))`).
     static func text(_ ta: Set<String>, _ b: String) -> Double {
+        if let r = asciiText(ta, b) { return r }
         let tb = tokens(b)
         guard !ta.isEmpty, !tb.isEmpty else { return 0 }
         let uniq = tb.filter { !ta.contains($0) }
         let all = tb.joined(separator: " ").count
         guard all > 0 else { return 0 }
         return 1 - Double(uniq.joined(separator: " ").count) / Double(all)
+    }
+}
+
+extension Similarity {
+    /// `text(ta, b)` when `b` is all ASCII (nil otherwise), on its bytes: the ASCII letters and
+    /// numbers are A–Z, a–z and 0–9, lower-casing is ASCII lower-casing, and a word's character
+    /// count is its byte count, so the String splitting and lower-casing are not needed.
+    static func asciiText(_ ta: Set<String>, _ b: String) -> Double? {
+        var all = 0, uniq = 0, words = 0, uniqWords = 0
+        let ascii = b.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+            let n = buf.count
+            var word = [UInt8]()
+            var i = 0
+            while i <= n {
+                let c: UInt8 = i < n ? buf[i] : 32
+                if c >= 0x80 { return false }
+                let l = c >= 65 && c <= 90 ? c | 0x20 : c
+                if (l >= 97 && l <= 122) || (l >= 48 && l <= 57) {
+                    word.append(l)
+                } else if !word.isEmpty {
+                    words += 1
+                    all += word.count
+                    if !ta.contains(String(decoding: word, as: UTF8.self)) { uniqWords += 1; uniq += word.count }
+                    word.removeAll(keepingCapacity: true)
+                }
+                i += 1
+            }
+            return true
+        }
+        guard ascii == true else { return nil }
+        guard !ta.isEmpty, words > 0 else { return 0 }
+        // Lengths of the words joined by single spaces.
+        let allJoined = all + words - 1
+        let uniqJoined = uniqWords > 0 ? uniq + uniqWords - 1 : 0
+        guard allJoined > 0 else { return 0 }
+        return 1 - Double(uniqJoined) / Double(allJoined)
     }
 }

@@ -86,7 +86,7 @@ extension ContentExtractor.Pass {
         }
         if doc.hasAttribute(n, .hidden) { return false }
         if let r = doc.attributeRange(n, .ariaHidden), Array(doc.source[r]) == Array("true".utf8) {
-            if let c = doc.attributeRange(n, .class), Keywords("fallback-image").matches(Array(doc.source[c])) { return true }
+            if let c = doc.attributeRange(n, .class), ContentExtractor.Pass.fallbackImage.matches(Array(doc.source[c])) { return true }
             return false
         }
         return true
@@ -97,6 +97,8 @@ extension ContentExtractor.Pass {
         return false
     }
 
+    /// The class of an `aria-hidden` image that is still shown (`isProbablyVisible`).
+    static let fallbackImage = Keywords("fallback-image")
     static let authorWord = Keywords("author")
     static let nameWord = Keywords("name")
 

@@ -12,7 +12,7 @@ enum LeadParagraph {
         var length: Int
     }
 
-    static let hintTokens: Set<UInt64> = BoilerplateHints.tokenSet("""
+    static let hintTokens: TokenHashSet = BoilerplateHints.tokenSet("""
         lead lede leadin intro introduction teaser excerpt standfirst summary subtitle subheadline subline \
         subhead dek deck abstract chapo chapeau sapo leader description descr
         """)

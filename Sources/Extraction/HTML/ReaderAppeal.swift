@@ -16,7 +16,7 @@
 /// almost always the site talking.
 enum ReaderAppeal {
     /// Actions asked of the reader.
-    static let actions: Set<UInt64> = BoilerplateHints.tokenSet("""
+    static let actions: TokenHashSet = BoilerplateHints.tokenSet("""
         subscribe subscribed subscriber subscribers subscription subscriptions newsletter newsletters \
         signup login donate donation donations membership follow enjoyed enjoy \
         unlimited paywall premium \
@@ -31,22 +31,22 @@ enum ReaderAppeal {
 
     /// Actions that are an appeal only when the reader or the publication is the next word
     /// ("support our journalism", "support us"): German text says "Remote Support" as a noun.
-    static let addressedActions: Set<UInt64> = BoilerplateHints.tokenSet("support supporting join")
+    static let addressedActions: TokenHashSet = BoilerplateHints.tokenSet("support supporting join")
 
     /// Actions that are an appeal only with a channel ("download our app", not "download the
     /// installer from the project page").
-    static let channelActions: Set<UInt64> = BoilerplateHints.tokenSet(
+    static let channelActions: TokenHashSet = BoilerplateHints.tokenSet(
         "download herunterladen descarga descargar téléchargez telechargez scarica baixe")
 
     /// Channels the reader is sent to.
-    static let channels: Set<UInt64> = BoilerplateHints.tokenSet("""
+    static let channels: TokenHashSet = BoilerplateHints.tokenSet("""
         twitter facebook instagram whatsapp youtube telegram tiktok linkedin pinterest \
         app apps ios android iphone smartphone tablet email mail rss podcast canal kanal
         """)
 
     /// Words that address the reader or speak for the publication. German "sie"/"ihr" are left out:
     /// they are also "they" and "her", and the news says those often.
-    static let address: Set<UInt64> = BoilerplateHints.tokenSet("""
+    static let address: TokenHashSet = BoilerplateHints.tokenSet("""
         you your yours us our we \
         dich dir du dein deine deinen deinem euch euer ihnen uns unser unsere unseren unserem unserer wir \
         te tu tus ti nuestro nuestra nuestros nuestras nos vosotros \
@@ -56,7 +56,7 @@ enum ReaderAppeal {
         """)
 
     /// The reader's log-in state, never article text: "Sie sind aktuell nicht eingeloggt."
-    static let loginState: Set<UInt64> = BoilerplateHints.tokenSet("eingeloggt einloggen loggen logged")
+    static let loginState: TokenHashSet = BoilerplateHints.tokenSet("eingeloggt einloggen loggen logged")
 
     /// Is `text` (a block's folded text) an appeal to the reader?
     static func isAppeal(_ text: [UInt8]) -> Bool {

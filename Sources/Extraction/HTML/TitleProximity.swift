@@ -12,11 +12,25 @@ struct TitleProximity {
     /// Characters before the first node after each node's subtree.
     let end: [Int32]
 
+    /// Did the walk cover the whole page (false: it stopped early, see `init(_:until:_:)`)?
+    let isComplete: Bool
+
     /// Walks `doc` once in document order.
     init(_ doc: HTMLDocument) {
+        self.init(doc, until: -1, -1)
+    }
+
+    /// Walks `doc` in document order, stopping as soon as `distance(of: c, from: heading)` is
+    /// known (the start of `c` and `heading`, the end of `heading`, and the end of `c` when `c`
+    /// starts no later than `heading`); a negative `c` walks the whole page. Only that distance
+    /// may be read from a walk that stopped early (`isComplete` false).
+    init(_ doc: HTMLDocument, until c: Int32, _ heading: Int32) {
         var start = [Int32](repeating: -1, count: doc.count)
         var end = [Int32](repeating: -1, count: doc.count)
         var pos: Int32 = 0
+        var complete = true
+        let stopEarly = c >= 0 && heading >= 0 && Int(c) < doc.count && Int(heading) < doc.count
+        let ci = Int(max(c, 0)), hi = Int(max(heading, 0))
         doc.source.withUnsafeBufferPointer { src in
             var n = doc.firstChild[0]
             while n >= 0 {
@@ -46,10 +60,15 @@ struct TitleProximity {
                     }
                 }
                 n = next
+                if stopEarly, start[ci] >= 0, start[hi] >= 0, end[hi] >= 0, start[ci] > start[hi] || end[ci] >= 0 {
+                    if n >= 0 { complete = false }
+                    break
+                }
             }
         }
         self.start = start
         self.end = end
+        self.isComplete = complete
     }
 
     /// Characters between the end of `heading` and the start of `c`: 0 when `c` holds the heading,
@@ -84,8 +103,12 @@ extension ContentExtractor.Pass {
         guard titleHeading >= 0 else { return top }
         let topScore = score[Int(top)]
         guard topScore > 0 else { return top }
-        let prox = TitleProximity(original)
-        if let d = prox.distance(of: top, from: titleHeading), d <= Self.farFromTitle { return top }
+        // Most pages: the top candidate holds the heading or starts soon after it, which the part
+        // of the page up to them tells.
+        if holdsTitleHeading(top) { return top }
+        let quick = TitleProximity(original, until: top, titleHeading)
+        if let d = quick.distance(of: top, from: titleHeading), d <= Self.farFromTitle { return top }
+        let prox = quick.isComplete ? quick : shared.proximity
         var best: Int32 = -1
         for c in candidates where c != top && doc.tag[Int(c)] != .body {
             guard let d = prox.distance(of: c, from: titleHeading), d <= Self.nearTitle else { continue }
@@ -96,5 +119,25 @@ extension ContentExtractor.Pass {
         guard best >= 0, score[Int(best)] >= Self.nearTitleScoreShare * topScore,
               paragraphProse(best) >= Self.nearTitleProse else { return top }
         return best
+    }
+
+    /// Is `c` the title heading or one of its ancestors in the original page, with the heading
+    /// in the text `TitleProximity` counts (no script-like element above it)? Then
+    /// `distance(of: c, from: titleHeading)` is 0 whatever the rest of the page holds.
+    func holdsTitleHeading(_ c: Int32) -> Bool {
+        guard c > 0, c <= titleHeading, Int(titleHeading) < original.count else { return false }
+        var found = false
+        var cur = titleHeading
+        var last = cur
+        while cur >= 0 {
+            switch original.tag[Int(cur)] {
+            case .script, .style, .noscript, .template, .head: return false
+            default: break
+            }
+            if cur == c { found = true }
+            last = cur
+            cur = original.parent[Int(cur)]
+        }
+        return found && last == 0
     }
 }

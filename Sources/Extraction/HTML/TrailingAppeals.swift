@@ -6,10 +6,10 @@ extension ContentExtractor.Pass {
     /// appeal goes; short fragments, headings and link blocks are passed over (the edge trimming
     /// decides on them once the appeals are gone); the first other block of prose ends the walk.
     /// At most six blocks go, and only while prose of the article stays before them.
-    /// - Returns: whether anything was removed.
+    /// - Parameter blocks: the content's `leafBlocks`.
+    /// - Returns: whether anything was removed (the tree is unchanged when not).
     @discardableResult
-    mutating func removeTrailingAppeals(_ content: Int32, _ facts: Shape) -> Bool {
-        let blocks = leafBlocks(content, facts)
+    mutating func removeTrailingAppeals(_ blocks: [Block]) -> Bool {
         guard let firstProse = blocks.firstIndex(where: { $0.isProse }) else { return false }
         var doomed: [Int32] = []
         var index = blocks.count - 1
