@@ -26,6 +26,8 @@ struct PageTitle: Sendable {
     /// The title from the first line, or nil when the first line does not look like one.
     static func fromFirstLine(_ lines: DumpLines, _ kinds: [LineKind]) -> PageTitle? {
         guard let first = kinds.firstIndex(where: { $0 != .skip }) else { return nil }
+        // The byte length first: a long first line (a paragraph) is never split into words.
+        guard lines[first].count <= 300 else { return nil }
         let l0 = lines.string(first)
         let words = l0.split(separator: " ").count
         guard words >= 1, words <= 40, l0.utf8.count <= 300 else { return nil }
