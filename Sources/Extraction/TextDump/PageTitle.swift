@@ -29,20 +29,31 @@ struct PageTitle: Sendable {
         // The byte length first: a long first line (a paragraph) is never split into words.
         guard lines[first].count <= 300 else { return nil }
         let l0 = lines.string(first)
-        let words = l0.split(separator: " ").count
+        let words = wordCount(l0)
         guard words >= 1, words <= 40, l0.utf8.count <= 300 else { return nil }
         let rest = first + 1
         let same = (rest..<lines.count).filter { lines.equal($0, first) }
         if !same.isEmpty { return PageTitle(text: l0, occurrences: same) }
         let cut = readabilityCut(l0, repeated: false)
         let head = headlinePart(l0, lines, from: rest)
-        if let head, cut == l0 || cut.split(separator: " ").count <= 4 || cut.hasPrefix(head.text) { return head }
+        if let head, cut == l0 || wordCount(cut) <= 4 || cut.hasPrefix(head.text) { return head }
         // A `<title>` line the cut keeps whole ("Mozilla - Wikipedia", "Daring Fireball: Colophon"):
         // one or two separators between runs of words, not a menu of one-word links.
         guard cut != l0 else { return siteTitleSeparators(l0) ? PageTitle(text: l0, occurrences: []) : nil }
         let cutBytes = Array(cut.utf8)
         let cutOcc = (rest..<lines.count).filter { lines[$0].elementsEqual(cutBytes) }
         return PageTitle(text: cut, occurrences: cutOcc.isEmpty ? (head?.occurrences ?? []) : cutOcc)
+    }
+
+    /// `s.split(separator: " ").count`, counted on the bytes when `s` is ASCII without CR (its
+    /// characters are then its bytes; a CR LF pair is one character).
+    static func wordCount(_ s: String) -> Int {
+        var count = 0, inWord = false, ascii = true
+        for c in s.utf8 {
+            if c >= 0x80 || c == 0x0D { ascii = false; break }
+            if c == 0x20 { inWord = false } else if !inWord { inWord = true; count += 1 }
+        }
+        return ascii ? count : s.split(separator: " ").count
     }
 
     /// Does `line` hold one or two " | " / " - " / ": "-style separators, each between words?
