@@ -75,7 +75,8 @@ struct PageTitle: Sendable {
         var best: (String, [Int])?
         for i in from..<lines.count {
             let b = lines[i]
-            guard b.count >= 8, b.count < l0Bytes.count, b.contains(0x20) else { continue }
+            // A prefix of `l0` shares its first byte, a suffix its last (checked before the scan for a space).
+            guard b.count >= 8, b.count < l0Bytes.count, b.first == l0Bytes.first || b.last == l0Bytes.last, b.contains(0x20) else { continue }
             var matched = false
             // Byte-slice compares (a reversed-sequence compare is generic code, 20× slower).
             if l0Bytes[..<b.count].elementsEqual(b) {
