@@ -39,7 +39,6 @@ struct LineFeatures: Sendable {
     static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout SIMD16<UInt16>, table: Stopwords.Table = Stopwords.fastTable) -> LineFeatures {
         var f = LineFeatures()
         var sw = stopwordCounts
-        let spread = Stopwords.spread
         line.withUnsafeBufferPointer { b in
             let n = b.count
             guard let base = b.baseAddress else { f.hash = lineHash(b); return }
@@ -131,12 +130,12 @@ struct LineFeatures: Sendable {
                             }
                         }
                         let mask = table.mask(v)
-                        // Per-language counters packed 6 bits apart, flushed before they can overflow;
-                        // added without a branch on the hit (about every other word is a stopword,
-                        // a branch the CPU cannot predict; `spread[0]` is zero).
-                        packed &+= spread[Int(mask)]
-                        packedHits &+= mask != 0 ? 1 : 0
-                        if packedHits == 63 { flush(&sw, packed); packed = 0; packedHits = 0 }
+                        if mask != 0 {
+                            // Per-language counters packed 6 bits apart, flushed before they can overflow.
+                            packed &+= Stopwords.spread[Int(mask)]
+                            packedHits += 1
+                            if packedHits == 63 { flush(&sw, packed); packed = 0; packedHits = 0 }
+                        }
                     }
                 } else if isSeparatorToken(b, i, j) {
                     separators += 1
