@@ -114,6 +114,11 @@ enum BinarySniffer {
 /// Decides feed vs HTML page vs plain-text dump from the bytes.
 enum DocumentSniffer {
     static let pageMarkers = Keywords("<html|<body|<!doctype html")
+    /// The other marker lists of `detect`, built once (not per document).
+    static let jsonFeedMarkers = Keywords("jsonfeed.org|\"items\"")
+    static let feedMarkers = Keywords("<rss|<feed|<rdf:rdf|<channel")
+    static let htmlMarkers = Keywords("<html|<!doctype html")
+    static let rssMarkers = Keywords("<rss|<feed")
 
     static func hasPageMarkers(_ bytes: [UInt8]) -> Bool {
         pageMarkers.matches(Array(bytes.prefix(8192)).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
@@ -127,18 +132,18 @@ enum DocumentSniffer {
         let head = Array(bytes[i..<min(bytes.count, i + 2048)]).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
         guard let first = head.first else { return .textDump }
         if first == 0x7B /* { */ {
-            if Keywords("jsonfeed.org|\"items\"").matches(head) { return .feed }
+            if jsonFeedMarkers.matches(head) { return .feed }
             return .textDump
         }
         if first == 0x3C /* < */ {
-            if Keywords("<rss|<feed|<rdf:rdf|<channel").matches(head) && !Keywords("<html|<!doctype html").matches(Array(head.prefix(512))) {
+            if feedMarkers.matches(head) && !htmlMarkers.matches(Array(head.prefix(512))) {
                 return .feed
             }
             return .htmlPage
         }
         // Text that still carries markup further in (leading junk before <html>).
-        if Keywords("<html|<body|<!doctype html").matches(head) { return .htmlPage }
-        if hint == .feed, Keywords("<rss|<feed").matches(head) { return .feed }
+        if pageMarkers.matches(head) { return .htmlPage }
+        if hint == .feed, rssMarkers.matches(head) { return .feed }
         return .textDump
     }
 }

@@ -14,17 +14,23 @@ enum CaptionCredit {
         "image:", "images:", "picture:", "quelle:", "fuente:", "crédit:", "crédits:", "crédito:", "créditos:", "imagen:",
     ].map { Array($0.utf8) }
 
+    /// The length of the shortest label.
+    static let minLabel = labels.map(\.count).min() ?? 1
+
     /// Whether `line` ends in "<label> <credit>" (see the type's description).
     static func endsInCredit(_ line: ArraySlice<UInt8>) -> Bool {
         let lo = line.startIndex, hi = line.endIndex
         guard hi - lo > 12 else { return false }
-        // Every label ends in ":" and starts within the last 70 bytes: no colon there, no credit
-        // (most lines; this keeps the label search off them).
-        var q = max(lo, hi - 70)
-        while q < hi && line[q] != 0x3A { q += 1 }
-        guard q < hi else { return false }
+        // Every label ends in ":" with 2–60 bytes after it: no colon in that window, no credit (most
+        // lines; this keeps the label search off them). A label starts at least `minLabel - 1` bytes
+        // before its colon, so the last colon of the window bounds where one can start.
+        let window = max(lo, hi - 61)
+        var c = hi - 3
+        while c >= window && line[c] != 0x3A { c -= 1 }
+        guard c >= window else { return false }
         var p = max(lo + 1, hi - 70)
-        while p < hi - 2 {
+        let end = min(hi - 2, c - minLabel + 2)
+        while p < end {
             defer { p += 1 }
             let prev = line[p - 1]
             // A label starts a word: after a space or an opening bracket, with a letter.

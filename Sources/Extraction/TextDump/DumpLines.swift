@@ -10,31 +10,28 @@ struct DumpLines: Sendable {
 
     init(_ input: [UInt8]) {
         var ranges: [Range<Int>] = []
-        let out = [UInt8](unsafeUninitializedCapacity: input.count) { dst, written in
+        let out = [UInt8](unsafeUninitializedCapacity: input.count) { dstBuffer, written in
             input.withUnsafeBufferPointer { src in
+                // The loop state stays in locals (a nested function capturing it kept it in memory).
+                guard let s = src.baseAddress, let dst = dstBuffer.baseAddress else { written = 0; return }
                 var o = 0
                 var lineStart = 0
                 var pendingSpace = false
                 let n = src.count
                 var i = 0
-                func endLine() {
-                    if o > lineStart { ranges.append(lineStart..<o) }
-                    lineStart = o
-                    pendingSpace = false
-                }
                 // Invariant: o + (pendingSpace ? 1 : 0) <= i (each output byte stands for an input byte).
                 while i < n {
                     var limit = n
                     if i + 8 <= n {
                         // The bytes that come out unchanged — printable ASCII with single spaces
                         // between words, the common case in Latin-script text — copied eight at a time.
-                        let raw = UnsafeRawPointer(src.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                        let raw = UnsafeRawPointer(s + i).loadUnaligned(as: UInt64.self)
                         var (p, space) = DumpLines.foldFreePrefix(UInt64(littleEndian: raw))
                         // A space first is kept only after other text of the line.
                         if space & 0x80 != 0 && (o == lineStart || pendingSpace) { p = 0 }
                         if p > 0 {
                             if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
-                            UnsafeMutableRawPointer(dst.baseAddress! + o).storeBytes(of: raw, as: UInt64.self)
+                            UnsafeMutableRawPointer(dst + o).storeBytes(of: raw, as: UInt64.self)
                             // A space last is pending (the line may end there); the bytes stored past the
                             // prefix are overwritten later.
                             let spaceLast = (space >> UInt64(8 * p - 1)) & 1 != 0
@@ -46,20 +43,27 @@ struct DumpLines: Sendable {
                         limit = i + 8 - p
                     }
                     while i < limit {
-                        let c = src[i]
+                        let c = s[i]
                         if c > 0x20 && c < 0x80 {
                             if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
                             dst[o] = c; o += 1; i += 1
                             continue
                         }
-                        if c == 0x0A || c == 0x0D { endLine(); i += 1; continue }
+                        if c == 0x0A || c == 0x0D {
+                            // The line ends.
+                            if o > lineStart { ranges.append(lineStart..<o) }
+                            lineStart = o
+                            pendingSpace = false
+                            i += 1
+                            continue
+                        }
                         let l = c < 0x80 ? (c == 0x20 || c == 0x09 || c == 0x0B || c == 0x0C ? 1 : 0) : DumpLines.unicodeSpaceLength(src, i)
                         if l > 0 { pendingSpace = true; i += l; continue }
                         if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }
                         dst[o] = c; o += 1; i += 1
                     }
                 }
-                endLine()
+                if o > lineStart { ranges.append(lineStart..<o) }
                 written = o
             }
         }

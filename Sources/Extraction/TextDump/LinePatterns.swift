@@ -182,6 +182,9 @@ enum LineClassifier {
 
     static let bylinePrefixes = ["by ", "written by ", "words by ", "reporting by ", "posted by ", "author: ", "authors: ", "story by ", "text by "]
 
+    /// Roles that follow the names of a byline ("By Jane Doe, Staff Writer").
+    static let bylineRoles: Set<String> = ["staff writer", "reporter", "editor", "correspondent", "associated press", "reuters", "afp"]
+
     /// Author names of a byline line, or nil when the line is not a byline.
     static func byline(_ line: String) -> [String]? {
         let lower = line.lowercased()
@@ -189,8 +192,8 @@ enum LineClassifier {
         var rest = String(line.dropFirst(prefix.count)).trimmingSpaces
         // "By Jane Doe, Staff Writer" / "By Jane Doe | Reuters": keep the names before a role.
         if let bar = rest.firstIndex(where: { $0 == "|" || $0 == "•" || $0 == "·" }) { rest = String(rest[..<bar]).trimmingSpaces }
-        let words = rest.split(separator: " ")
-        guard !words.isEmpty, words.count <= 12, !rest.hasSuffix(".") || words.count <= 4 else { return nil }
+        let words = PageTitle.wordCount(rest)
+        guard words > 0, words <= 12, !rest.hasSuffix(".") || words <= 4 else { return nil }
         var names: [String] = []
         for chunk in rest.split(separator: ",") {
             for piece in chunk.replacingAnd().split(separator: "\u{1}") {
@@ -199,7 +202,7 @@ enum LineClassifier {
                 let nameWords = name.split(separator: " ")
                 // A role after a comma ("Staff Writer", "in Tokyo") is not a name.
                 guard nameWords.allSatisfy({ $0.first?.isUppercase ?? false }) || nameWords.count == 1 && names.isEmpty else { continue }
-                if ["staff writer", "reporter", "editor", "correspondent", "associated press", "reuters", "afp"].contains(name.lowercased()) && !names.isEmpty { continue }
+                if !names.isEmpty && bylineRoles.contains(name.lowercased()) { continue }
                 names.append(titleCaseIfShouting(name))
             }
         }

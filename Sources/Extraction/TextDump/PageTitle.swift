@@ -26,21 +26,34 @@ struct PageTitle: Sendable {
     /// The title from the first line, or nil when the first line does not look like one.
     static func fromFirstLine(_ lines: DumpLines, _ kinds: [LineKind]) -> PageTitle? {
         guard let first = kinds.firstIndex(where: { $0 != .skip }) else { return nil }
+        // The byte length first: a long first line (a paragraph) is never split into words.
+        guard lines[first].count <= 300 else { return nil }
         let l0 = lines.string(first)
-        let words = l0.split(separator: " ").count
+        let words = wordCount(l0)
         guard words >= 1, words <= 40, l0.utf8.count <= 300 else { return nil }
         let rest = first + 1
         let same = (rest..<lines.count).filter { lines.equal($0, first) }
         if !same.isEmpty { return PageTitle(text: l0, occurrences: same) }
         let cut = readabilityCut(l0, repeated: false)
         let head = headlinePart(l0, lines, from: rest)
-        if let head, cut == l0 || cut.split(separator: " ").count <= 4 || cut.hasPrefix(head.text) { return head }
+        if let head, cut == l0 || wordCount(cut) <= 4 || cut.hasPrefix(head.text) { return head }
         // A `<title>` line the cut keeps whole ("Mozilla - Wikipedia", "Daring Fireball: Colophon"):
         // one or two separators between runs of words, not a menu of one-word links.
         guard cut != l0 else { return siteTitleSeparators(l0) ? PageTitle(text: l0, occurrences: []) : nil }
         let cutBytes = Array(cut.utf8)
         let cutOcc = (rest..<lines.count).filter { lines[$0].elementsEqual(cutBytes) }
         return PageTitle(text: cut, occurrences: cutOcc.isEmpty ? (head?.occurrences ?? []) : cutOcc)
+    }
+
+    /// `s.split(separator: " ").count`, counted on the bytes when `s` is ASCII without CR (its
+    /// characters are then its bytes; a CR LF pair is one character).
+    static func wordCount(_ s: String) -> Int {
+        var count = 0, inWord = false, ascii = true
+        for c in s.utf8 {
+            if c >= 0x80 || c == 0x0D { ascii = false; break }
+            if c == 0x20 { inWord = false } else if !inWord { inWord = true; count += 1 }
+        }
+        return ascii ? count : s.split(separator: " ").count
     }
 
     /// Does `line` hold one or two " | " / " - " / ": "-style separators, each between words?
@@ -62,7 +75,8 @@ struct PageTitle: Sendable {
         var best: (String, [Int])?
         for i in from..<lines.count {
             let b = lines[i]
-            guard b.count >= 8, b.count < l0Bytes.count, b.contains(0x20) else { continue }
+            // A prefix of `l0` shares its first byte, a suffix its last (checked before the scan for a space).
+            guard b.count >= 8, b.count < l0Bytes.count, b.first == l0Bytes.first || b.last == l0Bytes.last, b.contains(0x20) else { continue }
             var matched = false
             // Byte-slice compares (a reversed-sequence compare is generic code, 20× slower).
             if l0Bytes[..<b.count].elementsEqual(b) {

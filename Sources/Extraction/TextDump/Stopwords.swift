@@ -79,7 +79,7 @@ enum Stopwords {
                     let v = k[i]
                     if v == key { return masks[i] }
                     if v == 0 { return 0 }
-                    i = (i + 1) & slotMask
+                    i = (i &+ 1) & slotMask
                 }
             }
         }

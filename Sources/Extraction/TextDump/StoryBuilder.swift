@@ -103,8 +103,8 @@ struct StoryBuilder: Sendable {
     /// (`isTrailingHeadline`: teaser lists, tag lines, "Posted by" lines) and the site's appeals after
     /// the story ("Subscribe now to our …", "Follow us on …"), as in pages; nil when `minChars` is false.
     ///
-    /// Built on bytes: one buffer, one normalisation check, one string. Lines that are not valid
-    /// UTF-8 take the string path (their strings hold repaired bytes).
+    /// Built on bytes: one buffer, one normalisation check, one string (validated once). Lines that
+    /// are not valid UTF-8 take the string path (their strings hold repaired bytes).
     func bodyText(_ a: DumpAnalysis, _ body: [Int], minChars: Bool) -> String? {
         var joined: [UInt8] = []
         joined.reserveCapacity(body.reduce(0) { $0 + a.lines.ranges[$1].count + 2 })
@@ -115,7 +115,9 @@ struct StoryBuilder: Sendable {
             starts.append(joined.count)
             joined.append(contentsOf: a.lines[i])
         }
-        guard UTF8Repair.isValid(joined) else { return bodyTextFromStrings(a, body, minChars: minChars) }
+        // One UTF-8 validation for the whole body, the string's own (the lines cut below end at line
+        // boundaries: the text kept is a prefix of this string).
+        guard let whole = String(validating: joined, as: UTF8.self) else { return bodyTextFromStrings(a, body, minChars: minChars) }
         var count = body.count
         while !keepAllText, count > 1 {
             let last = Array(joined[starts[count - 1]...])
@@ -128,7 +130,8 @@ struct StoryBuilder: Sendable {
             break
         }
         guard minChars else { return nil }
-        return String(decoding: UnicodeNormalizer.nfc(joined), as: UTF8.self)
+        let text = joined.count == whole.utf8.count ? whole : String(whole[..<whole.utf8.index(whole.startIndex, offsetBy: joined.count)])
+        return UnicodeNormalizer.isTriviallyNFC(joined) ? text : UnicodeNormalizer.nfc(text)
     }
 
     /// `bodyText` on strings.
