@@ -55,6 +55,9 @@ public final class ExtractStage: Sendable {
 
     /// Default `queued.max.messages.kbytes` of the job consumer (64 MB), unless `[kafka.properties]` sets it.
     static let prefetchKilobytes = "65536"
+    /// Default `fetch.max.bytes` of the job consumer (8 MB; librdkafka's is 50 MB), unless
+    /// `[kafka.properties]` sets it: bounds how far a fetch response overshoots the prefetch queue.
+    static let fetchMaxBytes = 8 * 1024 * 1024
 
     /// Creates the stage and its group consumer (not yet subscribed).
     /// - Parameter topic: the topic to consume (`topics.fetch_jobs` when nil; the worker runs a
@@ -82,6 +85,15 @@ public final class ExtractStage: Sendable {
         // stage near 16 MB/s; 64 MB (librdkafka's own default) covers 400+ page jobs per second.
         // Memory stays bounded: backpressure pauses the partitions at `max_in_flight_jobs`.
         if props["queued.max.messages.kbytes"] == nil { props["queued.max.messages.kbytes"] = Self.prefetchKilobytes }
+        // librdkafka issues a fetch while the prefetch queue is under its limit, so the queue can
+        // overshoot by a whole fetch response (default `fetch.max.bytes` 50 MB here: the queue
+        // limit caps it only below 50 MB), and a response's buffer lives until its last message
+        // is polled. 8 MB fetches keep that overshoot small; at least `message.max.bytes`, which
+        // librdkafka requires of an explicit `fetch.max.bytes`.
+        if props["fetch.max.bytes"] == nil {
+            let messageMax = props["message.max.bytes"].flatMap { Int($0) } ?? MessageSizeLimit.librdkafkaDefault
+            props["fetch.max.bytes"] = String(max(Self.fetchMaxBytes, messageMax))
+        }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 32,
                                      revocationTimeout: config.worker.shutdownTimeout + .seconds(5),
                                      logger: Logger(label: "feedworker.kafka.extract"))
