@@ -41,6 +41,10 @@ struct StoryFailoverTests {
         return (values, group)
     }
 
+    /// Mock only, as `WorkerProcessTests.threeWorkersOneKilledStillOneEventPerStory`: run on
+    /// noida-db 0.2.3 (2026-11-30, twice) the killed decider's partitions were never reassigned
+    /// (clean 551-555 of 675 after 240 s, no survivor became the decider): its coordinator does
+    /// not expire a member that dies without leaving (README "Test brokers").
     @Test func threeWorkersDeciderKilledStillOneStoryEventPerArticle() async throws {
         let prefix = TestBroker.uniqueName("storykill")
         var config = FeedworkerConfig().namespaced(prefix)
