@@ -49,7 +49,7 @@ struct ContentExtractor {
         var flags = Flags.all
         let facts = PageFacts(original)
         for step in 0..<4 {
-            var pass = Pass(doc: original, flags: flags, title: articleTitle, owner: self, facts: facts)
+            var pass = Pass(facts: facts, flags: flags, title: articleTitle, owner: self)
             if let r = pass.run() {
                 // A wrapper whose class only sounds like furniture ("above-footer") can hold the
                 // article: when the result is short and a dropped subtree had more than three times
@@ -76,7 +76,7 @@ struct ContentExtractor {
         // text, the prose may be what the pruner took (a story set out like a teaser card). One
         // more pass without it decides; a real index page stays mostly links and is refused.
         if let b = best, b.linkDensity > NoArticleRules.maxLinkDensity {
-            var pass = Pass(doc: original, flags: Flags.all.subtracting(.pruneBoilerplate), title: articleTitle, owner: self, facts: facts)
+            var pass = Pass(facts: facts, flags: Flags.all.subtracting(.pruneBoilerplate), title: articleTitle, owner: self)
             if let r = pass.run(), r.textLength > 0, r.linkDensity <= NoArticleRules.maxLinkDensity { best = r }
         }
         guard let best, best.textLength > 0 else { return nil }
@@ -108,18 +108,23 @@ struct ContentExtractor {
         var titleTokens: Set<String>?
         /// The heading the walk removed as the page's title (`headerDuplicatesTitle`), or -1.
         var titleHeading: Int32 = -1
-        /// The page as parsed: node positions for `TitleProximity`.
-        let original: HTMLDocument
-        /// What the passes of one extraction share (`original` is `shared.original`).
+        /// What the passes of one extraction share.
         let shared: PageFacts
+        /// The page as parsed: node positions for `TitleProximity`.
+        var original: HTMLDocument { shared.original }
 
-        init(doc: HTMLDocument, flags: Flags, title: String, owner: ContentExtractor, facts: PageFacts? = nil) {
-            self.doc = doc
-            self.original = doc
-            self.shared = facts ?? PageFacts(doc)
+        /// A pass over `facts.original`, sharing `facts` with the other passes of its extraction.
+        init(facts: PageFacts, flags: Flags, title: String, owner: ContentExtractor) {
+            self.doc = facts.original
+            self.shared = facts
             self.flags = flags
             self.title = title
             self.owner = owner
+        }
+
+        /// A pass over `doc` on its own.
+        init(doc: HTMLDocument, flags: Flags, title: String, owner: ContentExtractor) {
+            self.init(facts: PageFacts(doc), flags: flags, title: title, owner: owner)
         }
 
         mutating func ensureCapacity() {

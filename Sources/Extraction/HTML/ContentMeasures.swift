@@ -167,7 +167,7 @@ extension ContentExtractor.Pass {
     func ownTextLength(_ n: Int32, _ own: [Int]) -> Int {
         let i = Int(n)
         if i < own.count, own[i] >= 0 { return own[i] }
-        var c = FoldCounter(); c.add(doc, n); return c.count + (c.count > 0 ? 1 : 0)
+        return PageFacts.textLength(n, doc)
     }
 
     func hasSentenceEnd(_ t: [UInt8]) -> Bool {

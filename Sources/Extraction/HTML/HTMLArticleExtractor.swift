@@ -45,17 +45,10 @@ public struct HTMLArticleExtractor: Sendable {
             summary: metadata.excerpt,
             // NFC as DESIGN.md's canonical text: pages mix composed and decomposed spellings (and
             // Bengali U+09DF, which NFC decomposes), and consumers compare text, not hashes.
-            text: Self.nfc(result.text),
+            text: UnicodeNormalizer.nfc(result.text),
             imageURL: metadata.imageURL.flatMap { context.url.isEmpty ? $0 : (URLTools.resolve($0, against: context.url) ?? $0) }
         )
         return (article, metadata, doc.warnings)
-    }
-
-    /// `UnicodeNormalizer.nfc(s)`, skipping the String NFC check when every code point of `s` is
-    /// NFC-stable whatever surrounds it (`UnicodeNormalizer.isTriviallyNFC`, as the byte form of
-    /// `nfc` does): most pages' text.
-    static func nfc(_ s: String) -> String {
-        UnicodeNormalizer.isTriviallyNFC(Array(s.utf8)) ? s : UnicodeNormalizer.nfc(s)
     }
 }
 

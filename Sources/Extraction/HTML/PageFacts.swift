@@ -29,16 +29,18 @@ final class PageFacts {
     /// Counts the text nodes among `nodes` not counted yet (`nodes` are nodes of a pass's tree;
     /// text nodes are never created, so every text node is a node of `original`).
     func countText(_ nodes: [Int32], _ doc: HTMLDocument) {
-        var own = textLengths
-        textLengths = []
-        if own.count < original.count { own = [Int](repeating: -1, count: original.count) }
+        if textLengths.count < original.count { textLengths = [Int](repeating: -1, count: original.count) }
         for n in nodes {
             let i = Int(n)
-            guard i < own.count, own[i] < 0, doc.tag[i] == .text else { continue }
-            var c = FoldCounter()
-            c.add(doc, n)
-            own[i] = c.count + (c.count > 0 ? 1 : 0)
+            guard i < textLengths.count, textLengths[i] < 0, doc.tag[i] == .text else { continue }
+            textLengths[i] = Self.textLength(n, doc)
         }
-        textLengths = own
+    }
+
+    /// Folded length of text node `n` of `doc`, plus one when not empty (the separator it brings).
+    static func textLength(_ n: Int32, _ doc: HTMLDocument) -> Int {
+        var c = FoldCounter()
+        c.add(doc, n)
+        return c.count + (c.count > 0 ? 1 : 0)
     }
 }

@@ -131,7 +131,7 @@ struct StoryBuilder: Sendable {
         }
         guard minChars else { return nil }
         let text = joined.count == whole.utf8.count ? whole : String(whole[..<whole.utf8.index(whole.startIndex, offsetBy: joined.count)])
-        return UnicodeNormalizer.isTriviallyNFC(joined) ? text : UnicodeNormalizer.nfc(text)
+        return UnicodeNormalizer.nfc(text)
     }
 
     /// `bodyText` on strings.

@@ -91,7 +91,7 @@ public final class ExtractStage: Sendable {
         // is polled. 8 MB fetches keep that overshoot small; at least `message.max.bytes`, which
         // librdkafka requires of an explicit `fetch.max.bytes`.
         if props["fetch.max.bytes"] == nil {
-            let messageMax = props["message.max.bytes"].flatMap { Int($0) } ?? MessageSizeLimit.librdkafkaDefault
+            let messageMax = MessageSizeLimit(properties: props.properties).maxMessageBytes
             props["fetch.max.bytes"] = String(max(Self.fetchMaxBytes, messageMax))
         }
         consumer = try KafkaConsumer(configuration: props, bufferCapacity: 32,
