@@ -191,6 +191,69 @@ import TestSupport
         #expect(!CommentCount.matches(Array("responses to the survey".utf8)))
     }
 
+    /// Soft hyphens (U+00AD) are dropped from dump lines as from HTML text: "Mit\u{AD}tel\u{AD}al\u{AD}ter"
+    /// reads and hashes as "Mittelalter".
+    @Test func softHyphensLeaveTheDump() throws {
+        let story = [
+            "Die Win\u{AD}zer am Süd\u{AD}hang ern\u{AD}ten in die\u{AD}sem Herbst frü\u{AD}her als sonst, weil der Sommer lang und tro\u{AD}cken war und die Trau\u{AD}ben schnell reif wurden.",
+            "Im Mit\u{AD}tel\u{AD}al\u{AD}ter gehörten die Wein\u{AD}berge dem Klos\u{AD}ter, heute bewirt\u{AD}schaften sie zwölf Familien, die sich die Arbeit und die Keller teilen.",
+        ]
+        let dump = "Weinlese am Südhang beginnt früher\n" + story.joined(separator: "\n")
+        let ctx = ExtractionContext(url: "https://example.test/wein", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        #expect(!main.text.unicodeScalars.contains("\u{AD}"))
+        #expect(main.text.contains("Im Mittelalter gehörten die Weinberge dem Kloster"))
+    }
+
+    /// The story is the first prose run under the page title, not a longer run further down: a
+    /// comment form's sentences and the comments after a "Leave a comment" barrier do not take its
+    /// place, and a title line anchors only the first run after it. The headline may be printed with
+    /// a kicker ("Field notes: <title>") while the first line holds the `<title>` with the site.
+    @Test func mainStoryIsTheRunUnderTheTitleNotTheLongerCommentsAfterIt() throws {
+        let story = [
+            "The county opened its second cycle bridge over the canal on Tuesday, eight months after the first one, and the two now carry the whole school route from the northern estates to the town centre.",
+            "Engineers built the bridge in one piece on the towpath and lifted it into place overnight, so that barges lost only a single day of passage during the busiest month of the season.",
+            "The council expects about two thousand crossings a day once the new term starts, and it will count them with a sensor under the deck for the first year before deciding on a third bridge.",
+            "Residents of the canal cottages had asked for lighting on the ramps, and the county has added low lamps that point down at the path so that they do not dazzle the boat crews at night.",
+        ]
+        // Longer than five times the story: without the barrier rule the comments would win.
+        let comments = (1...30).map { k in
+            "Reader \(k) wrote that the new bridge has made the morning ride to school much calmer, and that the council should now repair the potholes on the lane that leads to it from the estate."
+        }
+        let dump = """
+            Second cycle bridge opens over the canal | Canal Gazette
+            Canal Gazette
+            News
+            Field notes: Second cycle bridge opens over the canal
+            By Mara Quint
+            \(story.joined(separator: "\n"))
+            Leave a comment
+            Your email address will not be published. Required fields are marked with a star and we check every message before it appears below the story.
+            Save my name and email in this browser for the next time I comment on a story of this site.
+            \(comments.joined(separator: "\n"))
+            """
+        let ctx = ExtractionContext(url: "https://example.test/bridge", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        #expect(main.title == "Second cycle bridge opens over the canal")
+        #expect(main.text == story.joined(separator: "\n\n"))
+        #expect(PageTitle.holdsHeadline(Array("Field notes: Second cycle bridge opens over the canal".utf8)[...], Array("Second cycle bridge opens over the canal".utf8)))
+        #expect(!PageTitle.holdsHeadline(Array("Second cycle bridges opens over the canals".utf8)[...], Array("Second cycle bridge opens".utf8)), "inside a word")
+    }
+
+    @Test func aTitleAnchorsOnlyTheFirstRunAfterIt() {
+        let s = StorySegmenter()
+        let story = ProseSegment(range: 7..<10, score: 900)
+        let formAndList = ProseSegment(range: 19..<55, score: 1_200)
+        #expect(s.mainSegment([story, formAndList], titleLines: [5]) == 0)
+        // Past a barrier after a whole anchored story, a longer run is its comments.
+        let comments = ProseSegment(range: 30..<90, score: 20_000)
+        #expect(s.mainSegment([story, comments], titleLines: [5], barriers: [20]) == 0)
+        #expect(s.mainSegment([story, comments], titleLines: [5]) == 1, "no barrier: the longer run wins")
+        // An anchored run too short for a story (a dek and a byline before a "Comments" link) does not hold it.
+        let dek = ProseSegment(range: 7..<9, score: 300)
+        #expect(s.mainSegment([dek, comments], titleLines: [5], barriers: [20]) == 1)
+    }
+
     @Test func lineFeaturesAndQuality() {
         var counts = SIMD16<UInt16>()
         let prose = LineFeatures.compute(Array("The ferry will run again from next Friday, the company said on Monday.".utf8)[...], stopwordCounts: &counts)

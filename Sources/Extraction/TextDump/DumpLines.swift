@@ -1,7 +1,8 @@
 /// The non-empty lines of a plain-text dump, white space folded, as ranges into one byte buffer.
 ///
 /// A line ends at LF, CR or CRLF. Each line is trimmed and its runs of Unicode white space
-/// (including no-break spaces) become one ASCII space, so equal lines have equal bytes.
+/// (including no-break spaces) become one ASCII space, so equal lines have equal bytes. Soft
+/// hyphens (U+00AD) are dropped, as from HTML text.
 struct DumpLines: Sendable {
     /// The folded lines, one after the other.
     let bytes: [UInt8]
@@ -57,6 +58,8 @@ struct DumpLines: Sendable {
                             i += 1
                             continue
                         }
+                        // A soft hyphen (U+00AD) is an invisible break hint, dropped as from HTML text.
+                        if c == 0xC2, i + 1 < n, s[i + 1] == 0xAD { i += 2; continue }
                         let l = c < 0x80 ? (c == 0x20 || c == 0x09 || c == 0x0B || c == 0x0C ? 1 : 0) : DumpLines.unicodeSpaceLength(src, i)
                         if l > 0 { pendingSpace = true; i += l; continue }
                         if pendingSpace { if o > lineStart { dst[o] = 0x20; o += 1 }; pendingSpace = false }

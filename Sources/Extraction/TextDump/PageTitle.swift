@@ -42,7 +42,31 @@ struct PageTitle: Sendable {
         guard cut != l0 else { return siteTitleSeparators(l0) ? PageTitle(text: l0, occurrences: []) : nil }
         let cutBytes = Array(cut.utf8)
         let cutOcc = (rest..<lines.count).filter { lines[$0].elementsEqual(cutBytes) }
+        if cutOcc.isEmpty, head == nil, wordCount(cut) >= 4 {
+            // The headline with a kicker ("Buggy Python Code: <title>"): no line prints the title
+            // alone, one prints it inside a slightly longer line.
+            let kicked = (rest..<lines.count).filter { holdsHeadline(lines[$0], cutBytes) }
+            return PageTitle(text: cut, occurrences: kicked)
+        }
         return PageTitle(text: cut, occurrences: cutOcc.isEmpty ? (head?.occurrences ?? []) : cutOcc)
+    }
+
+    /// Whether `line` prints `headline` with a short kicker or tail (at most 60 more bytes) joined
+    /// at a word boundary.
+    static func holdsHeadline(_ line: ArraySlice<UInt8>, _ headline: [UInt8]) -> Bool {
+        let n = headline.count, m = line.count
+        guard n > 0, m > n, m <= n + 60 else { return false }
+        let base = line.startIndex
+        var k = 0
+        while k + n <= m {
+            if line[base + k] == headline[0], line[(base + k)..<(base + k + n)].elementsEqual(headline) {
+                let before = k == 0 || line[base + k - 1] == 0x20
+                let after = k + n == m || line[base + k + n] == 0x20 || line[base + k + n] == 0x3A
+                if before && after { return true }
+            }
+            k += 1
+        }
+        return false
     }
 
     /// `s.split(separator: " ").count`, counted on the bytes when `s` is ASCII without CR (its

@@ -19,6 +19,10 @@ struct StorySegmenter: Sendable {
     var badLineCost = 25
     /// Cost of a promotion or section-header line (a box inside or after a story).
     var promoCost = 150
+    /// An anchored run scoring this much is a whole story: runs past a barrier after it (its
+    /// comments, the footer) cannot be the main run. A shorter one may be the header of the story
+    /// (the dek and byline, then a "Comments" link, then the text).
+    var minStoryScore = 600
     /// How far (in lines) a heading may sit before its run.
     var headingWindow = 10
 
@@ -80,16 +84,29 @@ struct StorySegmenter: Sendable {
         collect(w, bestHi..<r.upperBound, into: &out)
     }
 
-    /// The main run: the one right after a line printing the page title (within `headingWindow`
-    /// lines, or containing it) weighs five times its score; the best weighted score wins.
-    func mainSegment(_ segs: [ProseSegment], titleLines: [Int]) -> Int? {
-        var best: (Int, Int)?
+    /// The main run: the first run after a line printing the page title (starting within twice
+    /// `headingWindow` lines of it), or the run containing it, weighs five times its score; the best
+    /// weighted score wins. Only the first run after a title line is its story: a later run (the
+    /// comment form, a list of recent posts) is not anchored by it. A run that follows the best
+    /// anchored run past a barrier (the comments opening, the copyright line) is the comment section
+    /// or the footer of that story and cannot take its place, however long, when the anchored run
+    /// scores `minStoryScore`. `segs` is sorted by position.
+    func mainSegment(_ segs: [ProseSegment], titleLines: [Int], barriers: [Int] = []) -> Int? {
+        var values: [(anchored: Bool, value: Int)] = []
         for (k, s) in segs.enumerated() {
-            let anchored = titleLines.contains { t in (t < s.range.lowerBound && s.range.lowerBound - t <= headingWindow * 2) || s.range.contains(t) }
-            let v = anchored ? s.score * 5 : s.score
-            if best == nil || v > best!.1 { best = (k, v) }
+            let previousEnd = k > 0 ? segs[k - 1].range.upperBound : 0
+            let anchored = titleLines.contains { t in
+                (t < s.range.lowerBound && t >= previousEnd && s.range.lowerBound - t <= headingWindow * 2) || s.range.contains(t)
+            }
+            values.append((anchored, anchored ? s.score * 5 : s.score))
         }
-        return best?.0
+        let bestAnchored = values.indices.filter { values[$0].anchored }.max { values[$0].value < values[$1].value }
+        var best: Int?
+        for k in values.indices {
+            if let a = bestAnchored, segs[a].score >= minStoryScore, k > a, barriers.contains(where: { $0 >= segs[a].range.upperBound && $0 < segs[k].range.lowerBound }) { continue }
+            if best == nil || values[k].value > values[best!].value { best = k }
+        }
+        return best
     }
 
     /// The heading of a run starting at `start`: the nearest title-like text line above it, past

@@ -27,7 +27,8 @@ public struct TextDumpExtractor: Sendable {
         let builder = StoryBuilder()
         let segs = segmenter.segments(segmenter.weights(a.lines, a.features, a.kinds, a.quality))
         let title = PageTitle.fromFirstLine(a.lines, a.kinds) ?? Self.headlineFirstLine(a) ?? Self.repeatedHeadline(a, segmenter)
-        guard let mainIndex = segmenter.mainSegment(segs, titleLines: title?.occurrences ?? []) else {
+        let barriers = a.kinds.indices.filter { a.kinds[$0] == .stop }
+        guard let mainIndex = segmenter.mainSegment(segs, titleLines: title?.occurrences ?? [], barriers: barriers) else {
             return [try Self.wholeText(a, title: title, builder: builder, context: context)]
         }
         let main = segs[mainIndex]
