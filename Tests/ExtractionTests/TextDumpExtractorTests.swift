@@ -240,6 +240,35 @@ import TestSupport
         #expect(!PageTitle.holdsHeadline(Array("Second cycle bridges opens over the canals".utf8)[...], Array("Second cycle bridge opens".utf8)), "inside a word")
     }
 
+    /// After the story's end (a gap of short lines: share buttons, tags, the author's name) a little
+    /// prose is the site's (an author box, a newsletter note) and leaves the body; after a picture's
+    /// short lines in the middle of the story, the long rest of the story stays.
+    @Test func furnitureAfterTheStorysEndLeavesTheBody() throws {
+        let story = [
+            "The orchard cooperative pressed its first cider from the new hillside trees this week, three years after the members planted them on the old sheep pasture above the village.",
+            "The members chose old local varieties that ripen late, so that the pressing falls after the school holidays when more hands are free to carry crates down to the barn.",
+            "The cooperative sells most of the cider at the Saturday market, and the rest goes to the two inns in the valley, which have asked for twice as much for the coming winter.",
+            "The next planting is already marked out along the stream, where the ground stays damp through the summer and the young trees will need less watering in their first years.",
+        ]
+        let furniture = "Wenna Holt writes about farming and food for the gazette and lives in a cottage at the edge of the valley with two goats and far too many books. She has reported on the markets and the harvests of the region for more than twenty years."
+        let dump = """
+            Orchard cooperative presses its first cider
+            \(story[0])
+            \(story[1])
+            Share
+            Print
+            \(story[2])
+            \(story[3])
+            Share
+            Tags
+            Wenna Holt
+            \(furniture)
+            """
+        let ctx = ExtractionContext(url: "https://example.test/cider", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        #expect(main.text == story.joined(separator: "\n\n"))
+    }
+
     @Test func aTitleAnchorsOnlyTheFirstRunAfterIt() {
         let s = StorySegmenter()
         let story = ProseSegment(range: 7..<10, score: 900)

@@ -19,6 +19,10 @@ public struct TextDumpExtractor: Sendable {
     /// A related story needs this much prose (characters) unless its header is a clear story card.
     static let relatedMinChars = 400
     static let cardMinChars = 150
+    /// Short lines that end a story when only a little prose follows them (`beforeTail`).
+    static let tailGapLines = 2
+    /// The most prose (characters) after such a gap that is cut as the site's furniture.
+    static let maxTailChars = 1500
 
     public func extract(_ bytes: [UInt8], context: ExtractionContext) throws(ExtractionError) -> [Article] {
         let a = Self.analyse(bytes)
@@ -38,7 +42,7 @@ public struct TextDumpExtractor: Sendable {
         let heading = anchor ?? segmenter.heading(before: main.range.lowerBound, a.lines, a.features, a.kinds, a.quality, floor: floor)
         let mainTitle = title?.text ?? heading.map { a.lines.string($0) } ?? Self.firstLine(a) ?? ""
         var articles: [Article] = []
-        if let m = builder.build(a, title: mainTitle, heading: heading, run: Self.beforeComments(a, main.range), isMain: true, context: context) {
+        if let m = builder.build(a, title: mainTitle, heading: heading, run: Self.beforeTail(a, Self.beforeComments(a, main.range)), isMain: true, context: context) {
             articles.append(m)
         }
         guard !articles.isEmpty else { throw .noArticle(reason: "no story with its own text in the dump") }
@@ -112,6 +116,32 @@ public struct TextDumpExtractor: Sendable {
                 return run.lowerBound..<i
             }
             if a.quality[i] == .good { prose += 1 }
+        }
+        return run
+    }
+
+    /// The main run less the furniture after the story's end. Past a gap of at least `tailGapLines`
+    /// short lines ("Share", "Tags", an author's name, a date: meta lines and lines of at most three
+    /// words), the run's remaining prose is the site's, not the story's (an author box, a newsletter
+    /// or comment-form note, a teaser), when it is at most `maxTailChars` and under half the prose
+    /// before the gap. Longer prose after a gap is the story going on after a picture or a list.
+    static func beforeTail(_ a: DumpAnalysis, _ run: Range<Int>) -> Range<Int> {
+        func isProse(_ i: Int) -> Bool { a.quality[i] == .good && a.kinds[i] == .text }
+        let total = run.reduce(0) { $0 + (isProse($1) ? a.features[$1].chars : 0) }
+        var before = 0
+        var i = run.lowerBound
+        while i < run.upperBound {
+            if isProse(i) { before += a.features[i].chars; i += 1; continue }
+            var end = i, shortLines = 0
+            while end < run.upperBound, !isProse(end) {
+                if a.kinds[end] != .text || a.features[end].words <= 3 { shortLines += 1 }
+                end += 1
+            }
+            let after = total - before
+            if shortLines >= tailGapLines, before > 0, after <= maxTailChars, after * 2 < before {
+                return run.lowerBound..<i
+            }
+            i = end
         }
         return run
     }
