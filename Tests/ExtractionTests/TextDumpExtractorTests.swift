@@ -269,6 +269,27 @@ import TestSupport
         #expect(main.text == story.joined(separator: "\n\n"))
     }
 
+    /// The standfirst printed between the headline and the story's prose opens the body, as in
+    /// pages; a label or a credit line there does not.
+    @Test func standfirstBeforeTheProseOpensTheBody() throws {
+        let story = [
+            "The lighthouse on the outer rock was lit again on Friday night, and the keepers' families watched from the pier as the beam swept over the harbour for the first time since the storm.",
+            "The storm had broken the lantern glass and flooded the engine room, and the repairs took the whole winter because the crews could only land on the rock at low tide on calm days.",
+        ]
+        let dek = "After a winter of repairs, the old light on the outer rock is burning again, and the harbour board wants to open the tower to visitors next summer."
+        let dump = """
+            Outer rock lighthouse shines again
+            By Ivo Marsh
+            Share
+            \(dek)
+            Photo: Ivo Marsh / Harbour Board
+            \(story.joined(separator: "\n"))
+            """
+        let ctx = ExtractionContext(url: "https://example.test/light", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        #expect(main.text == ([dek] + story).joined(separator: "\n\n"))
+    }
+
     @Test func aTitleAnchorsOnlyTheFirstRunAfterIt() {
         let s = StorySegmenter()
         let story = ProseSegment(range: 7..<10, score: 900)

@@ -27,6 +27,12 @@ struct StoryBuilder: Sendable {
         f.words >= 6 && f.separators == 0 && f.urls == 0
     }
 
+    /// A standfirst between the headline and the story's prose: a sentence of eight words or more
+    /// with function words, no menu separators or links.
+    func isLead(_ f: LineFeatures) -> Bool {
+        f.words >= 8 && f.endsSentence && f.separators == 0 && f.urls == 0 && f.stopwordDensity >= 0.15 && f.chars <= 600
+    }
+
     /// Whether a line sits in a promotion box (right before or after a promotion line).
     func nextToPromo(_ a: DumpAnalysis, _ i: Int) -> Bool {
         (i > 0 && a.kinds[i - 1] == .promo) || (i + 1 < a.kinds.count && a.kinds[i + 1] == .promo)
@@ -59,6 +65,12 @@ struct StoryBuilder: Sendable {
                 continue
             case .text:
                 if a.lines[i].elementsEqual(titleBytes) { continue }
+                // The main story's standfirst between its headline and its prose, as `LeadParagraph` in pages.
+                if i < run.lowerBound, isMain, heading != nil, isLead(a.features[i]) {
+                    body.append(i)
+                    bodyChars += a.features[i].chars
+                    continue
+                }
                 if i < run.lowerBound || !(keepAllText || a.quality[i] == .good || (isInlineBlock(a.features[i]) && !nextToPromo(a, i))) {
                     // A short capitalised line right before a time line is the source ("The Mainichi" / "time24 minutes ago").
                     if source == nil, i + 1 < a.kinds.count, a.features[i].words <= 5, a.lines[i].count <= 40 {
