@@ -290,6 +290,32 @@ import TestSupport
         #expect(main.text == ([dek] + story).joined(separator: "\n\n"))
     }
 
+    /// "© Name" under a picture is its credit, not the page's copyright notice: the story goes on
+    /// after it, without it. A notice with a year or "rights" still ends the story.
+    @Test func pictureCreditDoesNotEndTheStory() throws {
+        let story = [
+            "The river ferry will run every half hour from the spring holidays, the operator said, because the new landing stage lets two boats load at the same time without waiting.",
+            "The old landing stage dated from the sixties and had room for only one boat, which meant long queues on summer weekends when the cyclists from the towpath arrived at once.",
+        ]
+        let after = "The operator also plans a late boat on Fridays and Saturdays for the concert season at the old mill, with tickets sold on board and no booking needed in advance."
+        let dump = """
+            Ferry doubles its crossings from spring
+            \(story.joined(separator: "\n"))
+            © Mira Sand
+            \(after)
+            © 2025 River Weekly. All rights reserved.
+            Our newsletter brings you the river news every Friday, with the timetables, the events and the weather for the weekend ahead.
+            """
+        let ctx = ExtractionContext(url: "https://example.test/ferry", fetchedAt: Self.fetchedAt)
+        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        #expect(main.text == (story + [after]).joined(separator: "\n\n"))
+        var counts = SIMD16<UInt16>()
+        let credit = Array("© Mira Sand".utf8)
+        #expect(TextDumpExtractor.isPictureCredit(credit[...], LineFeatures.compute(credit[...], stopwordCounts: &counts)))
+        let notice = Array("© River Weekly, all rights reserved".utf8)
+        #expect(!TextDumpExtractor.isPictureCredit(notice[...], LineFeatures.compute(notice[...], stopwordCounts: &counts)))
+    }
+
     @Test func aTitleAnchorsOnlyTheFirstRunAfterIt() {
         let s = StorySegmenter()
         let story = ProseSegment(range: 7..<10, score: 900)

@@ -97,7 +97,11 @@ public struct TextDumpExtractor: Sendable {
         scratch.reserveCapacity(256)
         var kinds: [LineKind] = []
         kinds.reserveCapacity(lines.count)
-        for i in 0..<lines.count { kinds.append(LineClassifier.classify(lines, i, scratch: &scratch)) }
+        for i in 0..<lines.count {
+            var kind = LineClassifier.classify(lines, i, scratch: &scratch)
+            if kind == .stop, Self.isPictureCredit(lines[i], features[i]) { kind = .caption }
+            kinds.append(kind)
+        }
         let qc = LineQualityClassifier()
         var q = (0..<lines.count).map { qc.classify(features[$0], kind: kinds[$0], repeated: repeated[$0], hasStopwords: lang >= 0) }
         q = qc.promoteNearGoodRuns(q)
@@ -144,6 +148,16 @@ public struct TextDumpExtractor: Sendable {
             i = end
         }
         return run
+    }
+
+    /// "© Jane Doe", "© dpa": a picture's credit, not the page's copyright notice (no year, no
+    /// "rights", at most four words after the sign). It does not end the story it sits in.
+    static func isPictureCredit(_ line: ArraySlice<UInt8>, _ f: LineFeatures) -> Bool {
+        guard line.starts(with: [0xC2, 0xA9]), f.words <= 5, line.count <= 60 else { return false }
+        if line.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return false }
+        let lower = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for word in ["rights", "rechte", "droits", "derechos", "diritti", "copyright"] where lower.firstRange(of: Array(word.utf8)) != nil { return false }
+        return true
     }
 
     /// Lines printed more than once: their hash is counted more than once (an open-addressing
