@@ -351,6 +351,14 @@ import TestSupport
         #expect(qc.smooth([.good, .short, .good, .bad, .short, .bad], [LineFeatures](repeating: LineFeatures(), count: 6)) == [.good, .good, .good, .bad, .bad, .bad])
     }
 
+    /// A one-word headline ("Ladesäulen-Ausbau.") is the headline part of "Ladesäulen-Ausbau. – Der Blog".
+    @Test func oneWordHeadlineIsTheTitlesHeadlinePart() throws {
+        let a = TextDumpExtractor.analyse(Array("Ladesäulen-Ausbau. – Der Blog\nMenü\nLadesäulen-Ausbau.\nDie Stadt baut im Frühjahr zwanzig neue Ladesäulen an den Parkplätzen der Schulen.\n".utf8))
+        let title = try #require(PageTitle.fromFirstLine(a.lines, a.kinds))
+        #expect(title.text == "Ladesäulen-Ausbau.")
+        #expect(title.occurrences == [2])
+    }
+
     @Test func pageTitleCutsTheSiteName() {
         #expect(PageTitle.readabilityCut("Harbour seals return to the bay | Nature | Coastal Weekly", repeated: false) == "Harbour seals return to the bay | Nature")
         #expect(PageTitle.readabilityCut("Weather - Coastal Weekly", repeated: false) == "Weather - Coastal Weekly", "too short once cut: the whole title")

@@ -93,14 +93,15 @@ struct PageTitle: Sendable {
         return count >= 1 && count <= 2
     }
 
-    /// The longest later line that is `l0` less a leading or trailing part after a separator.
+    /// The longest later line that is `l0` less a leading or trailing part after a separator (a
+    /// line of one word only when it is 12 bytes or more: "Ladesäulen-Ausbau.", not a menu's "News").
     static func headlinePart(_ l0: String, _ lines: DumpLines, from: Int) -> PageTitle? {
         let l0Bytes = Array(l0.utf8)
         var best: (String, [Int])?
         for i in from..<lines.count {
             let b = lines[i]
             // A prefix of `l0` shares its first byte, a suffix its last (checked before the scan for a space).
-            guard b.count >= 8, b.count < l0Bytes.count, b.first == l0Bytes.first || b.last == l0Bytes.last, b.contains(0x20) else { continue }
+            guard b.count >= 8, b.count < l0Bytes.count, b.first == l0Bytes.first || b.last == l0Bytes.last, b.count >= 12 || b.contains(0x20) else { continue }
             var matched = false
             // Byte-slice compares (a reversed-sequence compare is generic code, 20× slower).
             if l0Bytes[..<b.count].elementsEqual(b) {
