@@ -326,6 +326,10 @@ import TestSupport
         #expect(s.mainSegment([story, comments], titleLines: [5], barriers: [20]) == 0)
         #expect(s.mainSegment([story, comments], titleLines: [5]) == 1, "no barrier: the longer run wins")
         // An anchored run too short for a story (a dek and a byline before a "Comments" link) does not hold it.
+        // A video player's forty lines between the headline and the text do not break the anchor.
+        let afterPlayer = ProseSegment(range: 48..<60, score: 900)
+        let recommended = ProseSegment(range: 70..<120, score: 3_000)
+        #expect(s.mainSegment([afterPlayer, recommended], titleLines: [5]) == 0)
         let dek = ProseSegment(range: 7..<9, score: 300)
         #expect(s.mainSegment([dek, comments], titleLines: [5], barriers: [20]) == 1)
     }

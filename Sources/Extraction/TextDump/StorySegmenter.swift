@@ -23,6 +23,10 @@ struct StorySegmenter: Sendable {
     /// comments, the footer) cannot be the main run. A shorter one may be the header of the story
     /// (the dek and byline, then a "Comments" link, then the text).
     var minStoryScore = 600
+    /// How far (in lines) a line printing the page title may sit before the run it anchors: far
+    /// enough for a video player's or a gallery's lines between the headline and the text (no run
+    /// may lie between them).
+    var anchorWindow = 100
     /// How far (in lines) a heading may sit before its run.
     var headingWindow = 10
 
@@ -84,8 +88,8 @@ struct StorySegmenter: Sendable {
         collect(w, bestHi..<r.upperBound, into: &out)
     }
 
-    /// The main run: the first run after a line printing the page title (starting within twice
-    /// `headingWindow` lines of it), or the run containing it, weighs five times its score; the best
+    /// The main run: the first run after a line printing the page title (starting within
+    /// `anchorWindow` lines of it), or the run containing it, weighs five times its score; the best
     /// weighted score wins. Only the first run after a title line is its story: a later run (the
     /// comment form, a list of recent posts) is not anchored by it. A run that follows the best
     /// anchored run past a barrier (the comments opening, the copyright line) is the comment section
@@ -96,7 +100,7 @@ struct StorySegmenter: Sendable {
         for (k, s) in segs.enumerated() {
             let previousEnd = k > 0 ? segs[k - 1].range.upperBound : 0
             let anchored = titleLines.contains { t in
-                (t < s.range.lowerBound && t >= previousEnd && s.range.lowerBound - t <= headingWindow * 2) || s.range.contains(t)
+                (t < s.range.lowerBound && t >= previousEnd && s.range.lowerBound - t <= anchorWindow) || s.range.contains(t)
             }
             values.append((anchored, anchored ? s.score * 5 : s.score))
         }
