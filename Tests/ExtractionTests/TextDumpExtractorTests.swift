@@ -316,6 +316,47 @@ import TestSupport
         #expect(!TextDumpExtractor.isPictureCredit(notice[...], LineFeatures.compute(notice[...], stopwordCounts: &counts)))
     }
 
+    /// Related stories are stories, not the page's furniture: a consent banner and readers' comments
+    /// after the comment section opens ("Jane says:") are not published as stories; a story card
+    /// after a "Related articles" label is, even below the comments.
+    @Test func commentsAndConsentBannersAreNotRelatedStories() throws {
+        let story = [
+            "The town council approved the new market hall on Tuesday, after two years of debate about its height, its roof and the number of stalls it should hold on the old bus station site.",
+            "Building starts in the spring and the hall should open before the next winter market, when the traders who now stand in the square under tents will move inside for good.",
+        ]
+        let consent = "We use cookies and similar technologies to measure how the site is used and to show you content that fits your interests; you can change your choice at any time in the settings."
+        let comment = "I have sold vegetables in that square for thirty years and I will miss the open air, but my knees will not miss the cold mornings, so I am glad the hall is finally coming."
+        let related = [
+            "The ferry between the two harbours will run every hour from next month, the operator said on Monday, after the second boat returned from its repairs at the shipyard in the north.",
+            "Passengers had waited up to two hours at the busiest times during the summer, when only one boat was in service and the queue of cars reached back to the harbour gate.",
+        ]
+        let dump = """
+            Council approves the new market hall | Town Gazette
+            Menu
+            Council approves the new market hall
+            \(story.joined(separator: "\n"))
+            Leave a comment
+            Anna Field says:
+            12 March 2025
+            \(comment)
+            \(comment)
+            Related Articles
+            Ferry timetable doubles from next month
+            Ferry timetable doubles from next month
+            River Gazette · 2 hours ago
+            \(related.joined(separator: "\n"))
+            """
+        let ctx = ExtractionContext(url: "https://example.test/hall", fetchedAt: Self.fetchedAt)
+        let articles = try TextDumpExtractor().extract(Array(dump.utf8), context: ctx)
+        #expect(articles.map(\.title) == ["Council approves the new market hall", "Ferry timetable doubles from next month"])
+        #expect(articles.first?.text == story.joined(separator: "\n\n"))
+        // A consent banner under a heading is no story, wherever it stands.
+        let banner = TextDumpExtractor.analyse(Array("Your privacy choices on this website\n\(consent)\n\(consent)\n".utf8))
+        #expect(!TextDumpExtractor.isRelatedStory(banner, 1..<3, heading: 0, printedTwice: false, after: nil, barriers: []))
+        #expect(TextDumpExtractor.mentionsCookies(Array("Diese Website verwendet COOKIES.".utf8)[...]))
+        #expect(!TextDumpExtractor.mentionsCookies(Array("The cook is here".utf8)[...]))
+    }
+
     @Test func aTitleAnchorsOnlyTheFirstRunAfterIt() {
         let s = StorySegmenter()
         let story = ProseSegment(range: 7..<10, score: 900)

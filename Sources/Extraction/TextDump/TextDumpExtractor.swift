@@ -55,11 +55,45 @@ public struct TextDumpExtractor: Sendable {
             let prose = s.range.reduce(0) { $0 + (a.quality[$1] == .good && a.kinds[$1] == .text ? a.features[$1].chars : 0) }
             let sentences = s.range.reduce(0) { $0 + a.features[$1].sentenceEnds }
             guard sentences > 0, prose >= (isCard ? Self.cardMinChars : Self.relatedMinChars) else { continue }
+            guard Self.isRelatedStory(a, s.range, heading: last, printedTwice: h != last, after: k > mainIndex ? main.range.upperBound : nil, barriers: barriers) else { continue }
             if let r = builder.build(a, title: a.lines.string(h), heading: h, run: s.range, isMain: false, context: context) {
                 articles.append(r)
             }
         }
         return articles
+    }
+
+    /// Whether a run with the heading `heading` reads as another story rather than the site's
+    /// furniture or the readers' comments: its heading does not end in a colon (a commenter's
+    /// "Jane says:", a form's "Email (not published):"), its lines do not mention cookies (a consent
+    /// banner), and a run after a barrier that follows the main story (its comments opening, the
+    /// copyright line) is a story only when it is a story card (its headline printed twice) or a
+    /// related-content label ("Related Articles") stands between that barrier and it. `mainEnd` is
+    /// the end of the main run for runs below it.
+    static func isRelatedStory(_ a: DumpAnalysis, _ run: Range<Int>, heading: Int, printedTwice: Bool, after mainEnd: Int?, barriers: [Int]) -> Bool {
+        if a.lines[heading].last == 0x3A { return false }
+        if run.contains(where: { mentionsCookies(a.lines[$0]) }) { return false }
+        if !printedTwice, let mainEnd, let b = barriers.last(where: { $0 >= mainEnd && $0 < run.lowerBound }),
+           !(b..<run.lowerBound).contains(where: { a.kinds[$0] == .promo }) {
+            return false
+        }
+        return true
+    }
+
+    /// Whether `line` holds "cookie" in any ASCII case.
+    static func mentionsCookies(_ line: ArraySlice<UInt8>) -> Bool {
+        let word: [UInt8] = Array("cookie".utf8)
+        let base = line.startIndex
+        var k = 0
+        while k + 6 <= line.count {
+            if line[base + k] | 0x20 == 0x63 {
+                var j = 1
+                while j < 6, line[base + k + j] | 0x20 == word[j] { j += 1 }
+                if j == 6 { return true }
+            }
+            k += 1
+        }
+        return false
     }
 
     /// Lines, features, kinds, smoothed quality and language of a dump.
