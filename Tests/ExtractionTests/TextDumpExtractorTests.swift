@@ -184,6 +184,10 @@ import TestSupport
         let ctx = ExtractionContext(url: "https://example.test/chapel", fetchedAt: Self.fetchedAt)
         let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
         #expect(main.text == story.joined(separator: "\n\n"))
+        // The count after a word ("There are 2 comments") ends the story too.
+        let worded = dump.replacingOccurrences(of: "3 responses to “Choir sings again in the restored chapel”", with: "There are 2 comments")
+        let main2 = try #require(try TextDumpExtractor().extract(Array(worded.utf8), context: ctx).first)
+        #expect(main2.text == story.joined(separator: "\n\n"))
         #expect(CommentCount.matches(Array("142 antworten zu würde des lebens".utf8)))
         #expect(CommentCount.matches(Array("3 kommentare".utf8)))
         #expect(CommentCount.matches(Array("12 comments".utf8)))

@@ -143,7 +143,8 @@ public struct TextDumpExtractor: Sendable {
     }
 
     /// The main run up to its comment section: cut at the first comment-count header ("11 responses
-    /// to …", `CommentCount`) that has two prose lines of the run before it. The main run is chosen
+    /// to …", `CommentCount`; or a short line holding one after a word, "There are 13
+    /// comments") that has two prose lines of the run before it. The main run is chosen
     /// first, so a long comment section cannot take its place.
     static func beforeComments(_ a: DumpAnalysis, _ run: Range<Int>) -> Range<Int> {
         var prose = 0
@@ -151,6 +152,12 @@ public struct TextDumpExtractor: Sendable {
             // The header may have been smoothed into prose between the story and the first comment.
             if prose >= 2, let c = a.lines[i].first, c >= 0x30 && c <= 0x39, a.lines[i].count <= 200,
                CommentCount.matches(a.lines[i]) {
+                return run.lowerBound..<i
+            }
+            // "There are 13 comments": a short line whose count follows a word.
+            if prose >= 2, a.features[i].words <= 6, a.lines[i].count <= 60,
+               let d = a.lines[i].firstIndex(where: { $0 >= 0x30 && $0 <= 0x39 }), d > a.lines[i].startIndex,
+               a.lines[i][d - 1] == 0x20, CommentCount.matches(a.lines[i][d...]) {
                 return run.lowerBound..<i
             }
             if a.quality[i] == .good { prose += 1 }
