@@ -274,7 +274,7 @@ import TestSupport
     }
 
     /// The standfirst printed between the headline and the story's prose opens the body, as in
-    /// pages; a label or a credit line there does not.
+    /// pages; a byline with the author's note, a label or a credit line there does not.
     @Test func standfirstBeforeTheProseOpensTheBody() throws {
         let story = [
             "The lighthouse on the outer rock was lit again on Friday night, and the keepers' families watched from the pier as the beam swept over the harbour for the first time since the storm.",
@@ -283,7 +283,7 @@ import TestSupport
         let dek = "After a winter of repairs, the old light on the outer rock is burning again, and the harbour board wants to open the tower to visitors next summer."
         let dump = """
             Outer rock lighthouse shines again
-            By Ivo Marsh
+            By Ivo Marsh, a reporter who has covered the coast and its harbours for the gazette since the late nineties.
             Share
             \(dek)
             Photo: Ivo Marsh / Harbour Board

@@ -33,6 +33,13 @@ struct StoryBuilder: Sendable {
         f.words >= 8 && f.endsSentence && f.separators == 0 && f.urls == 0 && f.stopwordDensity >= 0.15 && f.chars <= 600
     }
 
+    /// "By Jane Doe, a reporter who …", "Von …", "Par …", "Por …": a byline with the author's
+    /// note, not a standfirst.
+    static func opensWithBy(_ line: ArraySlice<UInt8>) -> Bool {
+        for p in [Array("By ".utf8), Array("Von ".utf8), Array("Par ".utf8), Array("Por ".utf8)] where line.starts(with: p) { return true }
+        return false
+    }
+
     /// Whether a line sits in a promotion box (right before or after a promotion line).
     func nextToPromo(_ a: DumpAnalysis, _ i: Int) -> Bool {
         (i > 0 && a.kinds[i - 1] == .promo) || (i + 1 < a.kinds.count && a.kinds[i + 1] == .promo)
@@ -66,7 +73,7 @@ struct StoryBuilder: Sendable {
             case .text:
                 if a.lines[i].elementsEqual(titleBytes) { continue }
                 // The main story's standfirst between its headline and its prose, as `LeadParagraph` in pages.
-                if i < run.lowerBound, isMain, heading != nil, isLead(a.features[i]) {
+                if i < run.lowerBound, isMain, heading != nil, isLead(a.features[i]), !Self.opensWithBy(a.lines[i]) {
                     body.append(i)
                     bodyChars += a.features[i].chars
                     continue
