@@ -12,6 +12,12 @@ import TestSupport
         return [UInt8](try Data(contentsOf: url))
     }
 
+    /// The main story of a dump written in the test.
+    func mainStory(of dump: String) throws -> Article {
+        let ctx = ExtractionContext(url: "https://example.test/story", fetchedAt: Self.fetchedAt)
+        return try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+    }
+
     func extract(_ name: String) throws -> [Article] {
         let ctx = ExtractionContext(url: "https://example.test/story", fetchedAt: Self.fetchedAt)
         return try TextDumpExtractor().extract(try fixture(name), context: ctx)
@@ -112,8 +118,7 @@ import TestSupport
             Subscribe now to our weekend edition for the full story.
             Follow us on Twitter and Instagram.
             """
-        let ctx = ExtractionContext(url: "https://example.test/bridge", fetchedAt: Self.fetchedAt)
-        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        let main = try mainStory(of: dump)
         for p in paragraphs { #expect(main.text.contains(p)) }
         #expect(!main.text.contains("Peter Holm"))
         #expect(!main.text.contains("Subscribe now"))
@@ -203,8 +208,7 @@ import TestSupport
             "Im Mit\u{AD}tel\u{AD}al\u{AD}ter gehörten die Wein\u{AD}berge dem Klos\u{AD}ter, heute bewirt\u{AD}schaften sie zwölf Familien, die sich die Arbeit und die Keller teilen.",
         ]
         let dump = "Weinlese am Südhang beginnt früher\n" + story.joined(separator: "\n")
-        let ctx = ExtractionContext(url: "https://example.test/wein", fetchedAt: Self.fetchedAt)
-        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        let main = try mainStory(of: dump)
         #expect(!main.text.unicodeScalars.contains("\u{AD}"))
         #expect(main.text.contains("Im Mittelalter gehörten die Weinberge dem Kloster"))
     }
@@ -236,8 +240,7 @@ import TestSupport
             Save my name and email in this browser for the next time I comment on a story of this site.
             \(comments.joined(separator: "\n"))
             """
-        let ctx = ExtractionContext(url: "https://example.test/bridge", fetchedAt: Self.fetchedAt)
-        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        let main = try mainStory(of: dump)
         #expect(main.title == "Second cycle bridge opens over the canal")
         #expect(main.text == story.joined(separator: "\n\n"))
         #expect(PageTitle.holdsHeadline(Array("Field notes: Second cycle bridge opens over the canal".utf8)[...], Array("Second cycle bridge opens over the canal".utf8)))
@@ -268,8 +271,7 @@ import TestSupport
             Wenna Holt
             \(furniture)
             """
-        let ctx = ExtractionContext(url: "https://example.test/cider", fetchedAt: Self.fetchedAt)
-        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        let main = try mainStory(of: dump)
         #expect(main.text == story.joined(separator: "\n\n"))
     }
 
@@ -289,8 +291,7 @@ import TestSupport
             Photo: Ivo Marsh / Harbour Board
             \(story.joined(separator: "\n"))
             """
-        let ctx = ExtractionContext(url: "https://example.test/light", fetchedAt: Self.fetchedAt)
-        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        let main = try mainStory(of: dump)
         #expect(main.text == ([dek] + story).joined(separator: "\n\n"))
     }
 
@@ -310,8 +311,7 @@ import TestSupport
             © 2025 River Weekly. All rights reserved.
             Our newsletter brings you the river news every Friday, with the timetables, the events and the weather for the weekend ahead.
             """
-        let ctx = ExtractionContext(url: "https://example.test/ferry", fetchedAt: Self.fetchedAt)
-        let main = try #require(try TextDumpExtractor().extract(Array(dump.utf8), context: ctx).first)
+        let main = try mainStory(of: dump)
         #expect(main.text == (story + [after]).joined(separator: "\n\n"))
         var counts = SIMD16<UInt16>()
         let credit = Array("© Mira Sand".utf8)
