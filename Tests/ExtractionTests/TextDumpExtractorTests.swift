@@ -356,7 +356,7 @@ import TestSupport
         #expect(articles.first?.text == story.joined(separator: "\n\n"))
         // A consent banner under a heading is no story, wherever it stands.
         let banner = TextDumpExtractor.analyse(Array("Your privacy choices on this website\n\(consent)\n\(consent)\n".utf8))
-        #expect(!TextDumpExtractor.isRelatedStory(banner, 1..<3, heading: 0, printedTwice: false, after: nil, barriers: []))
+        #expect(!TextDumpExtractor.isRelatedStory(banner, 1..<3, heading: 0, printedTwice: false, after: nil, barriers: [], promos: []))
         #expect(TextDumpExtractor.mentionsCookies(Array("Diese Website verwendet COOKIES.".utf8)[...]))
         #expect(!TextDumpExtractor.mentionsCookies(Array("The cook is here".utf8)[...]))
     }
@@ -375,6 +375,8 @@ import TestSupport
         let afterPlayer = ProseSegment(range: 48..<60, score: 900)
         let recommended = ProseSegment(range: 70..<120, score: 3_000)
         #expect(s.mainSegment([afterPlayer, recommended], titleLines: [5]) == 0)
+        #expect(SortedLines.any([3, 9, 20], in: 4..<10) && !SortedLines.any([3, 9, 20], in: 10..<20) && !SortedLines.any([], in: 0..<5))
+        #expect(SortedLines.last([3, 9, 20], before: 9) == 3 && SortedLines.last([3, 9, 20], before: 3) == nil)
         let dek = ProseSegment(range: 7..<9, score: 300)
         #expect(s.mainSegment([dek, comments], titleLines: [5], barriers: [20]) == 1)
     }

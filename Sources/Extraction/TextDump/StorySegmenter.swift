@@ -94,20 +94,21 @@ struct StorySegmenter: Sendable {
     /// comment form, a list of recent posts) is not anchored by it. A run that follows the best
     /// anchored run past a barrier (the comments opening, the copyright line) is the comment section
     /// or the footer of that story and cannot take its place, however long, when the anchored run
-    /// scores `minStoryScore`. `segs` is sorted by position.
+    /// scores `minStoryScore`. `segs`, `titleLines` and `barriers` are sorted by position.
     func mainSegment(_ segs: [ProseSegment], titleLines: [Int], barriers: [Int] = []) -> Int? {
         var values: [(anchored: Bool, value: Int)] = []
         for (k, s) in segs.enumerated() {
             let previousEnd = k > 0 ? segs[k - 1].range.upperBound : 0
-            let anchored = titleLines.contains { t in
-                (t < s.range.lowerBound && t >= previousEnd && s.range.lowerBound - t <= anchorWindow) || s.range.contains(t)
-            }
+            // Binary searches over the sorted title lines: a dump may print its title on every other line.
+            let above = max(previousEnd, s.range.lowerBound - anchorWindow)..<s.range.lowerBound
+            let anchored = SortedLines.any(titleLines, in: above) || SortedLines.any(titleLines, in: s.range)
             values.append((anchored, anchored ? s.score * 5 : s.score))
         }
         let bestAnchored = values.indices.filter { values[$0].anchored }.max { values[$0].value < values[$1].value }
         var best: Int?
         for k in values.indices {
-            if let a = bestAnchored, segs[a].score >= minStoryScore, k > a, barriers.contains(where: { $0 >= segs[a].range.upperBound && $0 < segs[k].range.lowerBound }) { continue }
+            if let a = bestAnchored, segs[a].score >= minStoryScore, k > a,
+               SortedLines.any(barriers, in: segs[a].range.upperBound..<segs[k].range.lowerBound) { continue }
             if best == nil || values[k].value > values[best!].value { best = k }
         }
         return best
@@ -138,3 +139,30 @@ struct StorySegmenter: Sendable {
     }
 }
 
+
+/// Look-ups in a sorted list of line numbers, by binary search (per-run checks stay logarithmic
+/// however many title lines or barriers a hostile dump prints).
+enum SortedLines {
+    /// The position of the first line number at least `line`.
+    static func lowerBound(_ lines: [Int], _ line: Int) -> Int {
+        var lo = 0, hi = lines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lines[mid] < line { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Whether a line number of `lines` lies in `range`.
+    static func any(_ lines: [Int], in range: Range<Int>) -> Bool {
+        guard !range.isEmpty else { return false }
+        let k = lowerBound(lines, range.lowerBound)
+        return k < lines.count && lines[k] < range.upperBound
+    }
+
+    /// The last line number of `lines` before `line`.
+    static func last(_ lines: [Int], before line: Int) -> Int? {
+        let k = lowerBound(lines, line)
+        return k > 0 ? lines[k - 1] : nil
+    }
+}

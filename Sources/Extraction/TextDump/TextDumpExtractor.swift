@@ -32,6 +32,7 @@ public struct TextDumpExtractor: Sendable {
         let segs = segmenter.segments(segmenter.weights(a.lines, a.features, a.kinds, a.quality))
         let title = PageTitle.fromFirstLine(a.lines, a.kinds) ?? Self.headlineFirstLine(a) ?? Self.repeatedHeadline(a, segmenter)
         let barriers = a.kinds.indices.filter { a.kinds[$0] == .stop }
+        let promos = a.kinds.indices.filter { a.kinds[$0] == .promo }
         guard let mainIndex = segmenter.mainSegment(segs, titleLines: title?.occurrences ?? [], barriers: barriers) else {
             return [try Self.wholeText(a, title: title, builder: builder, context: context)]
         }
@@ -55,7 +56,7 @@ public struct TextDumpExtractor: Sendable {
             let prose = s.range.reduce(0) { $0 + (a.quality[$1] == .good && a.kinds[$1] == .text ? a.features[$1].chars : 0) }
             let sentences = s.range.reduce(0) { $0 + a.features[$1].sentenceEnds }
             guard sentences > 0, prose >= (isCard ? Self.cardMinChars : Self.relatedMinChars) else { continue }
-            guard Self.isRelatedStory(a, s.range, heading: last, printedTwice: h != last, after: k > mainIndex ? main.range.upperBound : nil, barriers: barriers) else { continue }
+            guard Self.isRelatedStory(a, s.range, heading: last, printedTwice: h != last, after: k > mainIndex ? main.range.upperBound : nil, barriers: barriers, promos: promos) else { continue }
             if let r = builder.build(a, title: a.lines.string(h), heading: h, run: s.range, isMain: false, context: context) {
                 articles.append(r)
             }
@@ -69,12 +70,13 @@ public struct TextDumpExtractor: Sendable {
     /// banner), and a run after a barrier that follows the main story (its comments opening, the
     /// copyright line) is a story only when it is a story card (its headline printed twice) or a
     /// related-content label ("Related Articles") stands between that barrier and it. `mainEnd` is
-    /// the end of the main run for runs below it.
-    static func isRelatedStory(_ a: DumpAnalysis, _ run: Range<Int>, heading: Int, printedTwice: Bool, after mainEnd: Int?, barriers: [Int]) -> Bool {
+    /// the end of the main run for runs below it; `barriers` and `promos` are the sorted lines of
+    /// those kinds.
+    static func isRelatedStory(_ a: DumpAnalysis, _ run: Range<Int>, heading: Int, printedTwice: Bool, after mainEnd: Int?, barriers: [Int], promos: [Int]) -> Bool {
         if a.lines[heading].last == 0x3A { return false }
         if run.contains(where: { mentionsCookies(a.lines[$0]) }) { return false }
-        if !printedTwice, let mainEnd, let b = barriers.last(where: { $0 >= mainEnd && $0 < run.lowerBound }),
-           !(b..<run.lowerBound).contains(where: { a.kinds[$0] == .promo }) {
+        if !printedTwice, let mainEnd, let b = SortedLines.last(barriers, before: run.lowerBound), b >= mainEnd,
+           !SortedLines.any(promos, in: b..<run.lowerBound) {
             return false
         }
         return true
