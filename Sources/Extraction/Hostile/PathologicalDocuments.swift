@@ -4,6 +4,8 @@
 public enum PathologicalDocuments {
     /// A paragraph of prose, so that a page has an article before its hostile part.
     public static let prose = "<p>" + String(repeating: "The council met on Thursday to discuss the budget for the coming year, and agreed on the main points. ", count: 6) + "</p>"
+    /// A line of prose for the text-dump shapes.
+    static let dumpProse = String(repeating: "The council met on Thursday to discuss the budget for the coming year, and agreed on the main points. ", count: 2)
     /// The start of a page up to `<body>`.
     public static let head = "<!DOCTYPE html><html><head><title>Pathological page</title></head><body>"
 
@@ -42,6 +44,10 @@ public enum PathologicalDocuments {
             ("unterminated entity", repeated("a", bytes: n, prefix: head + prose + "<p>&")),
             ("deep RSS", repeated("<x>", bytes: n, prefix: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>T</title><description>")),
             ("deep JSON Feed", repeated("[", bytes: n, prefix: "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"F\",\"items\":[{\"id\":\"1\",\"content_text\":\"x\",\"extra\":")),
+            // Plain-text dumps: every recurrence of the headline and every barrier is a line the
+            // story rules look at per run.
+            ("dump headline on every other line", repeated("Council budget meeting\n\(dumpProse)\n", bytes: n, prefix: "Council budget meeting | Gazette\n")),
+            ("dump barrier between every story", repeated("Comments\nCouncil news from the town hall today\n\(dumpProse)\n", bytes: n, prefix: "Council budget meeting | Gazette\n")),
         ]
     }
 }

@@ -113,8 +113,10 @@ struct PageTitle: Sendable {
             }
             guard matched else { continue }
             let s = lines.string(i)
-            if let cur = best {
-                if cur.0 == s { best = (s, cur.1 + [i]) } else if s.utf8.count > cur.0.utf8.count { best = (s, [i]) }
+            // Occurrences are appended in place (a copy per print was quadratic in a dump that
+            // prints its headline on every other line).
+            if best != nil {
+                if best!.0 == s { best!.1.append(i) } else if s.utf8.count > best!.0.utf8.count { best = (s, [i]) }
             } else {
                 best = (s, [i])
             }
