@@ -46,20 +46,20 @@ extension LineClassifier {
         bytes.withUnsafeMutableBufferPointer { l in
             let n = l.count
             var k = 0
-            if let base = UnsafeMutableRawPointer(l.baseAddress) {
+            if let base = UnsafeMutableRawPointer(l.baseAddress), n >= 8 {
                 let high: UInt64 = 0x8080_8080_8080_8080
+                // Spaces counted per byte lane (no popcount instruction in the baseline x86-64 target).
+                var lanes: UInt64 = 0, steps = 0
                 while k + 8 <= n {
-                    let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-                    // Per byte below 0x80, the high bit of (b + 0x80 - lo) & ~(b + 0x7F - hi) says lo <= b <= hi.
-                    let low7 = w & 0x7F7F_7F7F_7F7F_7F7F, ascii = ~w & high
-                    let upper = (low7 &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low7 &+ 0x2525_2525_2525_2525) & ascii
-                    digitBits |= (low7 &+ 0x5050_5050_5050_5050) & ~(low7 &+ 0x4646_4646_4646_4646) & ascii
-                    let y = low7 ^ 0x2020_2020_2020_2020
-                    let space = ~((y &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & ascii
-                    spaces &+= space.nonzeroBitCount
-                    base.storeBytes(of: (w | upper >> 2).littleEndian, toByteOffset: k, as: UInt64.self)
+                    lanes &+= lowercase8(base + k, high, &digitBits)
+                    steps &+= 1
+                    if steps == 255 { spaces &+= sumLanes(lanes); lanes = 0; steps = 0 }
                     k += 8
                 }
+                // The last bytes: the line's last eight again (lower-casing twice changes nothing),
+                // counting only the bytes from k on. In bounds: n >= 8.
+                if k < n { lanes &+= lowercase8(base + (n - 8), high &<< UInt64(8 &* (k &- (n &- 8))), &digitBits); k = n }
+                spaces &+= sumLanes(lanes)
             }
             while k < n {
                 let c = l[k]
@@ -70,6 +70,34 @@ extension LineClassifier {
             }
         }
         return (digitBits != 0, spaces)
+    }
+
+    /// Lower-cases the eight bytes at `p`; of the bytes that `keep` selects (their high bits), ORs
+    /// the digits' high bits into `digitBits` and returns one per space in its byte lane.
+    @inline(__always) static func lowercase8(_ p: UnsafeMutableRawPointer, _ keep: UInt64, _ digitBits: inout UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let w = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        // Per byte below 0x80, the high bit of (b + 0x80 - lo) & ~(b + 0x7F - hi) says lo <= b <= hi.
+        let low7 = w & 0x7F7F_7F7F_7F7F_7F7F, ascii = ~w & keep
+        let upper = (low7 &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low7 &+ 0x2525_2525_2525_2525) & ~w & high
+        digitBits |= (low7 &+ 0x5050_5050_5050_5050) & ~(low7 &+ 0x4646_4646_4646_4646) & ascii
+        let y = low7 ^ 0x2020_2020_2020_2020
+        let space = ~((y &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & ascii
+        p.storeBytes(of: (w | upper >> 2).littleEndian, as: UInt64.self)
+        return space &>> 7
+    }
+
+    /// The high bits of the bytes equal to "a" among the eight at `p` that `keep` selects (exact
+    /// zero-byte test on w ^ "aaaaaaaa").
+    @inline(__always) static func aBytes(_ p: UnsafePointer<UInt8>, _ keep: UInt64) -> UInt64 {
+        let y = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)) ^ 0x6161_6161_6161_6161
+        return ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & keep
+    }
+
+    /// The sum of the eight byte lanes of `lanes` (each below 256).
+    @inline(__always) static func sumLanes(_ lanes: UInt64) -> Int {
+        let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+        return Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
     }
 
     static let captionCredits = bytes(["photo", "image", "getty", "reuters", "afp", "ap/", "/ap", "epa", "shutterstock", "credit", "pool"])
@@ -152,14 +180,17 @@ extension LineClassifier {
             var k = 0
             if let base = l.baseAddress {
                 // The 'a' bytes found eight at a time (exact zero-byte test on w ^ "aaaaaaaa").
+                let high: UInt64 = 0x8080_8080_8080_8080
                 while k + 8 <= n {
-                    let y = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) ^ 0x6161_6161_6161_6161
-                    var hits = ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & 0x8080_8080_8080_8080
-                    while hits != 0 {
-                        atA(k + hits.trailingZeroBitCount >> 3)
-                        hits &= hits &- 1
-                    }
+                    var hits = aBytes(base + k, high)
+                    while hits != 0 { atA(k + hits.trailingZeroBitCount >> 3); hits &= hits &- 1 }
                     k += 8
+                }
+                // The last bytes: the line's last eight again, only the bytes from k on. In bounds: n >= 8.
+                if k < n && n >= 8 {
+                    var hits = aBytes(base + (n - 8), high &<< UInt64(8 &* (k &- (n &- 8))))
+                    while hits != 0 { atA(n - 8 + hits.trailingZeroBitCount >> 3); hits &= hits &- 1 }
+                    k = n
                 }
             }
             while k < n {
