@@ -187,6 +187,12 @@ enum LineClassifier {
 
     /// Author names of a byline line, or nil when the line is not a byline.
     static func byline(_ line: String) -> [String]? {
+        if let names = asciiByline(line) { return names }
+        return stringByline(line)
+    }
+
+    /// `byline(_:)` on `Character`s (any line; the reference of `asciiByline`).
+    static func stringByline(_ line: String) -> [String]? {
         let lower = line.lowercased()
         guard let prefix = bylinePrefixes.first(where: { lower.hasPrefix($0) }) else { return nil }
         var rest = String(line.dropFirst(prefix.count)).trimmingSpaces
