@@ -36,7 +36,10 @@ extension LineClassifier {
         if rules == .dateline { return .dateline(datelinePhrase(b, lower)) }
         if rules.isEmpty { return .text }
         if rules == .promo { return .promo }
-        return classify(lines.string(i), rules: rules.subtracting(.promo).union(rules.contains(.promo) ? .promoCheck : []))
+        let line = lines.string(i)
+        // On ASCII `lowercased()` maps A–Z alone: the lower-cased bytes are the lower-cased string.
+        let lowerString = lower.allSatisfy { $0 < 0x80 } ? String(decoding: lower, as: UTF8.self) : line.lowercased()
+        return classify(line, lower: lowerString, rules: rules.subtracting(.promo).union(rules.contains(.promo) ? .promoCheck : []))
     }
 
     /// Lower-cases the ASCII letters of `bytes` in place, eight bytes per step; returns whether
@@ -116,7 +119,14 @@ extension LineClassifier {
 
     /// The date phrase of a line that passed `isDateline` (nil for a reading time such as "2 min read").
     static func datelinePhrase(_ b: ArraySlice<UInt8>, _ lower: [UInt8]) -> String? {
-        if lower.split(separator: 0x20).contains(where: { $0.elementsEqual(readBytes) }) { return nil }
+        // A word "read" (between spaces or the line's ends) makes it a reading time.
+        var w = 0
+        while w < lower.count {
+            var e = w
+            while e < lower.count, lower[e] != 0x20 { e += 1 }
+            if e - w == 4, lower[w] == 0x72, lower[w + 1] == 0x65, lower[w + 2] == 0x61, lower[w + 3] == 0x64 { return nil }
+            w = e + 1
+        }
         var start = 0
         for label in datelineLabels {
             let rest = lower[start...]

@@ -109,16 +109,16 @@ enum Stopwords {
             keys.withUnsafeBufferPointer { k in
                 masks.withUnsafeBufferPointer { v in
                     // In bounds: home < size and the arrays hold size + probes - 1 slots.
-                    let home = Int(truncatingIfNeeded: (key &* multiplier) >> shift)
-                    var r: UInt16 = 0
-                    for d in 0..<Self.probes {
-                        // All ones when the slot holds the key, else zero, by arithmetic (the compiler
-                        // turns a `?:` into a branch). Empty slots hold key 0 and mask 0: a match there adds nothing.
-                        let x = k[home &+ d] ^ key
-                        let equal = ((x | (0 &- x)) &>> 63) &- 1
-                        r |= v[home &+ d] & UInt16(truncatingIfNeeded: equal)
-                    }
-                    return r
+                    let home = Int(truncatingIfNeeded: (key &* multiplier) &>> shift)
+                    // The four slots compared as two vector pairs (scalar compares become a
+                    // mispredicted branch). Empty slots hold key 0 and mask 0: a match there adds nothing.
+                    let kk = SIMD2<UInt64>(repeating: key)
+                    let e01 = SIMD2<UInt64>(k[home], k[home &+ 1]) .== kk
+                    let e23 = SIMD2<UInt64>(k[home &+ 2], k[home &+ 3]) .== kk
+                    let m01 = SIMD2<UInt64>(UInt64(v[home]), UInt64(v[home &+ 1])).replacing(with: 0, where: .!e01)
+                    let m23 = SIMD2<UInt64>(UInt64(v[home &+ 2]), UInt64(v[home &+ 3])).replacing(with: 0, where: .!e23)
+                    let m = m01 | m23
+                    return UInt16(truncatingIfNeeded: m[0] | m[1])
                 }
             }
         }
