@@ -97,6 +97,13 @@ extension LineClassifier {
         return ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & keep
     }
 
+    /// The high bits of the bytes among the eight at `p` that are "p", "i" or "l".
+    @inline(__always) static func aFollowers(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        let w = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        @inline(__always) func zero(_ y: UInt64) -> UInt64 { ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) }
+        return (zero(w ^ 0x7070_7070_7070_7070) | zero(w ^ 0x6969_6969_6969_6969) | zero(w ^ 0x6C6C_6C6C_6C6C_6C6C)) & 0x8080_8080_8080_8080
+    }
+
     /// The sum of the eight byte lanes of `lanes` (each below 256).
     @inline(__always) static func sumLanes(_ lanes: UInt64) -> Int {
         let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
@@ -110,8 +117,7 @@ extension LineClassifier {
     static func isCaption(_ lower: [UInt8]) -> Bool {
         if captionLabels.contains(where: { lower.starts(with: $0) }) { return true }
         guard lower.last == 0x29, let open = lower.lastIndex(of: 0x28) else { return false }
-        let credit = Array(lower[open...])
-        return captionCredits.contains { contains(credit, $0) }
+        return captionCredits.contains { contains(lower, $0, from: open) }
     }
 
     static let datelineLabels = bytes(["published:", "published", "updated:", "updated", "posted:", "posted", "date:", "on"])
@@ -191,6 +197,13 @@ extension LineClassifier {
             if let base = l.baseAddress {
                 // The 'a' bytes found eight at a time (exact zero-byte test on w ^ "aaaaaaaa").
                 let high: UInt64 = 0x8080_8080_8080_8080
+                // Each rule of atA needs "p", "i" or "l" after the "a": bytes followed by none of them
+                // are dropped here, with the next byte of each read from a load one byte on.
+                while k + 9 <= n {
+                    var hits = aBytes(base + k, high) & aFollowers(base + k + 1)
+                    while hits != 0 { atA(k + hits.trailingZeroBitCount >> 3); hits &= hits &- 1 }
+                    k += 8
+                }
                 while k + 8 <= n {
                     var hits = aBytes(base + k, high)
                     while hits != 0 { atA(k + hits.trailingZeroBitCount >> 3); hits &= hits &- 1 }
@@ -272,9 +285,12 @@ extension LineClassifier {
         return words > 0 && dateish * 4 >= words * 3
     }
 
-    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let f = needle.first, hay.count >= needle.count else { return false }
-        var i = 0
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool { contains(hay, needle, from: 0) }
+
+    /// Whether `needle` occurs in `hay[from...]`.
+    static func contains(_ hay: [UInt8], _ needle: [UInt8], from: Int) -> Bool {
+        guard let f = needle.first, hay.count - from >= needle.count else { return false }
+        var i = from
         let last = hay.count - needle.count
         while i <= last {
             if hay[i] == f && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
