@@ -74,13 +74,15 @@ extension DocumentExtractor {
 
 /// Tells binary data from text by its first bytes.
 enum BinarySniffer {
+    /// File signatures, built once (not per document).
+    static let signatures: [([UInt8], String)] = [
+        ([0x89, 0x50, 0x4E, 0x47], "PNG image"), ([0xFF, 0xD8, 0xFF], "JPEG image"), ([0x47, 0x49, 0x46, 0x38], "GIF image"),
+        ([0x25, 0x50, 0x44, 0x46], "PDF document"), ([0x50, 0x4B, 0x03, 0x04], "ZIP archive"), ([0x1F, 0x8B], "gzip data"),
+    ]
+
     static func binaryReason(_ bytes: [UInt8]) -> String? {
         let head = bytes.prefix(2048)
         if head.count >= 2, (head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF) { return nil } // UTF-16 BOM
-        let signatures: [([UInt8], String)] = [
-            ([0x89, 0x50, 0x4E, 0x47], "PNG image"), ([0xFF, 0xD8, 0xFF], "JPEG image"), ([0x47, 0x49, 0x46, 0x38], "GIF image"),
-            ([0x25, 0x50, 0x44, 0x46], "PDF document"), ([0x50, 0x4B, 0x03, 0x04], "ZIP archive"), ([0x1F, 0x8B], "gzip data"),
-        ]
         for (sig, name) in signatures where head.starts(with: sig) { return name }
         var control = 0
         var nul = 0
@@ -129,6 +131,9 @@ enum DocumentSniffer {
         var i = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         while i < bytes.count, TextBuilder.isWS(bytes[i]) { i += 1 }
+        // Every marker below opens with "<": a head that neither opens with "{" or "<" nor holds a "<"
+        // is a text dump (without lower-casing a copy of it).
+        if i < bytes.count, bytes[i] != 0x7B, bytes[i] != 0x3C, !bytes[i..<min(bytes.count, i + 2048)].contains(0x3C) { return .textDump }
         let head = Array(bytes[i..<min(bytes.count, i + 2048)]).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
         guard let first = head.first else { return .textDump }
         if first == 0x7B /* { */ {

@@ -264,4 +264,49 @@ import TestSupport
         }
         #expect(fired > 1000)
     }
+
+    @Test func lowercaseCountsMatchTheByteScan() {
+        var rng = Rng(state: 0x9E37_79B9_7F4A_7C15)
+        var lines = (0..<5000).map { _ in Self.line(&rng) }
+        // Every length around the eight-byte steps, and more than 255 steps of spaces.
+        lines += (0..<40).map { Array(repeating: UInt8(0x20), count: $0) } + (0..<40).map { n in (0..<n).map { UInt8(0x41 + $0 % 7) } }
+        lines.append(Array(repeating: UInt8(0x20), count: 8 * 300 + 5))
+        for line in lines {
+            var lower = line
+            let (digits, spaces) = LineClassifier.lowercaseASCII(&lower)
+            #expect(lower == line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+            #expect(digits == line.contains { $0 >= 0x30 && $0 <= 0x39 })
+            #expect(spaces == line.filter { $0 == 0x20 }.count, "\(String(decoding: line, as: UTF8.self))")
+        }
+    }
+
+    // MARK: Bylines
+
+    static let bylinePieces: [String] = [
+        "By", "by", "BY", "Written by", "Posted by", "Author:", "Authors:", "Story by", "Text by", "Reporting by", "Words by",
+        "Jane", "DOE", "Doe", "KIM", "TONG-HYUNG", "O'NEIL", "o'neil", "McDonald", "van", "der", "and", "&", "und", "et", "y",
+        "And", ",", ", ", " ,", "|", " | ", ".", "Jr.", "Staff", "Writer", "staff writer", "Reuters", "reuters", "AFP", "in",
+        "Tokyo", "2", "12:05", "PM", "on", "March", "@handle", "-", "'", "(reporting)", "X", "", " ", "  ", "Ünïcödé", "•", "·",
+    ]
+
+    @Test func asciiBylineMatchesTheStringRule() {
+        var rng = Rng(state: 0x6A09_E667_F3BC_C908)
+        var lines: [String] = []
+        for _ in 0..<12000 {
+            var s = ""
+            for k in 0..<(1 + rng.below(12)) {
+                if k > 0 && rng.below(3) != 0 { s += " " }
+                s += Self.bylinePieces[rng.below(Self.bylinePieces.count)]
+            }
+            lines.append(s)
+        }
+        lines += Self.corpusLines().map { String(decoding: $0, as: UTF8.self) }
+        var named = 0
+        for line in lines {
+            let want = LineClassifier.stringByline(line)
+            #expect(LineClassifier.byline(line) == want, "\(line)")
+            if want != nil { named += 1 }
+        }
+        #expect(named > 400)
+    }
 }

@@ -39,7 +39,8 @@ struct LineFeatures: Sendable {
     static func compute(_ line: ArraySlice<UInt8>, stopwordCounts: inout SIMD16<UInt16>, table: Stopwords.Table = Stopwords.fastTable) -> LineFeatures {
         var f = LineFeatures()
         var sw = stopwordCounts
-        line.withUnsafeBufferPointer { b in
+        let spreadTable = Stopwords.spread
+        line.withUnsafeBufferPointer { b in spreadTable.withUnsafeBufferPointer { spread in
             let n = b.count
             guard let base = b.baseAddress else { f.hash = lineHash(b); return }
             // Counters in locals (the struct captured by the closure would be written to memory at every step).
@@ -61,60 +62,69 @@ struct LineFeatures: Sendable {
                         // A run of ASCII letters and digits, the common case: its end found eight
                         // bytes at a time (no branch per byte), the last bytes of the line one by one.
                         let s = j
-                        j += 1
+                        j &+= 1
                         var ended = false
                         while j + 8 <= n {
                             let other = nonAlnumBytes(UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)))
-                            if other != 0 { j += other.trailingZeroBitCount >> 3; ended = true; break }
-                            j += 8
+                            if other != 0 { j &+= other.trailingZeroBitCount >> 3; ended = true; break }
+                            j &+= 8
                         }
-                        if !ended { while j < n, isAlnum(b[j]) { j += 1 } }
+                        if !ended && j < n {
+                            if n >= 8 {
+                                // The line's last eight bytes, shifted so that byte j comes first: zeros
+                                // (not letters) come in past the line end. In bounds: n - 8 >= 0.
+                                let w = UInt64(littleEndian: UnsafeRawPointer(base + (n - 8)).loadUnaligned(as: UInt64.self))
+                                j &+= nonAlnumBytes(w &>> UInt64(8 &* (j &- (n &- 8)))).trailingZeroBitCount &>> 3
+                            } else {
+                                while j < n, isAlnum(b[j]) { j &+= 1 }
+                            }
+                        }
                         if coreStart < 0 { coreStart = s }
                         coreEnd = j
                         hasAlnum = true
-                        tokenChars += j - s
+                        tokenChars &+= j - s
                         continue
                     }
                     if c == 0x20 { break }
                     if c < 0x80 {
-                        if c == 0x2C { commas += 1 }
+                        if c == 0x2C { commas &+= 1 }
                         else if c == 0x2E || c == 0x21 || c == 0x3F {
-                            if (j + 1 == n || b[j + 1] == 0x20), j > i, b[j - 1] != 0x2E { sentenceEnds += 1 }
+                            if (j + 1 == n || b[j + 1] == 0x20), j > i, b[j - 1] != 0x2E { sentenceEnds &+= 1 }
                         }
-                        tokenChars += 1
+                        tokenChars &+= 1
                     } else {
                         if coreStart < 0 { coreStart = j }
                         coreEnd = j + 1
                         if c & 0xC0 != 0x80 {
-                            tokenChars += 1
+                            tokenChars &+= 1
                             // Letters, except Latin-1 punctuation (« » · ©), general punctuation and
                             // symbols (U+2000–U+2FFF: dashes, quotes, bullets, arrows) and CJK punctuation.
                             if c != 0xC2 && c != 0xE2 && !(c == 0xE3 && j + 1 < n && b[j + 1] == 0x80) { hasAlnum = true }
                             if c >= 0xE3 && c <= 0xED, j + 2 < n {
                                 let c1 = b[j + 1], c2 = b[j + 2]
                                 if c == 0xE3 && c1 == 0x80 {
-                                    if c2 == 0x82 { sentenceEnds += 1 } else if c2 == 0x81 { commas += 1 }
+                                    if c2 == 0x82 { sentenceEnds &+= 1 } else if c2 == 0x81 { commas &+= 1 }
                                 } else {
-                                    cjk += 1
-                                    if c == 0xE3 && (c1 == 0x81 || c1 == 0x82 || c1 == 0x83) { kana += 1 }
-                                    if (c == 0xEA && c1 >= 0xB0) || (c >= 0xEB && c <= 0xED) { hangul += 1 }
+                                    cjk &+= 1
+                                    if c == 0xE3 && (c1 == 0x81 || c1 == 0x82 || c1 == 0x83) { kana &+= 1 }
+                                    if (c == 0xEA && c1 >= 0xB0) || (c >= 0xEB && c <= 0xED) { hangul &+= 1 }
                                 }
                             } else if c == 0xEF, j + 2 < n, b[j + 1] == 0xBC {
                                 let c2 = b[j + 2]
-                                if c2 == 0x81 || c2 == 0x9F { sentenceEnds += 1 } else if c2 == 0x8C { commas += 1 }
+                                if c2 == 0x81 || c2 == 0x9F { sentenceEnds &+= 1 } else if c2 == 0x8C { commas &+= 1 }
                             }
                         }
                     }
-                    j += 1
+                    j &+= 1
                 }
-                chars += tokenChars + (j < n ? 1 : 0)
+                chars &+= tokenChars + (j < n ? 1 : 0)
                 if hasAlnum {
-                    words += 1
+                    words &+= 1
                     let c0 = b[i]
                     if (c0 >= 0x41 && c0 <= 0x5A) || (c0 == 0xC3 && i + 1 < j && b[i + 1] >= 0x80 && b[i + 1] <= 0x9E)
-                        || (c0 == 0xD0 && i + 1 < j && b[i + 1] >= 0x90 && b[i + 1] <= 0xAF) { capitalized += 1 }
-                    if j - i >= 4, b[i] == 0x68, b[i + 1] == 0x74, b[i + 2] == 0x74, b[i + 3] == 0x70 { urls += 1 }
-                    else if j - i >= 4, b[i] == 0x77, b[i + 1] == 0x77, b[i + 2] == 0x77, b[i + 3] == 0x2E { urls += 1 }
+                        || (c0 == 0xD0 && i + 1 < j && b[i + 1] >= 0x90 && b[i + 1] <= 0xAF) { capitalized &+= 1 }
+                    if j - i >= 4, b[i] == 0x68, b[i + 1] == 0x74, b[i + 2] == 0x74, b[i + 3] == 0x70 { urls &+= 1 }
+                    else if j - i >= 4, b[i] == 0x77, b[i + 1] == 0x77, b[i + 2] == 0x77, b[i + 3] == 0x2E { urls &+= 1 }
                     // Stopword look-up on the core, packed lower-cased (words of up to 8 bytes).
                     let coreLength = coreEnd - coreStart
                     if coreLength <= 8 {
@@ -130,15 +140,14 @@ struct LineFeatures: Sendable {
                             }
                         }
                         let mask = table.mask(v)
-                        if mask != 0 {
-                            // Per-language counters packed 6 bits apart, flushed before they can overflow.
-                            packed &+= Stopwords.spread[Int(mask)]
-                            packedHits += 1
-                            if packedHits == 63 { flush(&sw, packed); packed = 0; packedHits = 0 }
-                        }
+                        // Per-language counters packed 6 bits apart, flushed before they can overflow
+                        // (no branch on the word: spread[0] is 0). In bounds: masks are below 1 << 10.
+                        packed &+= spread[Int(mask)]
+                        packedHits &+= Int(truncatingIfNeeded: (UInt32(mask) &+ 0xFFFF) &>> 16) // 1 when mask != 0
+                        if packedHits == 63 { flush(&sw, packed); packed = 0; packedHits = 0 }
                     }
                 } else if isSeparatorToken(b, i, j) {
-                    separators += 1
+                    separators &+= 1
                 }
                 i = j + 1
             }
@@ -149,7 +158,7 @@ struct LineFeatures: Sendable {
             // Only lines short enough to be menus or headlines are compared for repeats; a long line
             // gets a value of its own (its position).
             f.hash = n <= 256 ? lineHash(b) : UInt64(line.startIndex) | 1 << 63
-        }
+        } }
         stopwordCounts = sw
         return f
     }

@@ -95,7 +95,11 @@ enum LineClassifier {
 
     /// The kind of one line (all rules, or only those in `rules`).
     static func classify(_ line: String, rules: Rules = .all) -> LineKind {
-        let lower = line.lowercased()
+        classify(line, lower: line.lowercased(), rules: rules)
+    }
+
+    /// `classify(_:rules:)` given `line.lowercased()`.
+    static func classify(_ line: String, lower: String, rules: Rules) -> LineKind {
         if rules.contains(.phrase) {
             let trimmedLower = lower.trimmingCharacters(in: ":.!")
             if skipLines.contains(trimmedLower) || lower.hasSuffix(" logo") || lower.hasPrefix("logo ") { return .skip }
@@ -187,6 +191,12 @@ enum LineClassifier {
 
     /// Author names of a byline line, or nil when the line is not a byline.
     static func byline(_ line: String) -> [String]? {
+        if let names = asciiByline(line) { return names }
+        return stringByline(line)
+    }
+
+    /// `byline(_:)` on `Character`s (any line; the reference of `asciiByline`).
+    static func stringByline(_ line: String) -> [String]? {
         let lower = line.lowercased()
         guard let prefix = bylinePrefixes.first(where: { lower.hasPrefix($0) }) else { return nil }
         var rest = String(line.dropFirst(prefix.count)).trimmingSpaces
@@ -279,6 +289,17 @@ enum LineClassifier {
 
 extension String {
     func trimmingCharacters(in set: String) -> String {
+        // On ASCII (and a set without CR or LF, which could pair into one Character) a byte is a Character.
+        if set.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D && $0 != 0x0A }),
+           let trimmed = utf8.withContiguousStorageIfAvailable({ b -> String? in
+               guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+               var s = 0, e = b.count
+               while s < e, set.utf8.contains(b[s]) { s += 1 }
+               while e > s, set.utf8.contains(b[e - 1]) { e -= 1 }
+               return String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
+           }), let trimmed {
+            return trimmed
+        }
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s.removeFirst() }
         while let l = s.last, set.contains(l) { s.removeLast() }

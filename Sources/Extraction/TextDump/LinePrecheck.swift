@@ -36,7 +36,10 @@ extension LineClassifier {
         if rules == .dateline { return .dateline(datelinePhrase(b, lower)) }
         if rules.isEmpty { return .text }
         if rules == .promo { return .promo }
-        return classify(lines.string(i), rules: rules.subtracting(.promo).union(rules.contains(.promo) ? .promoCheck : []))
+        let line = lines.string(i)
+        // On ASCII `lowercased()` maps A–Z alone: the lower-cased bytes are the lower-cased string.
+        let lowerString = lower.allSatisfy { $0 < 0x80 } ? String(decoding: lower, as: UTF8.self) : line.lowercased()
+        return classify(line, lower: lowerString, rules: rules.subtracting(.promo).union(rules.contains(.promo) ? .promoCheck : []))
     }
 
     /// Lower-cases the ASCII letters of `bytes` in place, eight bytes per step; returns whether
@@ -46,20 +49,20 @@ extension LineClassifier {
         bytes.withUnsafeMutableBufferPointer { l in
             let n = l.count
             var k = 0
-            if let base = UnsafeMutableRawPointer(l.baseAddress) {
+            if let base = UnsafeMutableRawPointer(l.baseAddress), n >= 8 {
                 let high: UInt64 = 0x8080_8080_8080_8080
+                // Spaces counted per byte lane (no popcount instruction in the baseline x86-64 target).
+                var lanes: UInt64 = 0, steps = 0
                 while k + 8 <= n {
-                    let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-                    // Per byte below 0x80, the high bit of (b + 0x80 - lo) & ~(b + 0x7F - hi) says lo <= b <= hi.
-                    let low7 = w & 0x7F7F_7F7F_7F7F_7F7F, ascii = ~w & high
-                    let upper = (low7 &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low7 &+ 0x2525_2525_2525_2525) & ascii
-                    digitBits |= (low7 &+ 0x5050_5050_5050_5050) & ~(low7 &+ 0x4646_4646_4646_4646) & ascii
-                    let y = low7 ^ 0x2020_2020_2020_2020
-                    let space = ~((y &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & ascii
-                    spaces &+= space.nonzeroBitCount
-                    base.storeBytes(of: (w | upper >> 2).littleEndian, toByteOffset: k, as: UInt64.self)
+                    lanes &+= lowercase8(base + k, high, &digitBits)
+                    steps &+= 1
+                    if steps == 255 { spaces &+= sumLanes(lanes); lanes = 0; steps = 0 }
                     k += 8
                 }
+                // The last bytes: the line's last eight again (lower-casing twice changes nothing),
+                // counting only the bytes from k on. In bounds: n >= 8.
+                if k < n { lanes &+= lowercase8(base + (n - 8), high &<< UInt64(8 &* (k &- (n &- 8))), &digitBits); k = n }
+                spaces &+= sumLanes(lanes)
             }
             while k < n {
                 let c = l[k]
@@ -72,6 +75,41 @@ extension LineClassifier {
         return (digitBits != 0, spaces)
     }
 
+    /// Lower-cases the eight bytes at `p`; of the bytes that `keep` selects (their high bits), ORs
+    /// the digits' high bits into `digitBits` and returns one per space in its byte lane.
+    @inline(__always) static func lowercase8(_ p: UnsafeMutableRawPointer, _ keep: UInt64, _ digitBits: inout UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let w = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        // Per byte below 0x80, the high bit of (b + 0x80 - lo) & ~(b + 0x7F - hi) says lo <= b <= hi.
+        let low7 = w & 0x7F7F_7F7F_7F7F_7F7F, ascii = ~w & keep
+        let upper = (low7 &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low7 &+ 0x2525_2525_2525_2525) & ~w & high
+        digitBits |= (low7 &+ 0x5050_5050_5050_5050) & ~(low7 &+ 0x4646_4646_4646_4646) & ascii
+        let y = low7 ^ 0x2020_2020_2020_2020
+        let space = ~((y &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & ascii
+        p.storeBytes(of: (w | upper >> 2).littleEndian, as: UInt64.self)
+        return space &>> 7
+    }
+
+    /// The high bits of the bytes equal to "a" among the eight at `p` that `keep` selects (exact
+    /// zero-byte test on w ^ "aaaaaaaa").
+    @inline(__always) static func aBytes(_ p: UnsafePointer<UInt8>, _ keep: UInt64) -> UInt64 {
+        let y = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)) ^ 0x6161_6161_6161_6161
+        return ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & keep
+    }
+
+    /// The high bits of the bytes among the eight at `p` that are "p", "i" or "l".
+    @inline(__always) static func aFollowers(_ p: UnsafePointer<UInt8>) -> UInt64 {
+        let w = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        @inline(__always) func zero(_ y: UInt64) -> UInt64 { ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) }
+        return (zero(w ^ 0x7070_7070_7070_7070) | zero(w ^ 0x6969_6969_6969_6969) | zero(w ^ 0x6C6C_6C6C_6C6C_6C6C)) & 0x8080_8080_8080_8080
+    }
+
+    /// The sum of the eight byte lanes of `lanes` (each below 256).
+    @inline(__always) static func sumLanes(_ lanes: UInt64) -> Int {
+        let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+        return Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
+    }
+
     static let captionCredits = bytes(["photo", "image", "getty", "reuters", "afp", "ap/", "/ap", "epa", "shutterstock", "credit", "pool"])
     static let captionLabels = bytes(["photo:", "image:", "photo by ", "credit:"])
 
@@ -79,8 +117,7 @@ extension LineClassifier {
     static func isCaption(_ lower: [UInt8]) -> Bool {
         if captionLabels.contains(where: { lower.starts(with: $0) }) { return true }
         guard lower.last == 0x29, let open = lower.lastIndex(of: 0x28) else { return false }
-        let credit = Array(lower[open...])
-        return captionCredits.contains { contains(credit, $0) }
+        return captionCredits.contains { contains(lower, $0, from: open) }
     }
 
     static let datelineLabels = bytes(["published:", "published", "updated:", "updated", "posted:", "posted", "date:", "on"])
@@ -88,7 +125,14 @@ extension LineClassifier {
 
     /// The date phrase of a line that passed `isDateline` (nil for a reading time such as "2 min read").
     static func datelinePhrase(_ b: ArraySlice<UInt8>, _ lower: [UInt8]) -> String? {
-        if lower.split(separator: 0x20).contains(where: { $0.elementsEqual(readBytes) }) { return nil }
+        // A word "read" (between spaces or the line's ends) makes it a reading time.
+        var w = 0
+        while w < lower.count {
+            var e = w
+            while e < lower.count, lower[e] != 0x20 { e += 1 }
+            if e - w == 4, lower[w] == 0x72, lower[w + 1] == 0x65, lower[w + 2] == 0x61, lower[w + 3] == 0x64 { return nil }
+            w = e + 1
+        }
         var start = 0
         for label in datelineLabels {
             let rest = lower[start...]
@@ -152,14 +196,24 @@ extension LineClassifier {
             var k = 0
             if let base = l.baseAddress {
                 // The 'a' bytes found eight at a time (exact zero-byte test on w ^ "aaaaaaaa").
-                while k + 8 <= n {
-                    let y = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) ^ 0x6161_6161_6161_6161
-                    var hits = ~(((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | y) & 0x8080_8080_8080_8080
-                    while hits != 0 {
-                        atA(k + hits.trailingZeroBitCount >> 3)
-                        hits &= hits &- 1
-                    }
+                let high: UInt64 = 0x8080_8080_8080_8080
+                // Each rule of atA needs "p", "i" or "l" after the "a": bytes followed by none of them
+                // are dropped here, with the next byte of each read from a load one byte on.
+                while k + 9 <= n {
+                    var hits = aBytes(base + k, high) & aFollowers(base + k + 1)
+                    while hits != 0 { atA(k + hits.trailingZeroBitCount >> 3); hits &= hits &- 1 }
                     k += 8
+                }
+                while k + 8 <= n {
+                    var hits = aBytes(base + k, high)
+                    while hits != 0 { atA(k + hits.trailingZeroBitCount >> 3); hits &= hits &- 1 }
+                    k += 8
+                }
+                // The last bytes: the line's last eight again, only the bytes from k on. In bounds: n >= 8.
+                if k < n && n >= 8 {
+                    var hits = aBytes(base + (n - 8), high &<< UInt64(8 &* (k &- (n &- 8))))
+                    while hits != 0 { atA(n - 8 + hits.trailingZeroBitCount >> 3); hits &= hits &- 1 }
+                    k = n
                 }
             }
             while k < n {
@@ -231,9 +285,12 @@ extension LineClassifier {
         return words > 0 && dateish * 4 >= words * 3
     }
 
-    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let f = needle.first, hay.count >= needle.count else { return false }
-        var i = 0
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool { contains(hay, needle, from: 0) }
+
+    /// Whether `needle` occurs in `hay[from...]`.
+    static func contains(_ hay: [UInt8], _ needle: [UInt8], from: Int) -> Bool {
+        guard let f = needle.first, hay.count - from >= needle.count else { return false }
+        var i = from
         let last = hay.count - needle.count
         while i <= last {
             if hay[i] == f && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }

@@ -43,43 +43,82 @@ enum Stopwords {
         return t
     }()
 
-    /// The table as open addressing over packed words (a multiplicative hash and linear probing:
-    /// the look-up runs once per word of every dump, so it avoids `Hasher`).
+    /// The table as open addressing over packed words: the look-up runs once per word of every
+    /// dump, so it avoids `Hasher` and branches. A key sits at most `probes - 1` slots after its
+    /// home slot (the multiplier of the hash is chosen so), and a look-up compares all `probes`
+    /// slots without a branch on the word (stopword or not is a coin flip in prose).
     struct Table: Sendable {
+        /// Slots to compare per look-up.
+        static let probes = 4
+        /// `probes - 1` slots past the last home slot, so that a look-up never wraps.
         let keys: [UInt64]
         let masks: [UInt16]
-        /// 64 less the bits of the slot count.
+        /// 64 less the bits of the home slot count.
         let shift: UInt64
-        let slotMask: Int
+        let multiplier: UInt64
 
-        /// A table of at least `slots` slots (rounded up to a power of two, at least twice the
-        /// entries): small enough to stay in the first-level cache.
+        /// A table of at least `slots` home slots (rounded up to a power of two, at least twice
+        /// the entries): small enough to stay in the first-level cache.
         init(_ entries: [UInt64: UInt16], slots: Int = 1024) {
             var size = 16
             while size < max(slots, entries.count * 2) { size <<= 1 }
-            shift = UInt64(64 - size.trailingZeroBitCount)
-            slotMask = size - 1
-            var k = [UInt64](repeating: 0, count: size)
-            var m = [UInt16](repeating: 0, count: size)
-            for (key, mask) in entries {
-                var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-                while k[i] != 0 { i = (i + 1) & slotMask }
-                k[i] = key
-                m[i] = mask
+            // Sorted keys and a fixed sequence of candidate multipliers: the same table every run.
+            let sorted = entries.keys.sorted()
+            var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+            var tries = 0
+            while true {
+                let m = tries == 0 ? 0x9E37_79B9_7F4A_7C15 : Self.splitmix(&seed) | 1
+                if let (k, v) = Self.place(sorted, entries, size: size, multiplier: m) {
+                    keys = k
+                    masks = v
+                    shift = UInt64(64 - size.trailingZeroBitCount)
+                    multiplier = m
+                    return
+                }
+                tries += 1
+                if tries == 4096 { size <<= 1; tries = 0 }
             }
-            keys = k
-            masks = m
+        }
+
+        /// Linear probing without wrap-around; nil when a key lands `probes` or more slots past its home.
+        static func place(_ sorted: [UInt64], _ entries: [UInt64: UInt16], size: Int, multiplier: UInt64) -> ([UInt64], [UInt16])? {
+            let shift = UInt64(64 - size.trailingZeroBitCount)
+            var k = [UInt64](repeating: 0, count: size + probes - 1)
+            var m = [UInt16](repeating: 0, count: size + probes - 1)
+            for key in sorted {
+                let home = Int(truncatingIfNeeded: (key &* multiplier) >> shift)
+                var i = home
+                while i < home + probes && k[i] != 0 { i += 1 }
+                if i == home + probes { return nil }
+                k[i] = key
+                m[i] = entries[key]!
+            }
+            return (k, m)
+        }
+
+        static func splitmix(_ state: inout UInt64) -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
         }
 
         /// The language mask of a packed word (0 when it is no stopword).
         @inline(__always) func mask(_ key: UInt64) -> UInt16 {
             keys.withUnsafeBufferPointer { k in
-                var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-                while true {
-                    let v = k[i]
-                    if v == key { return masks[i] }
-                    if v == 0 { return 0 }
-                    i = (i &+ 1) & slotMask
+                masks.withUnsafeBufferPointer { v in
+                    // In bounds: home < size and the arrays hold size + probes - 1 slots.
+                    let home = Int(truncatingIfNeeded: (key &* multiplier) &>> shift)
+                    // The four slots compared as two vector pairs (scalar compares become a
+                    // mispredicted branch). Empty slots hold key 0 and mask 0: a match there adds nothing.
+                    let kk = SIMD2<UInt64>(repeating: key)
+                    let e01 = SIMD2<UInt64>(k[home], k[home &+ 1]) .== kk
+                    let e23 = SIMD2<UInt64>(k[home &+ 2], k[home &+ 3]) .== kk
+                    let m01 = SIMD2<UInt64>(UInt64(v[home]), UInt64(v[home &+ 1])).replacing(with: 0, where: .!e01)
+                    let m23 = SIMD2<UInt64>(UInt64(v[home &+ 2]), UInt64(v[home &+ 3])).replacing(with: 0, where: .!e23)
+                    let m = m01 | m23
+                    return UInt16(truncatingIfNeeded: m[0] | m[1])
                 }
             }
         }
