@@ -416,6 +416,15 @@ import TestSupport
         #expect(PageTitle.readabilityCut("Coastal Weekly: Harbour seals return to the bay after twenty years", repeated: false) == "Harbour seals return to the bay after twenty years")
     }
 
+    /// Phrases whose letters include Latin-1 capitals reach the phrase rules like their lower-case
+    /// form: the byte pre-check folds them as it folds A–Z.
+    @Test func latin1CapitalsReachThePhraseRules() {
+        let lines = DumpLines(Array("Ähnliche Artikel\nÀ lire aussi\nVEA TAMBIÉN: el puerto reabre\nähnliche artikel\nÜber uns und die Stadt am Fluss".utf8))
+        var scratch: [UInt8] = []
+        let kinds = (0..<lines.count).map { LineClassifier.classify(lines, $0, scratch: &scratch) }
+        #expect(kinds == [.promo, .promo, .promo, .promo, .text])
+    }
+
     @Test func datelines() {
         #expect(LineClassifier.classify("Nov 18, 2019 at 9:24 pm ET") == .dateline("Nov 18, 2019 at 9:24 pm ET"))
         #expect(LineClassifier.classify("Published: 3 Jan 2019") == .dateline("3 Jan 2019"))

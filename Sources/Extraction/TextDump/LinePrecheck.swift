@@ -27,6 +27,7 @@ extension LineClassifier {
         lower.removeAll(keepingCapacity: true)
         lower.append(contentsOf: b)
         let (digits, spaces) = lowercaseASCII(&lower)
+        lowercaseLatin1Capitals(&lower)
         var rules = possibleRules(lower, digits: digits, spaces: spaces, tables: precheck)
         // Captions and datelines are decided on the bytes.
         if rules.contains(.caption) && !rules.contains(.phrase) && !rules.contains(.copyright) && !rules.contains(.promo) && !rules.contains(.comments) && !rules.contains(.byline) && !rules.contains(.relativeTime) && !rules.contains(.bullet) {
@@ -40,6 +41,25 @@ extension LineClassifier {
         // On ASCII `lowercased()` maps A–Z alone: the lower-cased bytes are the lower-cased string.
         let lowerString = lower.allSatisfy { $0 < 0x80 } ? String(decoding: lower, as: UTF8.self) : line.lowercased()
         return classify(line, lower: lowerString, rules: rules.subtracting(.promo).union(rules.contains(.promo) ? .promoCheck : []))
+    }
+
+    /// Lower-cases the Latin-1 capitals (U+00C0–U+00DE but ×) of UTF-8 `bytes` in place, so that
+    /// "Ähnliche Artikel", "À lire aussi" and "VEA TAMBIÉN" reach the phrase rules as their
+    /// lower-case entries do. Lines without a 0xC3 byte (found by `memchr`) cost one scan.
+    static func lowercaseLatin1Capitals(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBufferPointer { l in
+            guard let base = l.baseAddress, l.count >= 2, memchr(base, 0xC3, l.count) != nil else { return }
+            var k = 0
+            while k + 1 < l.count {
+                if l[k] == 0xC3 {
+                    let c = l[k + 1]
+                    if c >= 0x80 && c <= 0x9E && c != 0x97 { l[k + 1] = c + 0x20 }
+                    k += 2
+                } else {
+                    k += 1
+                }
+            }
+        }
     }
 
     /// Lower-cases the ASCII letters of `bytes` in place, eight bytes per step; returns whether
