@@ -244,7 +244,9 @@ import TestSupport
         #expect(main.title == "Second cycle bridge opens over the canal")
         #expect(main.text == story.joined(separator: "\n\n"))
         #expect(PageTitle.holdsHeadline(Array("Field notes: Second cycle bridge opens over the canal".utf8)[...], Array("Second cycle bridge opens over the canal".utf8)))
+        #expect(PageTitle.holdsHeadline(Array("Second cycle bridge opens: what changes for riders".utf8)[...], Array("Second cycle bridge opens".utf8)))
         #expect(!PageTitle.holdsHeadline(Array("Second cycle bridges opens over the canals".utf8)[...], Array("Second cycle bridge opens".utf8)), "inside a word")
+        #expect(!PageTitle.holdsHeadline(Array("Why the second cycle bridge opens late this year".utf8)[...], Array("second cycle bridge opens".utf8)), "in the middle")
     }
 
     /// After the story's end (a gap of short lines: share buttons, tags, the author's name) a little

@@ -51,21 +51,15 @@ struct PageTitle: Sendable {
         return PageTitle(text: cut, occurrences: cutOcc.isEmpty ? (head?.occurrences ?? []) : cutOcc)
     }
 
-    /// Whether `line` prints `headline` with a short kicker or tail (at most 60 more bytes) joined
-    /// at a word boundary.
+    /// Whether `line` prints `headline` after a short kicker or before a short tail (at most 60 more
+    /// bytes), joined at a word boundary: "Kicker: <headline>", "<headline>: tail". Only the two
+    /// ends are compared, so a line costs one pass however the bytes repeat.
     static func holdsHeadline(_ line: ArraySlice<UInt8>, _ headline: [UInt8]) -> Bool {
         let n = headline.count, m = line.count
         guard n > 0, m > n, m <= n + 60 else { return false }
-        let base = line.startIndex
-        var k = 0
-        while k + n <= m {
-            if line[base + k] == headline[0], line[(base + k)..<(base + k + n)].elementsEqual(headline) {
-                let before = k == 0 || line[base + k - 1] == 0x20
-                let after = k + n == m || line[base + k + n] == 0x20 || line[base + k + n] == 0x3A
-                if before && after { return true }
-            }
-            k += 1
-        }
+        let s = line.startIndex
+        if line[(s + m - n)...].elementsEqual(headline), line[s + m - n - 1] == 0x20 { return true }
+        if line[s..<(s + n)].elementsEqual(headline), line[s + n] == 0x20 || line[s + n] == 0x3A { return true }
         return false
     }
 
