@@ -205,5 +205,73 @@ import Testing
         #expect(!text.contains("young eels"))
         #expect(!text.contains("More information"), "the box title of the removed teaser stayed")
     }
-}
 
+    @Test("text wrapped in a javascript: link is the page's text; a javascript: button is still a link")
+    func scriptLinksAroundBlocksAreNotNavigation() throws {
+        let wrapped = Self.page("""
+            <a href="javascript:void(0)">\(Self.paragraphs(0..<3))</a>
+            """)
+        let text = try body(wrapped)
+        for p in Self.prose[0..<3] { #expect(text.contains(p)) }
+
+        // The same paragraphs in an ordinary link are a link block: no article.
+        let linked = Self.page("""
+            <a href="/elsewhere">\(Self.paragraphs(0..<3))</a>
+            """)
+        #expect(throws: ExtractionError.self) { try body(linked) }
+
+        let buttons = Self.page("""
+            \(Self.paragraphs(0..<5))
+            <div class="gallery"><a href="javascript:void(0)">Back to the gallery</a>
+            <a href="javascript:;">Open the next picture</a></div>
+            """)
+        #expect(!(try body(buttons)).contains("Back to the gallery"))
+    }
+
+    @Test("links that open a list holding prose are the article's list; a list of bare links before the article goes")
+    func articleListOpenedByLinksStays() throws {
+        let html = Self.page("""
+            <ul class="crumbs"><li><a href="/">Home news from the valley</a></li><li><a href="/rivers">Rivers and weirs of the county</a></li></ul>
+            <h3>Highlights</h3>
+            <ul>
+            <li><a href="/2023/review">Read our year on the river in review</a></li>
+            <li><a href="/2023/photos">See the best photos of the season</a></li>
+            <li>\(Self.prose[0])</li>
+            <li>\(Self.prose[1])</li>
+            </ul>
+            \(Self.paragraphs(2..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(text.contains("Read our year on the river in review"))
+        #expect(text.contains("See the best photos of the season"))
+        #expect(!text.contains("Home news from the valley"))
+    }
+
+    @Test("a list whose items are mostly their own words around a link stays; a list of headline links goes")
+    func listOfLinkedSentencesStays() throws {
+        let html = Self.page("""
+            \(Self.paragraphs(0..<3))
+            <h4>Who helped this season</h4>
+            <ul>
+            <li>Ann Lee <a href="/t/1">cleared the top pools of fallen branches</a> after the October storm</li>
+            <li>Bo Park <a href="/t/2">fixed the housing of the counting camera</a> before the spring flood</li>
+            <li>Cy Diaz <a href="/t/3">mapped the side channel young eels use</a> to climb past the weir</li>
+            </ul>
+            \(Self.paragraphs(3..<5))
+            <h4>More from the river desk</h4>
+            <ul>
+            <li><a href="/a">Otters seen again below the town bridge</a> (May 2)</li>
+            <li><a href="/b">New footpath opens along the east bank</a> (May 9)</li>
+            <li><a href="/c">Council votes to fund a second fish pass</a> (May 16)</li>
+            </ul>
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        // Over half of the list's text is linked, but every item says something of its own.
+        #expect(text.contains("cleared the top pools"))
+        #expect(text.contains("mapped the side channel"))
+        #expect(!text.contains("Otters seen again"))
+        #expect(!text.contains("More from the river desk"))
+    }
+}

@@ -104,7 +104,8 @@ extension ContentExtractor.Pass {
                     let length = lengths.text[i]
                     let short = t == .li ? length < 50 : length < 200 || density >= 0.8
                     drop = length >= 15 && short && sentenceEnds(innerTextBytes(k)) == 0
-                } else if t != .li, lengths.links[i] >= 3 {
+                    if drop, t == .li, listHoldsProse(doc.parent[i], lengths) { drop = false }
+                } else if t != .li, lengths.links[i] >= 3, density >= 0.6 {
                     drop = true
                 }
             }
@@ -119,6 +120,17 @@ extension ContentExtractor.Pass {
         }
         removeWithIntroductions(doomed, within: content, core: core)
         return !doomed.isEmpty
+    }
+
+    /// Does list `list` have an item of prose (100 or more characters, under 30% link text)? Its
+    /// linked items are then the article's own ("Highlights: <a>Our year in review</a>, …").
+    func listHoldsProse(_ list: Int32, _ lengths: Shape) -> Bool {
+        guard list >= 0 else { return false }
+        for c in doc.children(list) where doc.tag[Int(c)] == .li {
+            let text = lengths.text[Int(c)]
+            if text >= 100, lengths.link[Int(c)] < 0.3 * Float(text) { return true }
+        }
+        return false
     }
 
     /// Removes `nodes` and, for each, the heading or short label right before it that introduces
@@ -254,8 +266,7 @@ extension ContentExtractor.Pass {
             if t == .text {
                 facts.text[i] = ownTextLength(n, own)
             } else if t == .a {
-                var coeff: Float = 1
-                if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
+                let coeff = doc.linkWeight(n)
                 facts.link[i] = Float(facts.text[i]) * coeff
                 facts.links[i] += 1
             }
@@ -351,7 +362,12 @@ extension ContentExtractor.Pass {
             if junk { doomed.append(b.node) } else { keptAfter = true }
         }
         // Before the article: link blocks and short fragments (dates, "4 min read", "Photo:").
+        // Items of a list that also holds prose are the article's list, even when they open it
+        // with links ("Highlights: <a>Our year in review</a>, …").
+        var proseLists = Set<Int32>()
+        for b in blocks where b.isProse { if let list = listOf(b.node) { proseLists.insert(list) } }
         for b in blocks[..<first] where b.linkDensity >= 0.3 || (!b.isHeading && !b.isListItem && !b.isCell && b.length < 40 && b.sentences == 0) {
+            if b.isListItem, let list = listOf(b.node), proseLists.contains(list) { continue }
             doomed.append(b.node)
         }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
@@ -363,6 +379,21 @@ extension ContentExtractor.Pass {
             }
         }
         for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
+    }
+
+    /// The list (`<ul>`, `<ol>`, `<dl>`) that leaf block `n` is an item of, or is inside an item of.
+    func listOf(_ n: Int32) -> Int32? {
+        var p = n
+        for _ in 0..<3 {
+            guard p >= 0 else { return nil }
+            let t = doc.tag[Int(p)]
+            if t == .li || t == .dd || t == .dt {
+                let list = doc.parent[Int(p)]
+                return list >= 0 ? list : nil
+            }
+            p = doc.parent[Int(p)]
+        }
+        return nil
     }
 
     /// Leaf blocks (block elements with no block inside) in document order, with their measures.

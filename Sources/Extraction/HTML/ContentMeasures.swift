@@ -104,8 +104,7 @@ extension ContentExtractor.Pass {
             let t = doc.tag[Int(k)]
             if t == .text { total.add(doc, k) }
             else if t == .a {
-                var coeff: Float = 1
-                if let r = doc.attributeRange(k, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
+                let coeff = doc.linkWeight(k)
                 let before = total.count
                 var j = doc.firstChild[Int(k)]
                 while j >= 0 {
@@ -152,8 +151,7 @@ extension ContentExtractor.Pass {
             if doc.tag[i] == .text {
                 text[i] = ownTextLength(n, own)
             } else if doc.tag[i] == .a {
-                var coeff: Float = 1
-                if let r = doc.attributeRange(n, .href), r.count > 0, doc.source[r.lowerBound] == 0x23 { coeff = 0.3 }
+                let coeff = doc.linkWeight(n)
                 link[i] = Float(text[i]) * coeff
             }
             let p = Int(doc.parent[i])

@@ -103,3 +103,28 @@ extension ContentExtractor.Pass {
         return hrefs.lazy.filter { $0.elementsEqual(h) }.count >= 2
     }
 }
+
+extension HTMLDocument {
+    /// How much the text of link `n` counts as link text in density measures: 1 for a link that
+    /// goes somewhere, 0.3 for an in-page `#` link (footnotes, contents), 0 for a `javascript:`
+    /// link around blocks (paragraphs, headings), a script's wrapper rather than navigation, whose
+    /// text is the page's own. A `javascript:` link around a phrase is a button ("Back", "More")
+    /// and counts in full.
+    func linkWeight(_ n: Int32) -> Float {
+        guard let r = attributeRange(n, .href) else { return 1 }
+        var i = r.lowerBound
+        while i < r.upperBound, source[i] == 0x20 || source[i] == 0x09 || source[i] == 0x0A || source[i] == 0x0D { i += 1 }
+        guard i < r.upperBound else { return 1 }
+        if source[i] == 0x23 { return 0.3 }
+        let scheme: [UInt8] = Array("javascript:".utf8)
+        guard r.upperBound - i >= scheme.count else { return 1 }
+        for (j, c) in scheme.enumerated() where source[i + j] | 0x20 != c { return 1 }
+        var k = firstChild[Int(n)]
+        while k >= 0 {
+            let t = tag[Int(k)]
+            if t != .text, t != .br, t.isBlock { return 0 }
+            k = following(k, within: n)
+        }
+        return 1
+    }
+}
