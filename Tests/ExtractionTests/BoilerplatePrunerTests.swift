@@ -274,4 +274,16 @@ import Testing
         #expect(!text.contains("Otters seen again"))
         #expect(!text.contains("More from the river desk"))
     }
+
+    @Test("a weak hint on the class of most of the article's paragraphs does not remove them; on one box it does")
+    func weakHintOnTheArticlesOwnParagraphs() throws {
+        let html = Self.page("""
+            <p>\(Self.prose[0])</p>
+            \(Self.prose[1...].map { "<p class=\"paywall\">\($0)</p>" }.joined(separator: "\n"))
+            <div class="promo"><p>Our weekend guide to the best riverside walks is out now.</p></div>
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("riverside walks"), "a single promo box is still furniture")
+    }
 }

@@ -35,12 +35,23 @@ extension ContentExtractor.Pass {
     mutating func removeHintedFurniture(_ content: Int32, core: Int32, _ lengths: Shape) -> Bool {
         let total = max(1, lengths.text[Int(content)])
         var doomed: [Int32] = []
+        var classShares: [UInt64: (count: Int, text: Int)]? = nil
         var k = doc.firstChild[Int(content)]
         while k >= 0 {
             let t = doc.tag[Int(k)]
             if t == .text || k == core { k = doc.following(k, within: content); continue }
             let share = Float(lengths.text[Int(k)]) / Float(total)
             if isFurniture(k, t, share: share) {
+                // A weak hint on a block of prose, one of three or more of a class that together
+                // hold half the text or more (`<p class="paywall">` on every paragraph after the
+                // first, `<section class="report-section--ads">` around each part), names the
+                // article's own blocks, not furniture in it.
+                if share < 0.25, t != .aside, t != .nav, t != .figcaption, lengths.density(k) < 0.3,
+                   let r = doc.attributeRange(k, .class), BoilerplateHints.strength(matchString(k)) == .weak {
+                    if classShares == nil { classShares = textByClass(content, lengths) }
+                    let group = classShares?[BoilerplateHints.hash(doc.source[r])] ?? (0, 0)
+                    if group.count >= 3, Float(group.text) / Float(total) >= 0.5 { k = doc.following(k, within: content); continue }
+                }
                 doomed.append(k)
                 k = doc.following(k, within: content, skipChildren: true)
                 continue
@@ -49,6 +60,20 @@ extension ContentExtractor.Pass {
         }
         removeWithIntroductions(doomed, within: content, core: core)
         return !doomed.isEmpty
+    }
+
+    /// Elements under `content` and their text length summed, per `class` value (hashed).
+    func textByClass(_ content: Int32, _ lengths: Shape) -> [UInt64: (count: Int, text: Int)] {
+        var out: [UInt64: (count: Int, text: Int)] = [:]
+        var k = doc.firstChild[Int(content)]
+        while k >= 0 {
+            if doc.tag[Int(k)] != .text, let r = doc.attributeRange(k, .class), !r.isEmpty {
+                out[BoilerplateHints.hash(doc.source[r]), default: (0, 0)].count += 1
+                out[BoilerplateHints.hash(doc.source[r]), default: (0, 0)].text += lengths.text[Int(k)]
+            }
+            k = doc.following(k, within: content)
+        }
+        return out
     }
 
     /// Is `n` page furniture, given the share of the content's text it holds?
