@@ -286,4 +286,22 @@ import Testing
         for p in Self.prose { #expect(text.contains(p)) }
         #expect(!text.contains("riverside walks"), "a single promo box is still furniture")
     }
+
+    @Test("an article wrapped in an <aside> by its theme is kept; a small aside in it still goes")
+    func articleInsideAnAside() throws {
+        let html = """
+            <!DOCTYPE html><html lang="en"><head><title>Salmon return to the mill weir | River News</title></head><body>
+            <nav><a href="/">Home</a> <a href="/rivers">Rivers</a></nav>
+            <main><aside class="direct-content"><section itemscope itemtype="https://schema.org/Article">
+            <h1>Salmon return to the mill weir</h1>
+            \(Self.paragraphs(0..<3))
+            <aside class="factbox"><p>Fish ladder: 30 pools, opened in May, cost 1.2 million.</p></aside>
+            \(Self.paragraphs(3..<5))
+            </section></aside></main>
+            </body></html>
+            """
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("30 pools"))
+    }
 }

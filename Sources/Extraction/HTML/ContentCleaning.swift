@@ -8,7 +8,12 @@ extension ContentExtractor.Pass {
         markDataTables(content)
         cleanConditionally(content, .form)
         cleanConditionally(content, .fieldset)
-        removeAll(content) { t, _ in t == .object || t == .embed || t == .footer || t == .link || t == .aside }
+        // An <aside> holding half the content or more is the article's own wrapper, misnamed.
+        let contentLength = textLength(content)
+        let measure = self
+        removeAll(content) { t, n in
+            t == .object || t == .embed || t == .footer || t == .link || (t == .aside && measure.textLength(n) * 2 < contentLength)
+        }
         // Share bars.
         for child in Array(doc.children(content)) where doc.tag[Int(child)] != .text {
             var k = doc.firstChild[Int(child)]
