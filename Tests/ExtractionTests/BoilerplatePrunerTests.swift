@@ -304,4 +304,48 @@ import Testing
         for p in Self.prose { #expect(text.contains(p)) }
         #expect(!text.contains("30 pools"))
     }
+
+    @Test("a blog theme's post-meta line (date, author, category, comment count) before the article goes")
+    func postMetaLineGoes() throws {
+        let html = Self.page("""
+            <p>Friday | 14. June 2019 | 15:49 by Jane Doe in <a href="/c/rivers">Rivers</a> | 0 Comments</p>
+            \(Self.paragraphs(0..<5))
+            <p>Asked about the 3 comments the plan drew, the authority said all of them had been answered in the final design.</p>
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("0 Comments"))
+        #expect(text.contains("the 3 comments the plan drew"), "a count of comments inside the article is text")
+    }
+
+    @Test("a body that opens with its own <h1> takes no lead from before it; a dek between the page's <h1> and the body does")
+    func leadOnlyFromTheArticlesHeader() throws {
+        // A page builder's body: an <h1> per section, the post's meta line above it (removed), and
+        // another post's excerpt after it. The excerpt is no lead of this article.
+        let teaser = """
+            <!DOCTYPE html><html lang="en"><head><title>Salmon return | River News</title></head><body>
+            <div id="main"><div class="featured"><div class="title-wrap"><div><h2>Salmon return!</h2>
+            <div id="meta"><p>Friday | 14. June 2019 | 15:49 by Jane Doe in <a href="/c">Rivers</a> | 0 Comments</p></div></div></div>
+            <div class="entry"><div class="w"><div class="w2"><h1 class="heading-title">Salmon return to the weir</h1></div>
+            <div class="w3"><p>\(Self.prose[0])</p></div>
+            <div class="w4"><h1 class="heading-title">Thirty pools</h1></div>
+            <div class="w5"><p>\(Self.prose[1])</p><p>\(Self.prose[2])</p></div>
+            <div class="w6"><p>\(Self.prose[3])</p></div></div></div>
+            <div class="related"><div class="post"><h1>Summer sale</h1><div class="post-excerpt"><p>Summer sale on waders: the shop has cut the price of every pair in stock until the end of the month, so get yours now.</p></div></div></div>
+            </div></body></html>
+            """
+        let text = try body(teaser)
+        for p in Self.prose[0..<4] { #expect(text.contains(p)) }
+        #expect(!text.contains("Summer sale on waders"))
+        #expect(!text.contains("0 Comments"))
+
+        let dek = """
+            <!DOCTYPE html><html lang="en"><head><title>Salmon return to the mill weir | River News</title></head><body>
+            <div class="story"><header><h1>Salmon return to the mill weir</h1>
+            <p class="standfirst">For the first time in ninety years, fish can pass the old weir on their way upstream.</p></header>
+            <div class="story-body">\(Self.paragraphs(0..<5))</div></div>
+            </body></html>
+            """
+        #expect(try body(dek).hasPrefix("For the first time in ninety years"))
+    }
 }

@@ -391,9 +391,16 @@ extension ContentExtractor.Pass {
         // with links ("Highlights: <a>Our year in review</a>, …").
         var proseLists = Set<Int32>()
         for b in blocks where b.isProse { if let list = listOf(b.node) { proseLists.insert(list) } }
-        for b in blocks[..<first] where b.linkDensity >= 0.3 || (!b.isHeading && !b.isListItem && !b.isCell && b.length < 40 && b.sentences == 0) {
-            if b.isListItem, let list = listOf(b.node), proseLists.contains(list) { continue }
-            doomed.append(b.node)
+        // And the post-meta line of a blog theme: date, author, category and a comment count
+        // ("14. Juni 2019 | von Jane Doe | 0 Comments": its dates can pass for sentences, so it
+        // can be the first block taken for prose).
+        for (j, b) in blocks[...first].enumerated() {
+            if j < first, b.linkDensity >= 0.3 || (!b.isHeading && !b.isListItem && !b.isCell && b.length < 40 && b.sentences == 0) {
+                if b.isListItem, let list = listOf(b.node), proseLists.contains(list) { continue }
+                doomed.append(b.node)
+            } else if !b.isHeading, b.length <= 160, CommentCount.occurs(in: innerTextBytes(b.node)) {
+                doomed.append(b.node)
+            }
         }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
         // Credit lines anywhere ("Foto: …/Getty Images", "© Agency"): see `CreditLine`.

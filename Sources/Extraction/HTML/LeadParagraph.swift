@@ -22,9 +22,11 @@ enum LeadParagraph {
     ///   - pass: the content pass's tree, whose `content` node holds the body.
     static func find(in original: HTMLDocument, before pass: HTMLDocument, content: Int32, owner: ContentExtractor) -> Found? {
         // The body's first text node with visible text: an original node, so it has a place in `original`.
+        // A body that opens with an <h1> has its header inside: no lead is printed outside it.
         var start: Int32 = -1
         var k = pass.firstChild[Int(content)]
         while k >= 0 {
+            if pass.tag[Int(k)] == .h1 { return nil }
             if pass.tag[Int(k)] == .text, Int(k) < original.count, !isBlank(pass, k) { start = k; break }
             k = pass.following(k, within: content)
         }

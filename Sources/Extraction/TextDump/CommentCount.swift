@@ -27,4 +27,20 @@ enum CommentCount {
 
     /// Whether `line` is such a header.
     static func matches(_ line: [UInt8]) -> Bool { matches(line[...]) }
+
+    /// Whether a count of comments starts at a word anywhere in `text`: the post-meta line of a
+    /// blog theme ("14. Juni 2019 | von Jane Doe | 0 Comments").
+    static func occurs(in text: [UInt8]) -> Bool {
+        var i = 0
+        while i < text.count {
+            let b = text[i]
+            if b >= 0x30 && b <= 0x39, i == 0 || !(Keywords.isWordByte(text[i - 1]) || text[i - 1] == 0x2E || text[i - 1] == 0x2C) {
+                if matches(text[i...]) { return true }
+                while i < text.count, text[i] >= 0x30 && text[i] <= 0x39 { i += 1 }
+                continue
+            }
+            i += 1
+        }
+        return false
+    }
 }
