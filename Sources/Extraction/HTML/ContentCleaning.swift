@@ -8,11 +8,15 @@ extension ContentExtractor.Pass {
         markDataTables(content)
         cleanConditionally(content, .form)
         cleanConditionally(content, .fieldset)
-        // An <aside> holding half the content or more is the article's own wrapper, misnamed.
-        let contentLength = textLength(content)
-        let measure = self
+        var asides: [Int32] = []
         removeAll(content) { t, n in
-            t == .object || t == .embed || t == .footer || t == .link || (t == .aside && measure.textLength(n) * 2 < contentLength)
+            if t == .aside { asides.append(n); return false }
+            return t == .object || t == .embed || t == .footer || t == .link
+        }
+        // An <aside> holding half the content or more is the article's own wrapper, misnamed.
+        if !asides.isEmpty {
+            let contentLength = textLength(content)
+            for n in asides where isUnder(n, content) && textLength(n) * 2 < contentLength { doc.remove(n) }
         }
         // Share bars.
         for child in Array(doc.children(content)) where doc.tag[Int(child)] != .text {

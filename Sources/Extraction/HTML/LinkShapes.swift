@@ -116,9 +116,9 @@ extension HTMLDocument {
         while i < r.upperBound, source[i] == 0x20 || source[i] == 0x09 || source[i] == 0x0A || source[i] == 0x0D { i += 1 }
         guard i < r.upperBound else { return 1 }
         if source[i] == 0x23 { return 0.3 }
-        let scheme: [UInt8] = Array("javascript:".utf8)
-        guard r.upperBound - i >= scheme.count else { return 1 }
-        for (j, c) in scheme.enumerated() where source[i + j] | 0x20 != c { return 1 }
+        // "javascript:", compared without ASCII case.
+        guard r.upperBound - i >= 11, source[i] | 0x20 == 0x6A else { return 1 }
+        for (j, c) in "javascript:".utf8.enumerated() where source[i + j] | 0x20 != c { return 1 }
         var k = firstChild[Int(n)]
         while k >= 0 {
             let t = tag[Int(k)]
