@@ -348,4 +348,21 @@ import Testing
             """
         #expect(try body(dek).hasPrefix("For the first time in ninety years"))
     }
+
+    @Test("a gallery's title on every slide goes; a reply the article repeats stays")
+    func titleRepeatedOnEverySlideGoes() throws {
+        let slides = (1...4).map { "<div><img src=\"/p\($0).jpg\" alt=\"\"><p>Fish ladder in pictures</p></div>" }.joined(separator: "\n")
+        let html = Self.page("""
+            \(Self.paragraphs(0..<2))
+            <p>"Will it work?"</p><p>No answer.</p>
+            \(slides)
+            \(Self.paragraphs(2..<4))
+            <p>"Will the salmon come?"</p><p>No answer.</p><p>"Next year, then?"</p><p>No answer.</p>
+            \(Self.paragraphs(4..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("Fish ladder in pictures"))
+        #expect(text.components(separatedBy: "No answer.").count == 4, "a repeated short reply is the article's")
+    }
 }

@@ -404,13 +404,34 @@ extension ContentExtractor.Pass {
         }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
         // Credit lines anywhere ("Foto: …/Getty Images", "© Agency"): see `CreditLine`.
-        for b in blocks where b.length <= 160 && !b.isHeading {
+        // A short title of three words or more and no sentence, printed three times or more (a
+        // gallery's title on every slide), is the furniture of a widget, not something the article
+        // says three times. Short repeated replies and separators ("No answer.", "***") stay.
+        var repeats: [UInt64: [Int32]] = [:]
+        for b in blocks where b.length <= 160 {
             let text = innerTextBytes(b.node)
+            if !b.isCell, b.length < 100, b.sentences == 0, Self.words(text) >= 3 {
+                repeats[BoilerplateHints.hash(text), default: []].append(b.node)
+            }
+            if b.isHeading { continue }
             if (b.length < 30 && BoilerplateHints.isAdLabel(text)) || CreditLine.matches(text[...], length: b.length, sentences: b.sentences) {
                 doomed.append(b.node)
             }
         }
+        for (_, nodes) in repeats where nodes.count >= 3 { doomed.append(contentsOf: nodes) }
         for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
+    }
+
+    /// Runs of letters or digits in `text` (ASCII and any non-ASCII byte count as letters).
+    static func words(_ text: [UInt8]) -> Int {
+        var n = 0
+        var inWord = false
+        for b in text {
+            let w = Keywords.isWordByte(b)
+            if w && !inWord { n += 1 }
+            inWord = w
+        }
+        return n
     }
 
     /// The list (`<ul>`, `<ol>`, `<dl>`) that leaf block `n` is an item of, or is inside an item of.
