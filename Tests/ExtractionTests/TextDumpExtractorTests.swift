@@ -449,6 +449,35 @@ import TestSupport
         #expect(LineClassifier.byline("By the time the rain stopped, the river had already flooded the lower town.") == nil)
     }
 
+    /// Arabic prose has no stopword list here and few full stops (sentences run on with "،"): the
+    /// script's own commas and question marks must count, or the article reads as boilerplate and a
+    /// short notice with three full stops, or the menu around it, is taken instead.
+    @Test func arabicScriptPunctuationMakesProse() throws {
+        let paragraphs = [
+            "افتتحت هيئة النهر سلم الأسماك الجديد عند السد القديم يوم الاثنين، وهو أول ممر للسلمون في هذا الجزء من النهر منذ أكثر من تسعين عاما، بحسب المهندسين الذين أشرفوا على المشروع طوال عامين.",
+            "وقال المهندسون إن السلم بني على شكل ثلاثين حوضا صغيرا، كل حوض أعلى من الذي تحته بقليل، حتى تستطيع الأسماك أن تستريح بين القفزات في طريقها إلى أعلى النهر.",
+            "وكان الصيادون قد طالبوا بالسلم منذ سنوات طويلة، لأن السد مسجل كمعلم تاريخي، ولا يمكن إزالته، فكان ممر الأسماك الحل الوحيد لإعادة فتح النهر أمام السلمون؟",
+            "وستحصي الهيئة الأسماك بكاميرا تحت الماء عند الحوض الأعلى لمدة ثلاثة مواسم، وتنشر الأرقام كل شتاء، بدءا من موسم الخريف الحالي، كما قالت في بيانها.",
+        ]
+        let dump = """
+            عودة السلمون إلى السد القديم - أخبار النهر
+            الرئيسية
+            أخبار
+            رياضة
+            فيديو
+            عودة السلمون إلى السد القديم
+            الاثنين، 12 أيار 2025، آخر تحديث 14:00
+            \(paragraphs.joined(separator: "\n"))
+            نرحب بتعليقاتكم. نراجع التعليقات قبل نشرها. شكرا لكم على المشاركة في النقاش حول أخبار النهر.
+            الأكثر قراءة
+            شروط الخدمة | الخصوصية | من نحن
+            """
+        let main = try mainStory(of: dump)
+        #expect(main.text.hasPrefix(paragraphs[0]))
+        for p in paragraphs { #expect(main.text.contains(p)) }
+        for junk in ["الرئيسية", "رياضة", "شروط الخدمة", "الأكثر قراءة"] { #expect(!main.text.contains(junk), "main body contains \(junk)") }
+    }
+
     @Test func proseOnlyDumpHasNoStoryWithoutAHeading() {
         let ctx = ExtractionContext(url: "u")
         #expect(throws: ExtractionError.self) { try TextDumpExtractor().extract(Array("logo\nMenu\nComments\n".utf8), context: ctx) }

@@ -112,6 +112,17 @@ struct LineFeatures: Sendable {
                             } else if c == 0xEF, j + 2 < n, b[j + 1] == 0xBC {
                                 let c2 = b[j + 2]
                                 if c2 == 0x81 || c2 == 0x9F { sentenceEnds &+= 1 } else if c2 == 0x8C { commas &+= 1 }
+                            } else if c == 0xD8 || c == 0xDB || c == 0xD6, j + 1 < n {
+                                // Arabic script: ، ؛ count as commas, ؟ ۔ as sentence ends; Armenian ։.
+                                let c1 = b[j + 1]
+                                if c == 0xD8 && (c1 == 0x8C || c1 == 0x9B) { commas &+= 1 }
+                                else if (c == 0xD8 && c1 == 0x9F) || (c == 0xDB && c1 == 0x94) || (c == 0xD6 && c1 == 0x89) { sentenceEnds &+= 1 }
+                            } else if c == 0xE0 || c == 0xE1, j + 2 < n {
+                                // Devanagari । ॥, Myanmar ။ (and ၊ as a comma), Ethiopic ።.
+                                let c1 = b[j + 1], c2 = b[j + 2]
+                                if (c == 0xE0 && c1 == 0xA5 && (c2 == 0xA4 || c2 == 0xA5)) || (c == 0xE1 && ((c1 == 0x81 && c2 == 0x8B) || (c1 == 0x8D && c2 == 0xA2))) {
+                                    sentenceEnds &+= 1
+                                } else if c == 0xE1 && c1 == 0x81 && c2 == 0x8A { commas &+= 1 }
                             }
                         }
                     }
@@ -233,6 +244,12 @@ struct LineFeatures: Sendable {
             if a == 0xE3, m == 0x80, c == 0x82 { return true } // 。
             if a == 0xEF, m == 0xBC, c == 0x81 || c == 0x9F { return true } // ！？
             if a == 0xE2, m == 0x80, c == 0xA6 { return true } // …
+            if a == 0xE0, m == 0xA5, c == 0xA4 || c == 0xA5 { return true } // । ॥
+            if a == 0xE1, (m == 0x81 && c == 0x8B) || (m == 0x8D && c == 0xA2) { return true } // ။ ።
+        }
+        if e >= 2 {
+            let a = b[e - 2]
+            if (a == 0xD8 && c == 0x9F) || (a == 0xDB && c == 0x94) || (a == 0xD6 && c == 0x89) { return true } // ؟ ۔ ։
         }
         return false
     }
