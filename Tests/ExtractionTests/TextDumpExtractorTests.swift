@@ -478,6 +478,36 @@ import TestSupport
         for junk in ["الرئيسية", "رياضة", "شروط الخدمة", "الأكثر قراءة"] { #expect(!main.text.contains(junk), "main body contains \(junk)") }
     }
 
+    /// Thai is written without spaces between words and mostly without sentence punctuation: a
+    /// long line without separators is its prose (else every line reads as boilerplate and the
+    /// whole dump, menus included, comes out).
+    @Test func thaiProseIsFoundByLength() throws {
+        // Spaces part phrases, not words, as in Thai news copy.
+        let paragraphs = [
+            "การไฟฟ้าเปิดโรงไฟฟ้าพลังน้ำขนาดเล็กแห่งใหม่ ริมแม่น้ำปิง เมื่อวันจันทร์ที่ 12 พ.ค. ที่ผ่านมา โดยคาดว่า จะผลิตไฟฟ้าได้เพียงพอ สำหรับบ้านเรือนกว่า 3,000 หลังคาเรือน ในอำเภอใกล้เคียง ตลอดทั้งปี แม้ในช่วงฤดูแล้ง ที่น้ำในแม่น้ำลดลง",
+            "วิศวกรผู้ควบคุมโครงการ กล่าวว่า การก่อสร้างใช้เวลาเกือบสองปี และต้องออกแบบ ทางผ่านของปลา ให้สามารถว่ายทวนน้ำได้ ตลอดทั้งปี เพื่อไม่ให้กระทบ ต่อระบบนิเวศของแม่น้ำ และชุมชนริมน้ำ ที่พึ่งพาการประมง เป็นอาชีพหลัก",
+            "ชาวบ้านในพื้นที่ ส่วนใหญ่เห็นด้วยกับโครงการนี้ เพราะช่วยลดค่าไฟฟ้า ในชุมชน แต่กลุ่มชาวประมง บางส่วน ยังกังวลเรื่อง ปริมาณปลา ที่อาจลดลง ในฤดูแล้ง ของปีหน้า และขอให้ การไฟฟ้า ติดตามผล อย่างใกล้ชิด ทุกเดือน",
+        ]
+        let dump = """
+            เปิดโรงไฟฟ้าพลังน้ำริมแม่น้ำปิง | ข่าวริมน้ำ
+            หน้าแรก
+            การเมือง
+            เศรษฐกิจ
+            สิ่งแวดล้อม
+            ติดต่อเรา
+            เปิดโรงไฟฟ้าพลังน้ำริมแม่น้ำปิง
+            12 พ.ค. 2568
+            \(paragraphs.joined(separator: "\n"))
+            เรื่องที่เกี่ยวข้อง
+            ฝนตกหนักทั่วภาคเหนือ
+            เกี่ยวกับเรา | ติดต่อเรา | นโยบายความเป็นส่วนตัว
+            """
+        let main = try mainStory(of: dump)
+        #expect(main.text.hasPrefix(paragraphs[0]))
+        for p in paragraphs { #expect(main.text.contains(p)) }
+        for junk in ["หน้าแรก", "เศรษฐกิจ", "เรื่องที่เกี่ยวข้อง", "นโยบายความเป็นส่วนตัว"] { #expect(!main.text.contains(junk), "main body contains \(junk)") }
+    }
+
     @Test func proseOnlyDumpHasNoStoryWithoutAHeading() {
         let ctx = ExtractionContext(url: "u")
         #expect(throws: ExtractionError.self) { try TextDumpExtractor().extract(Array("logo\nMenu\nComments\n".utf8), context: ctx) }

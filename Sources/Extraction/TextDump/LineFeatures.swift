@@ -12,6 +12,9 @@ struct LineFeatures: Sendable {
     var cjk = 0
     var kana = 0
     var hangul = 0
+    /// Thai, Lao, Khmer and Myanmar letters: scripts written without spaces between words and,
+    /// for the first three, mostly without sentence punctuation.
+    var unspaced = 0
     /// Sentence ends: `.`, `!`, `?` before a space or the line end, `。`, `！`, `？`.
     var sentenceEnds = 0
     var commas = 0
@@ -44,7 +47,7 @@ struct LineFeatures: Sendable {
             let n = b.count
             guard let base = b.baseAddress else { f.hash = lineHash(b); return }
             // Counters in locals (the struct captured by the closure would be written to memory at every step).
-            var chars = 0, words = 0, cjk = 0, kana = 0, hangul = 0, sentenceEnds = 0, commas = 0
+            var chars = 0, words = 0, cjk = 0, kana = 0, hangul = 0, unspaced = 0, sentenceEnds = 0, commas = 0
             var separators = 0, urls = 0, capitalized = 0
             var packed: UInt64 = 0
             var packedHits = 0
@@ -123,6 +126,8 @@ struct LineFeatures: Sendable {
                                 if (c == 0xE0 && c1 == 0xA5 && (c2 == 0xA4 || c2 == 0xA5)) || (c == 0xE1 && ((c1 == 0x81 && c2 == 0x8B) || (c1 == 0x8D && c2 == 0xA2))) {
                                     sentenceEnds &+= 1
                                 } else if c == 0xE1 && c1 == 0x81 && c2 == 0x8A { commas &+= 1 }
+                                // Thai and Lao U+0E00–U+0EFF, Khmer U+1780–U+17FF, Myanmar U+1000–U+109F.
+                                else if (c == 0xE0 && c1 >= 0xB8 && c1 <= 0xBB) || (c == 0xE1 && (c1 == 0x9E || c1 == 0x9F || (c1 >= 0x80 && c1 <= 0x82))) { unspaced &+= 1 }
                             }
                         }
                     }
@@ -162,7 +167,7 @@ struct LineFeatures: Sendable {
                 }
                 i = j + 1
             }
-            f.chars = chars; f.words = words; f.cjk = cjk; f.kana = kana; f.hangul = hangul
+            f.chars = chars; f.words = words; f.cjk = cjk; f.kana = kana; f.hangul = hangul; f.unspaced = unspaced
             f.sentenceEnds = sentenceEnds; f.commas = commas; f.separators = separators; f.urls = urls; f.capitalized = capitalized
             if packedHits > 0 { flush(&sw, packed) }
             f.endsSentence = endsLikeSentence(b)

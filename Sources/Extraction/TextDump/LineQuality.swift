@@ -8,7 +8,8 @@ enum LineQuality: Sendable, Equatable {
 ///
 /// Thresholds are those of jusText scaled to the small stopword lists of `Stopwords` (which cover
 /// fewer function words, so densities run lower); CJK characters count three times towards length,
-/// and in dumps whose language has no list, sentence punctuation stands in for stopwords.
+/// and in dumps whose language has no list, sentence punctuation stands in for stopwords (length
+/// alone for scripts written without either: Thai, Lao, Khmer).
 struct LineQualityClassifier: Sendable {
     var lengthLow = 70
     var lengthHigh = 150
@@ -31,7 +32,11 @@ struct LineQualityClassifier: Sendable {
         if repeated && length < lengthHigh { return .bad }
         if length < lengthLow { return f.separators > 0 ? .bad : .short }
         let prose: Double
-        if !hasStopwords || f.cjk * 2 > f.chars {
+        if f.unspaced * 2 > f.chars {
+            // Thai, Lao, Khmer: neither stopwords by spaces nor sentence punctuation to count. A
+            // long line without separators or links is prose; a medium one is near it.
+            prose = length > lengthHigh ? stopwordsHigh : stopwordsLow
+        } else if !hasStopwords || f.cjk * 2 > f.chars {
             // No stopword list: sentences and commas per 40 characters of text stand in for stopwords.
             prose = Double(f.sentenceEnds + f.commas) * 40 / Double(max(f.weight, 1)) * 0.3 + (f.endsSentence ? 0.1 : 0)
         } else {
