@@ -365,4 +365,17 @@ import Testing
         #expect(!text.contains("Fish ladder in pictures"))
         #expect(text.components(separatedBy: "No answer.").count == 4, "a repeated short reply is the article's")
     }
+
+    @Test("a dateline with a clock time before the article goes; a short line with a year stays")
+    func datelineBeforeTheArticleGoes() throws {
+        let html = Self.page("""
+            <p>on May 12, 2025 at 9:24 AM, updated May 12, 2025 at 10:05 AM</p>
+            <p>The Weir · River Authority report (2025)</p>
+            \(Self.paragraphs(0..<5))
+            """)
+        let text = try body(html)
+        for p in Self.prose { #expect(text.contains(p)) }
+        #expect(!text.contains("9:24 AM"))
+        #expect(text.contains("River Authority report (2025)"), "a year alone does not make a dateline")
+    }
 }

@@ -400,6 +400,9 @@ extension ContentExtractor.Pass {
                 doomed.append(b.node)
             } else if !b.isHeading, b.length <= 160, CommentCount.occurs(in: innerTextBytes(b.node)) {
                 doomed.append(b.node)
+            } else if j < first, !b.isHeading, b.length <= 120, b.sentences == 0, Self.holdsClockTime(innerTextBytes(b.node)) {
+                // A dateline before the article ("on December 27, 2014 at 12:06 PM, updated …").
+                doomed.append(b.node)
             }
         }
         // Ad labels anywhere ("Advertisement", "- Anzeige -"): the ad itself is gone, its label stays.
@@ -420,6 +423,20 @@ extension ContentExtractor.Pass {
         }
         for (_, nodes) in repeats where nodes.count >= 3 { doomed.append(contentsOf: nodes) }
         for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
+    }
+
+    /// Whether `text` holds a clock time: one or two digits, a colon, two digits ("12:06", "9:24").
+    static func holdsClockTime(_ t: [UInt8]) -> Bool {
+        func digit(_ i: Int) -> Bool { i >= 0 && i < t.count && t[i] >= 0x30 && t[i] <= 0x39 }
+        var i = 0
+        while i < t.count {
+            guard digit(i), !digit(i - 1) else { i += 1; continue }
+            var e = i
+            while digit(e) { e += 1 }
+            if e - i <= 2, e < t.count, t[e] == 0x3A, digit(e + 1), digit(e + 2), !digit(e + 3) { return true }
+            i = e
+        }
+        return false
     }
 
     /// Runs of letters or digits in `text` (ASCII and any non-ASCII byte count as letters).
