@@ -222,8 +222,8 @@ import Testing
 
         let buttons = Self.page("""
             \(Self.paragraphs(0..<5))
-            <div class="gallery"><a href="javascript:void(0)">Back to the gallery</a>
-            <a href="javascript:;">Open the next picture</a></div>
+            <div class="gallery"><a href="javascript:void(0)">Back to the gallery of the fish ladder</a>
+            <a href="javascript:;">Open the next picture of the new pools</a></div>
             """)
         #expect(!(try body(buttons)).contains("Back to the gallery"))
     }
@@ -316,6 +316,11 @@ import Testing
         for p in Self.prose { #expect(text.contains(p)) }
         #expect(!text.contains("0 Comments"))
         #expect(text.contains("the 3 comments the plan drew"), "a count of comments inside the article is text")
+
+        // A first paragraph that reports a count of comments is the article's, not a meta line.
+        let lead = "The weir plan drew 300 comments from anglers before Tuesday's vote, the river authority said."
+        let opening = try body(Self.page("<p>\(lead)</p>\n\(Self.paragraphs(0..<5))"))
+        #expect(opening.hasPrefix(lead))
     }
 
     @Test("a body that opens with its own <h1> takes no lead from before it; a dek between the page's <h1> and the body does")
@@ -366,16 +371,18 @@ import Testing
         #expect(text.components(separatedBy: "No answer.").count == 4, "a repeated short reply is the article's")
     }
 
-    @Test("a dateline with a clock time before the article goes; a short line with a year stays")
+    @Test("a dateline with a year and a clock time before the article goes; a line with only one of them stays")
     func datelineBeforeTheArticleGoes() throws {
         let html = Self.page("""
             <p>on May 12, 2025 at 9:24 AM, updated May 12, 2025 at 10:05 AM</p>
-            <p>The Weir · River Authority report (2025)</p>
+            <p>The Weir and the Mill · River Authority annual report (2025)</p>
+            <p>The opening began at 10:30 with a short speech by the mayor</p>
             \(Self.paragraphs(0..<5))
             """)
         let text = try body(html)
         for p in Self.prose { #expect(text.contains(p)) }
         #expect(!text.contains("9:24 AM"))
-        #expect(text.contains("River Authority report (2025)"), "a year alone does not make a dateline")
+        #expect(text.contains("River Authority annual report (2025)"), "a year alone does not make a dateline")
+        #expect(text.contains("The opening began at 10:30"), "a clock time alone does not make a dateline")
     }
 }

@@ -48,6 +48,7 @@ extension ContentExtractor.Pass {
                 // first, `<section class="report-section--ads">` around each part), names the
                 // article's own blocks, not furniture in it.
                 if share < 0.25, t != .aside, t != .nav, t != .figcaption, lengths.density(k) < 0.3,
+                   doc.attributeRange(k, .role) == nil, doc.attributeRange(k, .itemtype) == nil,
                    let r = doc.attributeRange(k, .class), BoilerplateHints.strength(matchString(k)) == .weak {
                     if classShares == nil { classShares = textByClass(content, lengths) }
                     let group = classShares?[BoilerplateHints.hash(doc.source[r])] ?? (0, 0)
@@ -63,14 +64,18 @@ extension ContentExtractor.Pass {
         return !doomed.isEmpty
     }
 
-    /// Elements under `content` and their text length summed, per `class` value (hashed).
+    /// Elements under `content` and their text length summed, per `class` value (hashed). An
+    /// element inside another of the same class (the nearest classed ancestor) is not counted again.
     func textByClass(_ content: Int32, _ lengths: Shape) -> [UInt64: (count: Int, text: Int)] {
         var out: [UInt64: (count: Int, text: Int)] = [:]
         var k = doc.firstChild[Int(content)]
         while k >= 0 {
             if doc.tag[Int(k)] != .text, let r = doc.attributeRange(k, .class), !r.isEmpty {
-                out[BoilerplateHints.hash(doc.source[r]), default: (0, 0)].count += 1
-                out[BoilerplateHints.hash(doc.source[r]), default: (0, 0)].text += lengths.text[Int(k)]
+                let h = BoilerplateHints.hash(doc.source[r])
+                var p = doc.parent[Int(k)]
+                while p >= 0, p != content, doc.attributeRange(p, .class) == nil { p = doc.parent[Int(p)] }
+                let nested = p >= 0 && p != content && doc.attributeRange(p, .class).map { BoilerplateHints.hash(doc.source[$0]) } == h
+                if !nested { out[h, default: (0, 0)].count += 1; out[h]?.text += lengths.text[Int(k)] }
             }
             k = doc.following(k, within: content)
         }
@@ -80,7 +85,7 @@ extension ContentExtractor.Pass {
     /// Is `n` page furniture, given the share of the content's text it holds?
     func isFurniture(_ n: Int32, _ t: HTMLTag, share: Float) -> Bool {
         switch t {
-        case .aside, .nav: return share < 0.5
+        case .aside, .nav: return share < ContentExtractor.asideWrapperShare
         case .figcaption: return share < 0.5 && isCredit(n)
         default: break
         }
@@ -116,6 +121,8 @@ extension ContentExtractor.Pass {
     @discardableResult
     mutating func removeLinkBlocks(_ content: Int32, core: Int32, _ lengths: Shape) -> Bool {
         var doomed: [Int32] = []
+        // `listHoldsProse` once per list, not once per item (a list of many link items).
+        var proseLists: [Int32: Bool] = [:]
         var k = doc.firstChild[Int(content)]
         while k >= 0 {
             let i = Int(k)
@@ -130,7 +137,12 @@ extension ContentExtractor.Pass {
                     let length = lengths.text[i]
                     let short = t == .li ? length < 50 : length < 200 || density >= 0.8
                     drop = length >= 15 && short && sentenceEnds(innerTextBytes(k)) == 0
-                    if drop, t == .li, listHoldsProse(doc.parent[i], lengths) { drop = false }
+                    if drop, t == .li {
+                        let list = doc.parent[i]
+                        let holds = proseLists[list] ?? listHoldsProse(list, lengths)
+                        proseLists[list] = holds
+                        if holds { drop = false }
+                    }
                 } else if t != .li, lengths.links[i] >= 3, density >= 0.6 {
                     drop = true
                 }
@@ -254,7 +266,7 @@ extension ContentExtractor.Pass {
     struct Shape {
         /// Folded text length of the subtree (plus one per text node, as `subtreeLengths`).
         var text: [Int] = []
-        /// Link text length (`#` links weighted 0.3).
+        /// Link text length, each link's text weighted by `HTMLDocument.linkWeight`.
         var link: [Float] = []
         /// Does the node have a block element (other than `<br>`) below it?
         var hasBlock: [Bool] = []

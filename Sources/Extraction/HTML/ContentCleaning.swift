@@ -15,8 +15,8 @@ extension ContentExtractor.Pass {
         }
         // An <aside> holding half the content or more is the article's own wrapper, misnamed.
         if !asides.isEmpty {
-            let contentLength = textLength(content)
-            for n in asides where isUnder(n, content) && textLength(n) * 2 < contentLength { doc.remove(n) }
+            let contentLength = Float(textLength(content))
+            for n in asides where isUnder(n, content) && Float(textLength(n)) < ContentExtractor.asideWrapperShare * contentLength { doc.remove(n) }
         }
         // Share bars.
         for child in Array(doc.children(content)) where doc.tag[Int(child)] != .text {

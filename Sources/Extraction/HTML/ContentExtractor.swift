@@ -36,6 +36,9 @@ struct ContentExtractor {
 
     static let hiddenStyle = Keywords("display:none|visibility:hidden")
     let charThreshold = 500
+    /// An `<aside>` (or `<nav>`) holding this share of the content or more is the article's
+    /// wrapper, misnamed by its theme, not furniture in it.
+    static let asideWrapperShare: Float = 0.5
     let nTopCandidates = 5
     var articleTitle: String
     /// When the page's metadata names the author, visible byline nodes stay in the body.

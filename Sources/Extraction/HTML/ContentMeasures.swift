@@ -94,8 +94,8 @@ extension ContentExtractor.Pass {
         return total > 0 ? link / Float(total) : 0
     }
 
-    /// Folded text length of the subtree (as `textLength`) and its link text length (`#` links
-    /// weighted 0.3), in one walk.
+    /// Folded text length of the subtree (as `textLength`) and its link text length (each link's
+    /// text weighted by `HTMLDocument.linkWeight`), in one walk.
     func linkStats(_ n: Int32) -> (total: Int, link: Float) {
         var total = FoldCounter()
         var linkLen: Float = 0

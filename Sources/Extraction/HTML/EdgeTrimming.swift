@@ -31,19 +31,27 @@ extension ContentExtractor.Pass {
         // Before the article: link blocks and short fragments (dates, "4 min read", "Photo:").
         // Items of a list that also holds prose are the article's list, even when they open it
         // with links ("Highlights: <a>Our year in review</a>, …").
-        var proseLists = Set<Int32>()
-        for b in blocks where b.isProse { if let list = listOf(b.node) { proseLists.insert(list) } }
-        // And the post-meta line of a blog theme: date, author, category and a comment count
-        // ("14. Juni 2019 | von Jane Doe | 0 Comments": its dates can pass for sentences, so it
-        // can be the first block taken for prose).
+        var proseLists: [Int32: Bool] = [:]
+        // And the meta lines of the article's header: a blog theme's post-meta line, date, author,
+        // category and a comment count between separators ("14. Juni 2019 | von Jane Doe | 0
+        // Comments": its date can pass for a sentence, so it can be the first block taken for
+        // prose); and a dateline, a year and a clock time without a sentence ("on December 27, 2014
+        // at 12:06 PM, updated …").
         for (j, b) in blocks[...first].enumerated() {
             if j < first, b.linkDensity >= 0.3 || (!b.isHeading && !b.isListItem && !b.isCell && b.length < 40 && b.sentences == 0) {
-                if b.isListItem, let list = listOf(b.node), proseLists.contains(list) { continue }
+                if b.isListItem, let list = listOf(b.node) {
+                    let holds = proseLists[list] ?? listHoldsProse(list, facts)
+                    proseLists[list] = holds
+                    if holds { continue }
+                }
                 doomed.append(b.node)
-            } else if !b.isHeading, b.length <= 160, CommentCount.occurs(in: innerTextBytes(b.node)) {
+                continue
+            }
+            guard !b.isHeading, !b.isCell, !b.isListItem, b.length <= 160 else { continue }
+            let text = innerTextBytes(b.node)
+            if Self.holdsSeparator(text), CommentCount.occurs(in: text) {
                 doomed.append(b.node)
-            } else if j < first, !b.isHeading, b.length <= 120, b.sentences == 0, Self.holdsClockTime(innerTextBytes(b.node)) {
-                // A dateline before the article ("on December 27, 2014 at 12:06 PM, updated …").
+            } else if j < first, b.length <= 120, b.sentences == 0, Self.holdsYearAndClockTime(text) {
                 doomed.append(b.node)
             }
         }
@@ -52,31 +60,51 @@ extension ContentExtractor.Pass {
         // A short title of three words or more and no sentence, printed three times or more (a
         // gallery's title on every slide), is the furniture of a widget, not something the article
         // says three times. Short repeated replies and separators ("No answer.", "***") stay.
-        var repeats: [UInt64: [Int32]] = [:]
+        var titles: [(hash: UInt64, node: Int32)] = []
         for b in blocks where b.length <= 160 {
             let text = innerTextBytes(b.node)
             if !b.isCell, b.length < 100, b.sentences == 0, Self.words(text) >= 3 {
-                repeats[BoilerplateHints.hash(text), default: []].append(b.node)
+                titles.append((BoilerplateHints.hash(text), b.node))
             }
             if b.isHeading { continue }
             if (b.length < 30 && BoilerplateHints.isAdLabel(text)) || CreditLine.matches(text[...], length: b.length, sentences: b.sentences) {
                 doomed.append(b.node)
             }
         }
-        for (_, nodes) in repeats where nodes.count >= 3 { doomed.append(contentsOf: nodes) }
+        titles.sort { $0.hash < $1.hash }
+        var k = 0
+        while k < titles.count {
+            var e = k + 1
+            while e < titles.count, titles[e].hash == titles[k].hash { e += 1 }
+            if e - k >= 3 { for t in titles[k..<e] { doomed.append(t.node) } }
+            k = e
+        }
         for n in doomed where doc.parent[Int(n)] >= 0 { doc.remove(n) }
     }
 
-    /// Whether `text` holds a clock time: one or two digits, a colon, two digits ("12:06", "9:24").
-    static func holdsClockTime(_ t: [UInt8]) -> Bool {
+    /// Whether `text` holds both a year (four digits 1900–2099 standing alone) and a clock time (one
+    /// or two digits, a colon, two digits: "12:06", "9:24").
+    static func holdsYearAndClockTime(_ t: [UInt8]) -> Bool {
         func digit(_ i: Int) -> Bool { i >= 0 && i < t.count && t[i] >= 0x30 && t[i] <= 0x39 }
+        var year = false, time = false
         var i = 0
         while i < t.count {
             guard digit(i), !digit(i - 1) else { i += 1; continue }
             var e = i
             while digit(e) { e += 1 }
-            if e - i <= 2, e < t.count, t[e] == 0x3A, digit(e + 1), digit(e + 2), !digit(e + 3) { return true }
+            if e - i == 4, (t[i] == 0x31 && t[i + 1] == 0x39) || (t[i] == 0x32 && t[i + 1] == 0x30) { year = true }
+            if e - i <= 2, e < t.count, t[e] == 0x3A, digit(e + 1), digit(e + 2), !digit(e + 3) { time = true }
             i = e
+        }
+        return year && time
+    }
+
+    /// Whether `text` holds a separator of a meta line: `|`, `·` (U+00B7) or `•` (U+2022).
+    static func holdsSeparator(_ t: [UInt8]) -> Bool {
+        for i in t.indices {
+            if t[i] == 0x7C { return true }
+            if t[i] == 0xC2, i + 1 < t.count, t[i + 1] == 0xB7 { return true }
+            if t[i] == 0xE2, i + 2 < t.count, t[i + 1] == 0x80, t[i + 2] == 0xA2 { return true }
         }
         return false
     }

@@ -40,6 +40,10 @@ public enum PathologicalDocuments {
             ("unterminated CDATA", repeated("]x", bytes: n, prefix: head + prose + "<![CDATA[")),
             ("unterminated script", repeated("if(a<b)x();</scrip ", bytes: n, prefix: head + prose + "<script>")),
             ("unterminated attribute quote", repeated("<p a='x ", bytes: n)),
+            // A list of link items with no item of prose: the pruner asks once per list whether it
+            // holds prose, not once per item.
+            ("list of link items", repeated("<li><a href=\"/n\">Council news from the hall</a></li><li>Plain item of the council list</li>", bytes: n,
+                                            prefix: head + "<article>" + prose + prose + "<ul>", suffix: "</ul>" + prose + prose + "</article>")),
             ("entity run", repeated("&amp;&lt;&#x41;&eacute;&#99999999;", bytes: n, prefix: head + "<p>", suffix: "</p>")),
             ("unterminated entity", repeated("a", bytes: n, prefix: head + prose + "<p>&")),
             ("deep RSS", repeated("<x>", bytes: n, prefix: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>T</title><description>")),
