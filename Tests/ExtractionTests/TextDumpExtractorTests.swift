@@ -449,6 +449,34 @@ import TestSupport
         #expect(LineClassifier.byline("By the time the rain stopped, the river had already flooded the lower town.") == nil)
     }
 
+    /// Sentence ends and commas of the scripts without a stopword list, and the letters of the
+    /// scripts written without spaces, are counted on their bytes.
+    @Test func scriptPunctuationAndUnspacedLettersAreCounted() {
+        func features(_ line: String) -> LineFeatures {
+            var counts = SIMD16<UInt16>()
+            return LineFeatures.compute(Array(line.utf8)[...], stopwordCounts: &counts)
+        }
+        let cases: [(String, sentences: Int, commas: Int, ends: Bool)] = [
+            ("قال، ثم سأل؟ وانتهى۔", 2, 1, true),            // Arabic comma, question mark, full stop
+            ("नदी बहती है। पुल खुला॥", 2, 0, true),            // Devanagari danda, double danda
+            ("নদী খুলেছে। মাছ ফিরেছে।", 2, 0, true),          // Bengali uses the danda
+            ("မြစ် ၊ ဆည် ။", 1, 1, true),                     // Myanmar little section, section
+            ("ወንዙ ተከፈተ።", 1, 0, true),                       // Ethiopic full stop
+            ("Գետը բացվեց։", 1, 0, true),                      // Armenian full stop
+            ("ფიქრი გზა", 0, 0, false),                        // Georgian: none of these
+        ]
+        for c in cases {
+            let f = features(c.0)
+            #expect(f.sentenceEnds == c.sentences, "\(c.0): \(f.sentenceEnds) sentence ends")
+            #expect(f.commas == c.commas, "\(c.0): \(f.commas) commas")
+            #expect(f.endsSentence == c.ends, "\(c.0)")
+        }
+        #expect(features("การไฟฟ้าเปิดโรงไฟฟ้า").unspaced == 20)      // Thai
+        #expect(features("ទន្លេ").unspaced == 5)                        // Khmer
+        #expect(features("မြစ်").unspaced == 4)                         // Myanmar
+        #expect(features("ფიქრი Ⴀ").unspaced == 0)                     // Georgian, U+10A0 included
+    }
+
     /// Arabic prose has no stopword list here and few full stops (sentences run on with "،"): the
     /// script's own commas and question marks must count, or the article reads as boilerplate and a
     /// short notice with three full stops, or the menu around it, is taken instead.

@@ -12,8 +12,8 @@ struct LineFeatures: Sendable {
     var cjk = 0
     var kana = 0
     var hangul = 0
-    /// Thai, Lao, Khmer and Myanmar letters: scripts written without spaces between words and,
-    /// for the first three, mostly without sentence punctuation.
+    /// Thai, Lao, Khmer and Myanmar letters: scripts written without spaces between words and with
+    /// few sentence marks (Thai, Lao and Khmer hardly any; Myanmar's ။ closes long sentences only).
     var unspaced = 0
     /// Sentence ends: `.`, `!`, `?` before a space or the line end, `。`, `！`, `？`.
     var sentenceEnds = 0
@@ -127,7 +127,7 @@ struct LineFeatures: Sendable {
                                     sentenceEnds &+= 1
                                 } else if c == 0xE1 && c1 == 0x81 && c2 == 0x8A { commas &+= 1 }
                                 // Thai and Lao U+0E00–U+0EFF, Khmer U+1780–U+17FF, Myanmar U+1000–U+109F.
-                                else if (c == 0xE0 && c1 >= 0xB8 && c1 <= 0xBB) || (c == 0xE1 && (c1 == 0x9E || c1 == 0x9F || (c1 >= 0x80 && c1 <= 0x82))) { unspaced &+= 1 }
+                                else if (c == 0xE0 && c1 >= 0xB8 && c1 <= 0xBB) || (c == 0xE1 && (c1 == 0x9E || c1 == 0x9F || c1 == 0x80 || c1 == 0x81 || (c1 == 0x82 && c2 < 0xA0))) { unspaced &+= 1 }
                             }
                         }
                     }

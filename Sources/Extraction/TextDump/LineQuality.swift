@@ -9,7 +9,7 @@ enum LineQuality: Sendable, Equatable {
 /// Thresholds are those of jusText scaled to the small stopword lists of `Stopwords` (which cover
 /// fewer function words, so densities run lower); CJK characters count three times towards length,
 /// and in dumps whose language has no list, sentence punctuation stands in for stopwords (length
-/// alone for scripts written without either: Thai, Lao, Khmer).
+/// alone for scripts written without either: Thai, Lao, Khmer, Myanmar).
 struct LineQualityClassifier: Sendable {
     var lengthLow = 70
     var lengthHigh = 150
@@ -33,8 +33,8 @@ struct LineQualityClassifier: Sendable {
         if length < lengthLow { return f.separators > 0 ? .bad : .short }
         let prose: Double
         if f.unspaced * 2 > f.chars {
-            // Thai, Lao, Khmer: neither stopwords by spaces nor sentence punctuation to count. A
-            // long line without separators or links is prose; a medium one is near it.
+            // Thai, Lao, Khmer, Myanmar: no stopwords between spaces and (nearly) no sentence marks
+            // to count. A long line without separators or links is prose; a medium one is near it.
             prose = length > lengthHigh ? stopwordsHigh : stopwordsLow
         } else if !hasStopwords || f.cjk * 2 > f.chars {
             // No stopword list: sentences and commas per 40 characters of text stand in for stopwords.
