@@ -121,7 +121,6 @@ extension ContentExtractor.Pass {
     @discardableResult
     mutating func removeLinkBlocks(_ content: Int32, core: Int32, _ lengths: Shape) -> Bool {
         var doomed: [Int32] = []
-        // `listHoldsProse` once per list, not once per item (a list of many link items).
         var proseLists: [Int32: Bool] = [:]
         var k = doc.firstChild[Int(content)]
         while k >= 0 {
@@ -137,12 +136,7 @@ extension ContentExtractor.Pass {
                     let length = lengths.text[i]
                     let short = t == .li ? length < 50 : length < 200 || density >= 0.8
                     drop = length >= 15 && short && sentenceEnds(innerTextBytes(k)) == 0
-                    if drop, t == .li {
-                        let list = doc.parent[i]
-                        let holds = proseLists[list] ?? listHoldsProse(list, lengths)
-                        proseLists[list] = holds
-                        if holds { drop = false }
-                    }
+                    if drop, t == .li, listHoldsProse(doc.parent[i], lengths, known: &proseLists) { drop = false }
                 } else if t != .li, lengths.links[i] >= 3, density >= 0.6 {
                     drop = true
                 }
@@ -162,13 +156,18 @@ extension ContentExtractor.Pass {
 
     /// Does list `list` have an item of prose (100 or more characters, under 30% link text)? Its
     /// linked items are then the article's own ("Highlights: <a>Our year in review</a>, …").
-    func listHoldsProse(_ list: Int32, _ lengths: Shape) -> Bool {
-        guard list >= 0 else { return false }
-        for c in doc.children(list) where doc.tag[Int(c)] == .li {
-            let text = lengths.text[Int(c)]
-            if text >= 100, lengths.link[Int(c)] < 0.3 * Float(text) { return true }
+    /// `known` keeps the answers, so a list of many items is walked once, not once per item.
+    func listHoldsProse(_ list: Int32, _ lengths: Shape, known: inout [Int32: Bool]) -> Bool {
+        if let answer = known[list] { return answer }
+        var answer = false
+        if list >= 0 {
+            for c in doc.children(list) where doc.tag[Int(c)] == .li {
+                let text = lengths.text[Int(c)]
+                if text >= 100, lengths.link[Int(c)] < 0.3 * Float(text) { answer = true; break }
+            }
         }
-        return false
+        known[list] = answer
+        return answer
     }
 
     /// Removes `nodes` and, for each, the heading or short label right before it that introduces
@@ -245,7 +244,7 @@ extension ContentExtractor.Pass {
     func isIntroduction(_ n: Int32) -> Bool {
         let t = doc.tag[Int(n)]
         guard t.isHeading || t == .p || t == .div || t == .strong || t == .b || t == .span else { return false }
-        if !t.isHeading, hasBlockDescendant(n) { return false }
+        if !t.isHeading, doc.hasBlockDescendant(n) { return false }
         let text = innerTextBytes(n)
         let length = weightedLength(text)
         guard length > 0, length <= 80 else { return false }
@@ -314,16 +313,6 @@ extension ContentExtractor.Pass {
             facts.links[p] += facts.links[i]
             if facts.hasBlock[i] || (t != .text && t != .br && t.isBlock) { facts.hasBlock[p] = true }
         }
-    }
-
-    func hasBlockDescendant(_ n: Int32) -> Bool {
-        var k = doc.firstChild[Int(n)]
-        while k >= 0 {
-            let t = doc.tag[Int(k)]
-            if t != .text, t != .br, t.isBlock { return true }
-            k = doc.following(k, within: n)
-        }
-        return false
     }
 
     // MARK: 2b. Teaser cards

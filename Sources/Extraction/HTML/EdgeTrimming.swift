@@ -28,30 +28,26 @@ extension ContentExtractor.Pass {
                 || (!b.isCell && ((b.isHeading && !keptAfter) || (!b.isHeading && !b.isListItem && b.length < 40 && b.sentences == 0)))
             if junk { doomed.append(b.node) } else { keptAfter = true }
         }
-        // Before the article: link blocks and short fragments (dates, "4 min read", "Photo:").
-        // Items of a list that also holds prose are the article's list, even when they open it
-        // with links ("Highlights: <a>Our year in review</a>, …").
+        // The text of each short block, built once for the rules below.
+        let texts = blocks.map { $0.length <= 160 ? innerTextBytes($0.node) : [] }
+        // Before the article: link blocks and short fragments (dates, "4 min read", "Photo:"), but
+        // not the items of a list that also holds prose: the article's list, even when it opens with
+        // links ("Highlights: <a>Our year in review</a>, …"). And the meta lines of the article's
+        // header, up to and including the first block taken for prose: a blog theme's post-meta
+        // line, a comment count between separators ("14. Juni 2019 | von Jane Doe | 0 Comments":
+        // its date can pass for a sentence); a dateline, a year and a clock time without a sentence
+        // ("on December 27, 2014 at 12:06 PM, updated …").
         var proseLists: [Int32: Bool] = [:]
-        // And the meta lines of the article's header: a blog theme's post-meta line, date, author,
-        // category and a comment count between separators ("14. Juni 2019 | von Jane Doe | 0
-        // Comments": its date can pass for a sentence, so it can be the first block taken for
-        // prose); and a dateline, a year and a clock time without a sentence ("on December 27, 2014
-        // at 12:06 PM, updated …").
         for (j, b) in blocks[...first].enumerated() {
             if j < first, b.linkDensity >= 0.3 || (!b.isHeading && !b.isListItem && !b.isCell && b.length < 40 && b.sentences == 0) {
-                if b.isListItem, let list = listOf(b.node) {
-                    let holds = proseLists[list] ?? listHoldsProse(list, facts)
-                    proseLists[list] = holds
-                    if holds { continue }
-                }
+                if b.isListItem, let list = listOf(b.node), listHoldsProse(list, facts, known: &proseLists) { continue }
                 doomed.append(b.node)
                 continue
             }
             guard !b.isHeading, !b.isCell, !b.isListItem, b.length <= 160 else { continue }
-            let text = innerTextBytes(b.node)
-            if Self.holdsSeparator(text), CommentCount.occurs(in: text) {
+            if Self.holdsSeparator(texts[j]), CommentCount.occurs(in: texts[j][...]) {
                 doomed.append(b.node)
-            } else if j < first, b.length <= 120, b.sentences == 0, Self.holdsYearAndClockTime(text) {
+            } else if j < first, b.length <= 120, b.sentences == 0, Self.holdsYearAndClockTime(texts[j]) {
                 doomed.append(b.node)
             }
         }
@@ -61,8 +57,8 @@ extension ContentExtractor.Pass {
         // gallery's title on every slide), is the furniture of a widget, not something the article
         // says three times. Short repeated replies and separators ("No answer.", "***") stay.
         var titles: [(hash: UInt64, node: Int32)] = []
-        for b in blocks where b.length <= 160 {
-            let text = innerTextBytes(b.node)
+        for (j, b) in blocks.enumerated() where b.length <= 160 {
+            let text = texts[j]
             if !b.isCell, b.length < 100, b.sentences == 0, Self.words(text) >= 3 {
                 titles.append((BoilerplateHints.hash(text), b.node))
             }
@@ -109,7 +105,8 @@ extension ContentExtractor.Pass {
         return false
     }
 
-    /// Runs of letters or digits in `text` (ASCII and any non-ASCII byte count as letters).
+    /// Runs of letters or digits in `text` (ASCII and any non-ASCII byte count as letters): the words
+    /// of a title, separators ("/", "–") not counted.
     static func words(_ text: [UInt8]) -> Int {
         var n = 0
         var inWord = false

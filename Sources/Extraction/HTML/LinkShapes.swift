@@ -113,18 +113,23 @@ extension HTMLDocument {
     func linkWeight(_ n: Int32) -> Float {
         guard let r = attributeRange(n, .href) else { return 1 }
         var i = r.lowerBound
-        while i < r.upperBound, source[i] == 0x20 || source[i] == 0x09 || source[i] == 0x0A || source[i] == 0x0D { i += 1 }
+        while i < r.upperBound, TextBuilder.isWS(source[i]) { i += 1 }
         guard i < r.upperBound else { return 1 }
         if source[i] == 0x23 { return 0.3 }
         // "javascript:", compared without ASCII case.
         guard r.upperBound - i >= 11, source[i] | 0x20 == 0x6A else { return 1 }
         for (j, c) in "javascript:".utf8.enumerated() where source[i + j] | 0x20 != c { return 1 }
+        return hasBlockDescendant(n) ? 0 : 1
+    }
+
+    /// Does `n` have a block element (other than `<br>`) below it?
+    func hasBlockDescendant(_ n: Int32) -> Bool {
         var k = firstChild[Int(n)]
         while k >= 0 {
             let t = tag[Int(k)]
-            if t != .text, t != .br, t.isBlock { return 0 }
+            if t != .text, t != .br, t.isBlock { return true }
             k = following(k, within: n)
         }
-        return 1
+        return false
     }
 }

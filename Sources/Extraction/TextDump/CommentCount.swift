@@ -30,13 +30,13 @@ enum CommentCount {
 
     /// Whether a count of comments starts at a word anywhere in `text`: the post-meta line of a
     /// blog theme ("14. Juni 2019 | von Jane Doe | 0 Comments").
-    static func occurs(in text: [UInt8]) -> Bool {
-        var i = 0
-        while i < text.count {
+    static func occurs(in text: ArraySlice<UInt8>) -> Bool {
+        var i = text.startIndex
+        while i < text.endIndex {
             let b = text[i]
-            if b >= 0x30 && b <= 0x39, i == 0 || !(Keywords.isWordByte(text[i - 1]) || text[i - 1] == 0x2E || text[i - 1] == 0x2C) {
+            if b >= 0x30 && b <= 0x39, i == text.startIndex || !(Keywords.isWordByte(text[i - 1]) || text[i - 1] == 0x2E || text[i - 1] == 0x2C) {
                 if matches(text[i...]) { return true }
-                while i < text.count, text[i] >= 0x30 && text[i] <= 0x39 { i += 1 }
+                while i < text.endIndex, text[i] >= 0x30 && text[i] <= 0x39 { i += 1 }
                 continue
             }
             i += 1

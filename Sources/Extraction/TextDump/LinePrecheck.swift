@@ -141,7 +141,6 @@ extension LineClassifier {
     }
 
     static let datelineLabels = bytes(["published:", "published", "updated:", "updated", "posted:", "posted", "date:", "on"])
-    static let readBytes = Array("read".utf8)
 
     /// The date phrase of a line that passed `isDateline` (nil for a reading time such as "2 min read").
     static func datelinePhrase(_ b: ArraySlice<UInt8>, _ lower: [UInt8]) -> String? {

@@ -36,9 +36,10 @@ struct StoryBuilder: Sendable {
     /// "By Jane Doe, a reporter who …", "Von …", "Par …", "Por …": a byline with the author's
     /// note, not a standfirst.
     static func opensWithBy(_ line: ArraySlice<UInt8>) -> Bool {
-        for p in [Array("By ".utf8), Array("Von ".utf8), Array("Par ".utf8), Array("Por ".utf8)] where line.starts(with: p) { return true }
-        return false
+        byPrefixes.contains { line.starts(with: $0) }
     }
+
+    static let byPrefixes = ["By ", "Von ", "Par ", "Por "].map { Array($0.utf8) }
 
     /// Whether a line sits in a promotion box (right before or after a promotion line).
     func nextToPromo(_ a: DumpAnalysis, _ i: Int) -> Bool {

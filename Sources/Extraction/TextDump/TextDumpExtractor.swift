@@ -84,19 +84,10 @@ public struct TextDumpExtractor: Sendable {
 
     /// Whether `line` holds "cookie" in any ASCII case.
     static func mentionsCookies(_ line: ArraySlice<UInt8>) -> Bool {
-        let word: [UInt8] = Array("cookie".utf8)
-        let base = line.startIndex
-        var k = 0
-        while k + 6 <= line.count {
-            if line[base + k] | 0x20 == 0x63 {
-                var j = 1
-                while j < 6, line[base + k + j] | 0x20 == word[j] { j += 1 }
-                if j == 6 { return true }
-            }
-            k += 1
-        }
-        return false
+        line.indices.contains { line[$0] | 0x20 == 0x63 && CreditLine.hasPrefixIgnoringCase(line[$0...], cookie) }
     }
+
+    static let cookie = Array("cookie".utf8)
 
     /// Lines, features, kinds, smoothed quality and language of a dump.
     static func analyse(_ bytes: [UInt8]) -> DumpAnalysis {
@@ -198,10 +189,11 @@ public struct TextDumpExtractor: Sendable {
     static func isPictureCredit(_ line: ArraySlice<UInt8>, _ f: LineFeatures) -> Bool {
         guard line.starts(with: [0xC2, 0xA9]), f.words <= 5, line.count <= 60 else { return false }
         if line.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return false }
-        let lower = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        for word in ["rights", "rechte", "droits", "derechos", "diritti", "copyright"] where lower.firstRange(of: Array(word.utf8)) != nil { return false }
-        return true
+        return !copyrightWords.matches(line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
     }
+
+    /// Words of a copyright notice, lower case ("All rights reserved", "Alle Rechte vorbehalten").
+    static let copyrightWords = Keywords("rights|rechte|droits|derechos|diritti|copyright")
 
     /// Lines printed more than once: their hash is counted more than once (an open-addressing
     /// count per hash, cheaper than a `Dictionary` for one look-up per line).
