@@ -23,6 +23,10 @@ public struct Article: Sendable, Hashable {
     public var summary: String?
     /// Clean body: paragraphs separated by a blank line.
     public var text: String
+    /// Paragraphs of `text` that are picture captions in the article's flow. They stay in the body
+    /// for readers; the canonical text (content hash, SimHash, word count) leaves them out, as
+    /// DESIGN.md asks, so the same story with other photos hashes the same.
+    public var captions: [String]
     public var categories: [String]
     /// The feed this entry came from, if any.
     public var feedURL: String?
@@ -33,7 +37,7 @@ public struct Article: Sendable, Hashable {
         url: String? = nil, canonicalURL: String? = nil, entryID: String? = nil,
         title: String, authors: [String] = [], source: String? = nil,
         publishedAt: Timestamp? = nil, language: String? = nil, summary: String? = nil,
-        text: String, categories: [String] = [], feedURL: String? = nil, imageURL: String? = nil
+        text: String, captions: [String] = [], categories: [String] = [], feedURL: String? = nil, imageURL: String? = nil
     ) {
         self.url = url
         self.canonicalURL = canonicalURL
@@ -45,6 +49,7 @@ public struct Article: Sendable, Hashable {
         self.language = language
         self.summary = summary
         self.text = text
+        self.captions = captions
         self.categories = categories
         self.feedURL = feedURL
         self.imageURL = imageURL

@@ -41,7 +41,7 @@ public struct ArticleEvent: Sendable, Hashable {
     /// Computes the canonical text, content hash, SimHash and word count of `article`.
     public init(article: Article, jobID: String, fetchedAt: Timestamp?, parserVersion: String = ParserVersion.current) {
         let titleBytes = Array(article.title.utf8)
-        let bodyBytes = Array(article.text.utf8)
+        let bodyBytes = Self.bodyWithoutCaptions(article)
         let canonicalBody = CanonicalText.normalize(validUTF8: bodyBytes)
         var canonical = CanonicalText.normalize(validUTF8: titleBytes)
         canonical.append(0x0A); canonical.append(0x0A)
@@ -126,5 +126,21 @@ public struct ArticleEvent: Sendable, Hashable {
         w.key("parser_version"); w.string(parserVersion)
         w.endObject()
         return w.bytes
+    }
+}
+
+extension ArticleEvent {
+    /// The body's bytes without the paragraphs that are `article.captions` (DESIGN.md: captions are
+    /// not part of the canonical text). Without captions, the body's bytes as they are.
+    static func bodyWithoutCaptions(_ article: Article) -> [UInt8] {
+        guard !article.captions.isEmpty else { return Array(article.text.utf8) }
+        let captions = Set(article.captions)
+        var out: [UInt8] = []
+        out.reserveCapacity(article.text.utf8.count)
+        for paragraph in article.text.split(separator: "\n\n", omittingEmptySubsequences: true) where !captions.contains(String(paragraph)) {
+            if !out.isEmpty { out.append(0x0A); out.append(0x0A) }
+            out.append(contentsOf: paragraph.utf8)
+        }
+        return out
     }
 }

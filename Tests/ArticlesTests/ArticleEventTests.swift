@@ -21,6 +21,25 @@ import Articles
         #expect(e.parserVersion == ParserVersion.current)
     }
 
+    @Test func captionsStayInTheTextButNotInTheHash() {
+        var withCaption = article
+        withCaption.text = "Winds of 100 km/h.\n\nThe pier under water on Monday.\n\nResidents were evacuated."
+        withCaption.captions = ["The pier under water on Monday."]
+        let plain = ArticleEvent(article: article, jobID: "j", fetchedAt: nil)
+        let e = ArticleEvent(article: withCaption, jobID: "j", fetchedAt: nil)
+        #expect(e.contentHash == plain.contentHash)
+        #expect(e.simhash == plain.simhash)
+        #expect(e.wordCount == plain.wordCount)
+        #expect(e.text == withCaption.text)
+        // A caption that is not a whole paragraph of the text takes nothing out.
+        var partial = article
+        partial.captions = ["Winds of 100"]
+        #expect(ArticleEvent(article: partial, jobID: "j", fetchedAt: nil).contentHash == plain.contentHash)
+        var unlisted = withCaption
+        unlisted.captions = []
+        #expect(ArticleEvent(article: unlisted, jobID: "j", fetchedAt: nil).contentHash != plain.contentHash)
+    }
+
     @Test func wordCountOverNonASCIIAndEmptyBodies() {
         // Bytes with the high bit set (0xA0 in "à", 0xC3...) must not count as spaces in the branch-free loop.
         var a = article

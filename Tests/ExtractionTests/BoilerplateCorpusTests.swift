@@ -32,11 +32,12 @@ import TestSupport
         print("boilerplate score: \(report.summaryLine) (\(failures) pages without an article)")
         let scores = report.summary
         let f1 = try #require(scores["f1"]), precision = try #require(scores["precision"]), recall = try #require(scores["recall"])
-        // Measured 2026-11-30: F1 0.931, P 0.926, R 0.935 (before the pruning: 0.862 / 0.812 / 0.919).
-        // Issue 10 asks F1 >= 0.93 with P >= 0.92; the floors sit a little below, for the noise of
-        // small changes elsewhere, and say that a drop under the issue's bar is a regression.
+        // Measured 2026-11-30: F1 0.931, P 0.926, R 0.935 (before the pruning: 0.862 / 0.812 / 0.919);
+        // 2026-12-01, with captions in the article's flow kept: F1 0.9331, P 0.9220, R 0.9445.
+        // Issue 10 asks F1 >= 0.93 with P >= 0.92: the F1 floor sits a little below for the noise of
+        // small changes elsewhere; precision is held at the issue's bar.
         #expect(f1 >= 0.928)
-        #expect(precision >= 0.922)
+        #expect(precision >= 0.92)
         #expect(recall >= 0.928)
     }
 }

@@ -132,6 +132,35 @@ import Testing
         }
     }
 
+    @Test("another photo with another caption in the article's flow, or none: same content hash and word count")
+    func captionsInTheFlowHashTheSame() throws {
+        func page(_ figure: String) -> String {
+            let paras = Self.paragraphs.map { "<p>\($0)</p>" }
+            let body = (paras[0..<2] + [figure] + paras[2...]).joined(separator: "\n")
+            return """
+            <!DOCTYPE html><html lang="en"><head><title>Ferry line adds an evening crossing | Harbor Gazette</title></head><body>
+            <article><h1>Ferry line adds an evening crossing</h1>\(body)</article></body></html>
+            """
+        }
+        let pages = [
+            page("<figure><img src=\"/a.jpg\"><figcaption>The ferry leaving the north pier at dusk.</figcaption></figure>"),
+            page("<figure><img src=\"/b.jpg\"><figcaption>Commuters queue for the last boat on a weekday evening, as they have done since the timetable changed.</figcaption></figure>"),
+            page(""),
+        ]
+        var hashes: Set<String> = [], words: Set<Int> = []
+        for html in pages {
+            let doc = try DocumentExtractor().extract(Array(html.utf8), context: ExtractionContext(url: "https://harbor.example/ferry"))
+            let article = try #require(doc.articles.first)
+            let event = ArticleEvent(article: article, jobID: "test", fetchedAt: nil)
+            hashes.insert(event.contentHash)
+            words.insert(event.wordCount)
+        }
+        #expect(hashes.count == 1, "a caption in the flow changed the content hash")
+        #expect(words.count == 1)
+        let first = try DocumentExtractor().extract(Array(pages[0].utf8), context: ExtractionContext(url: "https://harbor.example/ferry"))
+        #expect(try #require(first.articles.first).text.contains("The ferry leaving the north pier at dusk."), "the caption left the body")
+    }
+
     @Test("a real edit of the article text changes the content hash")
     func editChangesTheHash() throws {
         let (a, _) = try Self.hash(Self.wordpressPage(Self.paragraphs, Furniture()))

@@ -65,15 +65,31 @@ import Testing
     @Test("a sentence introducing a picture stays when the picture's caption goes")
     func introductionOfAFigureStays() throws {
         let html = Self.page("""
-            \(Self.paragraphs(0..<2))
             <p>Inside the top pool the camera housing looks like this:</p>
             <figure><img src="/img/camera.jpg" alt=""><figcaption>The camera housing, photographed by the authority</figcaption></figure>
-            \(Self.paragraphs(2..<5))
+            \(Self.paragraphs(0..<5))
             """)
         let text = try body(html)
         for p in Self.prose { #expect(text.contains(p)) }
         #expect(text.contains("Inside the top pool the camera housing looks like this:"))
         #expect(!text.contains("photographed by the authority"))
+    }
+
+    @Test("a caption in the article's flow stays and is listed as a caption; the lead picture's caption and the picture's label go")
+    func captionInTheFlowStays() throws {
+        let html = Self.page("""
+            <figure><img src="/img/weir.jpg" alt=""><figcaption>The weir at dawn, seen from the footbridge.</figcaption></figure>
+            \(Self.paragraphs(0..<2))
+            <figure><div><span>Image</span><img src="/img/camera.jpg" alt=""></div><figcaption>The camera housing at the top pool, photographed by the authority.</figcaption></figure>
+            \(Self.paragraphs(2..<5))
+            """)
+        let doc = try DocumentExtractor().extract(Array(html.utf8), context: ExtractionContext(url: "https://river.example/weir"))
+        let article = try #require(doc.articles.first)
+        for p in Self.prose { #expect(article.text.contains(p)) }
+        #expect(article.text.contains("\n\nThe camera housing at the top pool, photographed by the authority.\n\n"))
+        #expect(article.captions == ["The camera housing at the top pool, photographed by the authority."])
+        #expect(!article.text.contains("The weir at dawn"))
+        #expect(!article.text.contains("Image"))
     }
 
     @Test("a wrapper whose class sounds like furniture keeps the article it holds")

@@ -38,10 +38,10 @@ import TestSupport
         let f1 = try #require(report.json["body_f1"] as? Double)
         let meta = try #require(report.json["metadata_exact"] as? [String: Double])
         // Issue 4 asked >= 0.93; 0.974 before the boilerplate pruning of issue 10, 0.964 after,
-        // 0.9685 since the seventh session: this corpus's reference (Readability's output) keeps
-        // picture captions, "Related: …" lines and link lists that the product drops from bodies
-        // on purpose. The output is deterministic: the floor only leaves room for small rule changes.
-        #expect(f1 >= 0.965)
+        // 0.9685 in the seventh session, 0.9711 since the eighth kept captions in the article's
+        // flow (issue 10 asks >= 0.97). This corpus's reference (Readability's output) also keeps
+        // lead-picture captions, "Related: …" lines and link lists that the product drops on purpose.
+        #expect(f1 >= 0.97)
         // Issue 10: title, byline, published day and language not lower than when it was filed
         // (0.9921, 0.8947, 1.0, 1.0). A page refused as "mostly links" loses all four at once:
         // these floors caught the pruner emptying a section front (nytimes-5) into its links.

@@ -38,11 +38,18 @@ extension ContentExtractor.Pass {
         var doomed: [Int32] = []
         var classShares: [UInt64: (count: Int, text: Int)]? = nil
         var k = doc.firstChild[Int(content)]
+        var before = 0  // text of the content before `k` (pre-order)
         while k >= 0 {
             let t = doc.tag[Int(k)]
+            if t == .text { before += lengths.text[Int(k)] }
             if t == .text || k == core { k = doc.following(k, within: content); continue }
             let share = Float(lengths.text[Int(k)]) / Float(total)
-            if isFurniture(k, t, share: share) {
+            // A picture's caption inside the article's flow (a tenth of the text or more on either
+            // side) stays for readers; captions of the lead picture and around the article go.
+            let after = total - before - lengths.text[Int(k)]
+            let inline = 10 * before >= total && 10 * after >= total
+            if inline, t == .figcaption, isFurniture(k, t, share: share) { inlineCaptions.append(k) }
+            if isFurniture(k, t, share: share, inline: inline) {
                 // A weak hint on a block of prose, one of three or more of a class that together
                 // hold half the text or more (`<p class="paywall">` on every paragraph after the
                 // first, `<section class="report-section--ads">` around each part), names the
@@ -55,13 +62,33 @@ extension ContentExtractor.Pass {
                     if group.count >= 3, Float(group.text) / Float(total) >= 0.5 { k = doc.following(k, within: content); continue }
                 }
                 doomed.append(k)
+                before += lengths.text[Int(k)]
                 k = doc.following(k, within: content, skipChildren: true)
                 continue
             }
             k = doc.following(k, within: content)
         }
+        let labels = inlineCaptions.flatMap { pictureLabels(of: $0, within: content) }
+        for n in labels where doc.parent[Int(n)] >= 0 { doc.remove(n) }
         removeWithIntroductions(doomed, within: content, core: core)
-        return !doomed.isEmpty
+        return !doomed.isEmpty || !labels.isEmpty
+    }
+
+    /// The short labels ("Image", "Photo", "1 / 5") beside a kept `caption` in its `<figure>`:
+    /// with the picture gone they are not text of their own.
+    func pictureLabels(of caption: Int32, within content: Int32) -> [Int32] {
+        var figure = doc.parent[Int(caption)]
+        while figure >= 0, figure != content, doc.tag[Int(figure)] != .figure { figure = doc.parent[Int(figure)] }
+        guard figure >= 0, figure != content else { return [] }
+        var out: [Int32] = []
+        var c = doc.firstChild[Int(figure)]
+        while c >= 0 {
+            var p = caption
+            while p >= 0, p != c, p != figure { p = doc.parent[Int(p)] }
+            if p != c, doc.tag[Int(c)] != .text, textLength(c) > 0, isIntroduction(c) { out.append(c) }
+            c = doc.nextSibling[Int(c)]
+        }
+        return out
     }
 
     /// Elements under `content` and their text length summed, per `class` value (hashed). An
@@ -82,11 +109,12 @@ extension ContentExtractor.Pass {
         return out
     }
 
-    /// Is `n` page furniture, given the share of the content's text it holds?
-    func isFurniture(_ n: Int32, _ t: HTMLTag, share: Float) -> Bool {
+    /// Is `n` page furniture, given the share of the content's text it holds? A `<figcaption>` in
+    /// the article's flow (`inline`) is not.
+    func isFurniture(_ n: Int32, _ t: HTMLTag, share: Float, inline: Bool = false) -> Bool {
         switch t {
         case .aside, .nav: return share < ContentExtractor.asideWrapperShare
-        case .figcaption: return share < 0.5 && isCredit(n)
+        case .figcaption: return !inline && share < 0.5 && isCredit(n)
         default: break
         }
         guard t.isBlock else { return false }
@@ -108,8 +136,9 @@ extension ContentExtractor.Pass {
     }
 
     /// A caption or credit of a picture (up to a few sentences), not a section of text of its own.
-    /// Captions are not article text here: two sites carrying one story caption different photos,
-    /// so a caption in the body would split one story into two content hashes.
+    /// Captions are not article text for the content hash: two sites carrying one story caption
+    /// different photos. Those around the article go; those in its flow stay in the body and are
+    /// listed in `Article.captions`, which DESIGN.md's canonical text leaves out.
     func isCredit(_ n: Int32) -> Bool {
         weightedLength(innerTextBytes(n)) < 300
     }

@@ -24,6 +24,8 @@ struct ContentExtractor {
         /// Paragraph prose (non-link characters of paragraphs of 80+ characters) of the largest
         /// subtree the pass dropped as an unlikely candidate.
         var strippedProse: Int = 0
+        /// Paragraphs of `text` that are picture captions (see `BoilerplatePruner.isCredit`).
+        var captions: [String] = []
     }
 
     static let unlikely = Keywords("-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|newsletter|subscribe|promo|overlay|modal")
@@ -107,6 +109,8 @@ struct ContentExtractor {
         var byline: String?
         var dataTable: [Int32: Bool] = [:]
         var strippedProse = 0
+        /// `<figcaption>`s the pruner kept because they sit in the article's flow (`Article.captions`).
+        var inlineCaptions: [Int32] = []
         /// The title's words for `headerDuplicatesTitle`, split at the first heading.
         var titleTokens: Set<String>?
         /// The heading the walk removed as the page's title (`headerDuplicatesTitle`), or -1.
@@ -315,7 +319,7 @@ struct ContentExtractor {
             if flags.contains(.pruneBoilerplate) { pruneBoilerplate(content, core: topCandidate) }
             let (text, len) = renderText(content)
             return Result(doc: doc, root: content, text: text, textLength: len, byline: byline, linkDensity: linkDensity(content),
-                          strippedProse: strippedProse)
+                          strippedProse: strippedProse, captions: renderCaptions(inlineCaptions, under: content))
         }
     }
 }

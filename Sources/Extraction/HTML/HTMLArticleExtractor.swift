@@ -46,6 +46,7 @@ public struct HTMLArticleExtractor: Sendable {
             // NFC as DESIGN.md's canonical text: pages mix composed and decomposed spellings (and
             // Bengali U+09DF, which NFC decomposes), and consumers compare text, not hashes.
             text: UnicodeNormalizer.nfc(result.text),
+            captions: result.captions.map(UnicodeNormalizer.nfc),
             imageURL: metadata.imageURL.flatMap { context.url.isEmpty ? $0 : (URLTools.resolve($0, against: context.url) ?? $0) }
         )
         return (article, metadata, doc.warnings)

@@ -16,6 +16,22 @@ extension ContentExtractor.Pass {
         return (s, scalars)
     }
 
+    /// The paragraphs of `nodes` still under `root`, as `renderText` prints them.
+    func renderCaptions(_ nodes: [Int32], under root: Int32) -> [String] {
+        var out: [String] = []
+        for n in nodes {
+            var p = doc.parent[Int(n)]
+            while p >= 0, p != root { p = doc.parent[Int(p)] }
+            guard p == root else { continue }  // removed by a later step
+            var tb = TextBuilder()
+            render(n, &tb)
+            for paragraph in tb.string().split(separator: "\n\n", omittingEmptySubsequences: true) where !out.contains(String(paragraph)) {
+                out.append(String(paragraph))
+            }
+        }
+        return out
+    }
+
     /// MathML: every token element is its own word.
     func renderSpaced(_ n: Int32, _ tb: inout TextBuilder) {
         var k = doc.firstChild[Int(n)]

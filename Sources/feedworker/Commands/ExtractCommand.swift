@@ -101,7 +101,8 @@ enum ArticleJSON {
             "url": a.url ?? NSNull(), "canonical_url": a.canonicalURL ?? NSNull(), "entry_id": a.entryID ?? NSNull(),
             "title": a.title, "authors": a.authors, "source": a.source ?? NSNull(),
             "published_at": rfc3339(a.publishedAt), "language": a.language ?? NSNull(), "summary": a.summary ?? NSNull(),
-            "text": a.text, "categories": a.categories, "feed_url": a.feedURL ?? NSNull(), "image_url": a.imageURL ?? NSNull(),
+            "text": a.text, "captions": a.captions, "categories": a.categories, "feed_url": a.feedURL ?? NSNull(),
+            "image_url": a.imageURL ?? NSNull(), "content_hash": ArticleEvent(article: a, jobID: "", fetchedAt: nil).contentHash,
         ]
     }
 
