@@ -68,27 +68,36 @@ extension ContentExtractor.Pass {
             }
             k = doc.following(k, within: content)
         }
-        let labels = inlineCaptions.flatMap { pictureLabels(of: $0, within: content) }
+        let labels = pictureLabels(of: inlineCaptions, within: content)
         for n in labels where doc.parent[Int(n)] >= 0 { doc.remove(n) }
         removeWithIntroductions(doomed, within: content, core: core)
         return !doomed.isEmpty || !labels.isEmpty
     }
 
-    /// The short labels ("Image", "Photo", "1 / 5") beside a kept `caption` in its `<figure>`:
-    /// with the picture gone they are not text of their own.
-    func pictureLabels(of caption: Int32, within content: Int32) -> [Int32] {
-        var figure = doc.parent[Int(caption)]
-        while figure >= 0, figure != content, doc.tag[Int(figure)] != .figure { figure = doc.parent[Int(figure)] }
-        guard figure >= 0, figure != content else { return [] }
-        var out: [Int32] = []
-        var c = doc.firstChild[Int(figure)]
-        while c >= 0 {
-            var p = caption
-            while p >= 0, p != c, p != figure { p = doc.parent[Int(p)] }
-            if p != c, doc.tag[Int(c)] != .text, textLength(c) > 0, isIntroduction(c) { out.append(c) }
-            c = doc.nextSibling[Int(c)]
+    /// The short labels ("Image", "Photo", "1 / 5") beside kept `captions` in their `<figure>`s:
+    /// with the picture gone they are not text of their own. Each figure's children are looked at
+    /// once, however many captions it holds.
+    func pictureLabels(of captions: [Int32], within content: Int32) -> [Int32] {
+        guard !captions.isEmpty else { return [] }
+        // Per figure, its children that hold a kept caption.
+        var holders: [Int32: Set<Int32>] = [:]
+        for caption in captions {
+            var child = caption, figure = doc.parent[Int(caption)]
+            while figure >= 0, figure != content, doc.tag[Int(figure)] != .figure {
+                child = figure
+                figure = doc.parent[Int(figure)]
+            }
+            if figure >= 0, figure != content { holders[figure, default: []].insert(child) }
         }
-        return out
+        var out: [Int32] = []
+        for (figure, kept) in holders {
+            var c = doc.firstChild[Int(figure)]
+            while c >= 0 {
+                if !kept.contains(c), doc.tag[Int(c)] != .text, textLength(c) > 0, isIntroduction(c) { out.append(c) }
+                c = doc.nextSibling[Int(c)]
+            }
+        }
+        return out.sorted()
     }
 
     /// Elements under `content` and their text length summed, per `class` value (hashed). An

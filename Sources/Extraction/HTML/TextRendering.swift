@@ -19,13 +19,14 @@ extension ContentExtractor.Pass {
     /// The paragraphs of `nodes` still under `root`, as `renderText` prints them.
     func renderCaptions(_ nodes: [Int32], under root: Int32) -> [String] {
         var out: [String] = []
+        var seen: Set<String> = []
         for n in nodes {
             var p = doc.parent[Int(n)]
             while p >= 0, p != root { p = doc.parent[Int(p)] }
             guard p == root else { continue }  // removed by a later step
             var tb = TextBuilder()
             render(n, &tb)
-            for paragraph in tb.string().split(separator: "\n\n", omittingEmptySubsequences: true) where !out.contains(String(paragraph)) {
+            for paragraph in tb.string().split(separator: "\n\n", omittingEmptySubsequences: true) where seen.insert(String(paragraph)).inserted {
                 out.append(String(paragraph))
             }
         }

@@ -44,6 +44,10 @@ public enum PathologicalDocuments {
             // holds prose, not once per item.
             ("list of link items", repeated("<li><a href=\"/n\">Council news from the hall</a></li><li>Plain item of the council list</li>", bytes: n,
                                             prefix: head + "<article>" + prose + prose + "<ul>", suffix: "</ul>" + prose + prose + "</article>")),
+            // One figure in the article's flow with a caption and a label per child: each kept
+            // caption's figure is looked at once, and its caption paragraphs listed once.
+            ("figure of captions", repeated("<div><span>Image</span></div><figcaption>The hall seen from the square.</figcaption>", bytes: n,
+                                            prefix: head + "<article>" + prose + prose + "<figure>", suffix: "</figure>" + prose + prose + "</article>")),
             ("entity run", repeated("&amp;&lt;&#x41;&eacute;&#99999999;", bytes: n, prefix: head + "<p>", suffix: "</p>")),
             ("unterminated entity", repeated("a", bytes: n, prefix: head + prose + "<p>&")),
             ("deep RSS", repeated("<x>", bytes: n, prefix: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>T</title><description>")),
