@@ -89,4 +89,20 @@ import Testing
         #expect(at("9999999999999999999") == nil)
         #expect(at("12a") == nil)
     }
+
+    @Test("a string without escapes is read in place (a slice of the message); one with escapes is decoded")
+    func stringsWithoutEscapesAreNotCopied() throws {
+        let body = String(repeating: "QUJD", count: 1000)
+        let input = Array("{\"job_id\":\"j\\u0031\",\"body\":\"\(body)\"}".utf8)
+        guard case .object(let members) = try JobJSONReader.parse(input) else { Issue.record("not an object"); return }
+        let fields = Dictionary(uniqueKeysWithValues: members.map { (String(decoding: $0.key, as: UTF8.self), $0.value) })
+        guard case .string(let raw) = fields["body"], case .string(let id) = fields["job_id"] else { Issue.record("missing fields"); return }
+        #expect(raw.elementsEqual(body.utf8))
+        let start = try #require(input.firstRange(of: Array(body.utf8))?.lowerBound)
+        let inPlace = input.withUnsafeBufferPointer { whole in raw.withUnsafeBufferPointer { $0.baseAddress == whole.baseAddress! + start } }
+        #expect(inPlace, "the body was copied out of the message")
+        #expect(Array(id) == Array("j1".utf8))
+        #expect(try FetchJob.decode(Array("{\"job_id\":\"j\",\"url\":\"https://x.example/\",\"body_encoding\":\"base64\",\"body\":\"\(body)\"}".utf8), maxBodyBytes: 1 << 20).body
+                == Array(String(repeating: "ABC", count: 1000).utf8))
+    }
 }

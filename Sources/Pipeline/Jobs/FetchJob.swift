@@ -94,7 +94,7 @@ public struct FetchJob: Sendable, Hashable {
                 guard let decoded = Base64.decode(raw) else { throw JobError(.badBase64, "body is not valid base64") }
                 job.body = decoded
             } else {
-                job.body = raw
+                job.body = Array(raw)
             }
             if let b = job.body, b.count > maxBodyBytes {
                 throw JobError(.bodyTooLarge, "body is \(b.count) bytes, over the cap of \(maxBodyBytes)")
@@ -164,7 +164,10 @@ enum Base64 {
     /// Whole groups of four alphabet characters are decoded four at a time through a table (the
     /// bulk of a job body); from the first group holding padding or white space on, a careful
     /// per-character loop finishes the input (groups before it leave no pending bits).
-    static func decode(_ input: [UInt8]) -> [UInt8]? {
+    static func decode(_ input: [UInt8]) -> [UInt8]? { decode(input[...]) }
+
+    /// `decode` over a slice (a job's body read in place from the message).
+    static func decode(_ input: ArraySlice<UInt8>) -> [UInt8]? {
         let capacity = input.count / 4 * 3 + 3
         var failed = false
         let out = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in

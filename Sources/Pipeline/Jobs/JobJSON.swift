@@ -1,11 +1,13 @@
 /// A JSON value as the job decoder needs it: strings decoded to UTF-8 bytes, numbers kept as
 /// their text, containers parsed (nested values are validated but only the top level is used).
 enum JobJSONValue: Sendable {
-    case string([UInt8])
+    /// The string's bytes, escapes decoded: a slice of the input itself when it holds no escape
+    /// (a base64 body is read in place, not copied).
+    case string(ArraySlice<UInt8>)
     case number([UInt8])
     case bool(Bool)
     case null
-    case object([(key: [UInt8], value: JobJSONValue)])
+    case object([(key: ArraySlice<UInt8>, value: JobJSONValue)])
     case array([JobJSONValue])
 
     var typeName: String {
@@ -31,6 +33,8 @@ struct JobJSONError: Error, Sendable {
 /// A strict RFC 8259 reader over bytes (no Foundation), bounded in nesting depth.
 /// Strings must be valid UTF-8; `\u` escapes (with surrogate pairs) are decoded.
 struct JobJSONReader {
+    /// The input, for slices of strings without escapes; `bytes` is its buffer.
+    private let input: [UInt8]
     private let bytes: UnsafeBufferPointer<UInt8>
     private var pos = 0
     private let maxDepth: Int
@@ -38,7 +42,7 @@ struct JobJSONReader {
     /// Parses one JSON document from `input` (white space around it allowed, nothing else).
     static func parse(_ input: [UInt8], maxDepth: Int = 64) throws(JobJSONError) -> JobJSONValue {
         let result: Result<JobJSONValue, JobJSONError> = input.withUnsafeBufferPointer { buffer in
-            var reader = JobJSONReader(bytes: buffer, maxDepth: maxDepth)
+            var reader = JobJSONReader(input: input, bytes: buffer, maxDepth: maxDepth)
             do throws(JobJSONError) {
                 reader.skipWhitespace()
                 let value = try reader.value(depth: 0)
@@ -52,7 +56,8 @@ struct JobJSONReader {
         return try result.get()
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    private init(input: [UInt8], bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.input = input
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
@@ -93,7 +98,7 @@ struct JobJSONReader {
 
     private mutating func object(depth: Int) throws(JobJSONError) -> JobJSONValue {
         pos += 1
-        var members: [(key: [UInt8], value: JobJSONValue)] = []
+        var members: [(key: ArraySlice<UInt8>, value: JobJSONValue)] = []
         skipWhitespace()
         if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
         while true {
@@ -153,9 +158,11 @@ struct JobJSONReader {
     }
 
     /// Reads a string starting at its opening quote, validating UTF-8 and decoding escapes.
-    private mutating func string() throws(JobJSONError) -> [UInt8] {
+    private mutating func string() throws(JobJSONError) -> ArraySlice<UInt8> {
         pos += 1
+        let start = pos
         var out: [UInt8] = []
+        var escaped = false
         var runStart = pos
         while pos < bytes.count {
             // Fast path: a run of printable ASCII other than `"` and `\` (a base64 body is one run),
@@ -186,12 +193,14 @@ struct JobJSONReader {
             guard pos < end else { break }
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
+                defer { pos += 1 }
+                guard escaped else { return input[start..<pos] }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<pos]))
-                pos += 1
-                return out
+                return out[...]
             }
             if b == UInt8(ascii: "\\") {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<pos]))
+                escaped = true
                 try escape(into: &out)
                 runStart = pos
                 continue
