@@ -1,8 +1,9 @@
 /// The version string stamped on every event; bump it when extraction output changes.
 public enum ParserVersion {
     /// Raised whenever extraction output for the same input changes (1.1.0: boilerplate pruning of
-    /// issue 10, text dumps of issue 14, NFC bodies), so replays can tell old events from new.
-    public static let current = "feedworker-parser/1.1.0"
+    /// issue 10, text dumps of issue 14, NFC bodies; 1.2.0: the later pruning and text-dump rules,
+    /// captions in the article's flow kept in `text`), so replays can tell old events from new.
+    public static let current = "feedworker-parser/1.2.0"
 }
 
 /// One clean article event (DESIGN.md "Article event", `schema: 1`), ready to encode.
@@ -28,6 +29,9 @@ public struct ArticleEvent: Sendable, Hashable {
     public var language: String?
     public var summary: String?
     public var text: String
+    /// Paragraphs of `text` left out of the canonical text (picture captions in the article's
+    /// flow, `Article.captions`); encoded only when there are some.
+    public var captions: [String]
     public var wordCount: Int
     public var categories: [String]
     public var feedURL: String?
@@ -61,6 +65,7 @@ public struct ArticleEvent: Sendable, Hashable {
         self.language = article.language
         self.summary = article.summary
         self.text = article.text
+        self.captions = article.captions
         // The canonical body is folded: words are the single-space separated runs.
         // Local unsafe loop (issue 11: this loop went from 1% to 3% of `bench feeds` once -Ounchecked
         // was removed): `i` runs over 0..<b.count, so every read is in bounds, and the count is at most
@@ -118,6 +123,7 @@ public struct ArticleEvent: Sendable, Hashable {
         w.key("language"); w.optionalString(language)
         w.key("summary"); w.optionalString(summary)
         w.key("text"); w.string(text)
+        if !captions.isEmpty { w.key("captions"); w.stringArray(captions) }
         w.key("word_count"); w.int(wordCount)
         w.key("categories"); w.stringArray(categories)
         w.key("feed_url"); w.optionalString(feedURL)

@@ -31,6 +31,9 @@ import Articles
         #expect(e.simhash == plain.simhash)
         #expect(e.wordCount == plain.wordCount)
         #expect(e.text == withCaption.text)
+        let json = String(decoding: e.encodeJSON(), as: UTF8.self)
+        #expect(json.contains(#""captions":["The pier under water on Monday."]"#))
+        #expect(!String(decoding: plain.encodeJSON(), as: UTF8.self).contains("captions"), "no captions key without captions")
         // A caption that is not a whole paragraph of the text takes nothing out.
         var partial = article
         partial.captions = ["Winds of 100"]
