@@ -41,6 +41,26 @@ import Articles
         var unlisted = withCaption
         unlisted.captions = []
         #expect(ArticleEvent(article: unlisted, jobID: "j", fetchedAt: nil).contentHash != plain.contentHash)
+        // A caption printed with an encoded line break at its end ("…Monday.&#10;") still matches.
+        var trailing = withCaption
+        trailing.text = "Winds of 100 km/h.\n\nThe pier under water on Monday.\n\n\nResidents were evacuated."
+        trailing.captions = ["The pier under water on Monday.\n"]
+        #expect(ArticleEvent(article: trailing, jobID: "j", fetchedAt: nil).contentHash == plain.contentHash)
+        trailing.text = "Winds of 100 km/h.\n\nThe pier under water on Monday.\r\n\nResidents were evacuated."
+        trailing.captions = ["The pier under water on Monday.\r"]
+        #expect(ArticleEvent(article: trailing, jobID: "j", fetchedAt: nil).contentHash == plain.contentHash)
+    }
+
+    @Test("a body of captions only (a gallery) is hashed whole, not as its title alone")
+    func galleryOfCaptionsHashesItsCaptions() {
+        var one = article, two = article
+        one.text = "The pier at dawn.\n\nThe lighthouse in fog."
+        one.captions = ["The pier at dawn.", "The lighthouse in fog."]
+        two.text = "Boats in the marina.\n\nThe ferry leaving."
+        two.captions = ["Boats in the marina.", "The ferry leaving."]
+        let a = ArticleEvent(article: one, jobID: "j", fetchedAt: nil), b = ArticleEvent(article: two, jobID: "j", fetchedAt: nil)
+        #expect(a.contentHash != b.contentHash)
+        #expect(a.wordCount == 8)
     }
 
     @Test func wordCountOverNonASCIIAndEmptyBodies() {

@@ -144,6 +144,11 @@ import Testing
         }
         let pages = [
             page("<figure><img src=\"/a.jpg\"><figcaption>The ferry leaving the north pier at dusk.</figcaption></figure>"),
+            // An encoded line break at the caption's end; a label beside the picture in a wrapper,
+            // and a caption without a <figure>; a heading that reads the same as the caption.
+            page("<figure><img src=\"/c.jpg\"><figcaption>The ferry at dusk.&#10;</figcaption></figure>"),
+            page("<figure><div><img src=\"/d.jpg\"><span>Photo</span><figcaption>Deck hands at the ramp.</figcaption></div></figure>"),
+            page("<div class=\"media\"><img src=\"/e.jpg\"><span>Photo</span><figcaption>The ramp at low tide.</figcaption></div>"),
             page("<figure><img src=\"/b.jpg\"><figcaption>Commuters queue for the last boat on a weekday evening, as they have done since the timetable changed.</figcaption></figure>"),
             page(""),
         ]
@@ -159,6 +164,17 @@ import Testing
         #expect(words.count == 1)
         let first = try DocumentExtractor().extract(Array(pages[0].utf8), context: ExtractionContext(url: "https://harbor.example/ferry"))
         #expect(try #require(first.articles.first).text.contains("The ferry leaving the north pier at dusk."), "the caption left the body")
+        for n in [2, 3] {
+            let text = try #require(try DocumentExtractor().extract(Array(pages[n].utf8), context: ExtractionContext(url: "https://harbor.example/ferry")).articles.first).text
+            #expect(!text.contains("Photo"), "the picture's label stayed")
+        }
+        // A heading that reads the same as a caption stays in the hash (the caption goes instead).
+        func headed(_ figure: String) throws -> String {
+            let html = page(figure).replacingOccurrences(of: "<p>Board members", with: "<h2>The new timetable</h2><p>Board members")
+            let doc = try DocumentExtractor().extract(Array(html.utf8), context: ExtractionContext(url: "https://harbor.example/ferry"))
+            return ArticleEvent(article: try #require(doc.articles.first), jobID: "test", fetchedAt: nil).contentHash
+        }
+        #expect(try headed("<figure><img src=\"/t.jpg\"><figcaption>The new timetable</figcaption></figure>") == (try headed("")))
     }
 
     @Test("a real edit of the article text changes the content hash")

@@ -21,6 +21,16 @@ import Testing
         #expect(throws: StoryEventError.self) { try CleanArticle(json: Array("[1]".utf8), fallbackTime: 0) }
     }
 
+    @Test("a clean event's captions are left out of its fingerprint, as out of its SimHash")
+    func captionsAreNotFingerprinted() throws {
+        let body = "Harbor ferry adds a crossing at half past ten.\n\nThe board voted on Tuesday."
+        let captioned = "Harbor ferry adds a crossing at half past ten.\n\nThe ferry at the north pier.\n\nThe board voted on Tuesday."
+        let plain = try CleanArticle(json: Array(#"{"content_hash":"\#(Self.hashA)","text":"\#(body.replacingOccurrences(of: "\n", with: "\\n"))"}"#.utf8), fallbackTime: 0)
+        let json = #"{"content_hash":"\#(Self.hashA)","text":"\#(captioned.replacingOccurrences(of: "\n", with: "\\n"))","captions":["The ferry at the north pier."]}"#
+        let withCaption = try CleanArticle(json: Array(json.utf8), fallbackTime: 0)
+        #expect(withCaption.fingerprint == plain.fingerprint)
+    }
+
     @Test func storyEventRoundTripsAndIsDeterministic() throws {
         let article = StoryArticle(contentHash: Self.hashB, fingerprint: 0x0123_4567_89ab_cdef, canonicalURL: "https://x.example/a",
                                    entryID: nil, time: 1_795_501_800)

@@ -74,30 +74,13 @@ extension ContentExtractor.Pass {
         return !doomed.isEmpty || !labels.isEmpty
     }
 
-    /// The short labels ("Image", "Photo", "1 / 5") beside kept `captions` in their `<figure>`s:
-    /// with the picture gone they are not text of their own. Each figure's children are looked at
-    /// once, however many captions it holds.
+    /// The short labels ("Image", "Photo", "1 / 5") right before kept `captions`: what would have
+    /// gone with each caption as its introduction (`removeWithIntroductions`) goes without it.
     func pictureLabels(of captions: [Int32], within content: Int32) -> [Int32] {
-        guard !captions.isEmpty else { return [] }
-        // Per figure, its children that hold a kept caption.
-        var holders: [Int32: Set<Int32>] = [:]
-        for caption in captions {
-            var child = caption, figure = doc.parent[Int(caption)]
-            while figure >= 0, figure != content, doc.tag[Int(figure)] != .figure {
-                child = figure
-                figure = doc.parent[Int(figure)]
-            }
-            if figure >= 0, figure != content { holders[figure, default: []].insert(child) }
+        captions.compactMap { caption in
+            guard let b = previousElement(of: caption), isUnder(b, content), textLength(b) > 0, isIntroduction(b) else { return nil }
+            return b
         }
-        var out: [Int32] = []
-        for (figure, kept) in holders {
-            var c = doc.firstChild[Int(figure)]
-            while c >= 0 {
-                if !kept.contains(c), doc.tag[Int(c)] != .text, textLength(c) > 0, isIntroduction(c) { out.append(c) }
-                c = doc.nextSibling[Int(c)]
-            }
-        }
-        return out.sorted()
     }
 
     /// Elements under `content` and their text length summed, per `class` value (hashed). An

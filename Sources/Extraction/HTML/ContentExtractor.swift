@@ -317,9 +317,19 @@ struct ContentExtractor {
             }
             prepArticle(content)
             if flags.contains(.pruneBoilerplate) { pruneBoilerplate(content, core: topCandidate) }
-            let (text, len) = renderText(content)
+            var (text, len) = renderText(content)
+            var captions = renderCaptions(inlineCaptions, under: content)
+            // A caption that reads the same as a paragraph of the article would take that
+            // paragraph out of the hash too: the page's captions then go, as they went before.
+            if !captions.isEmpty, Self.captionsRepeatText(text, captions) {
+                for n in inlineCaptions where isUnder(n, content) { doc.remove(n) }
+                (text, len) = renderText(content)
+                captions = []
+            }
+            var seen: Set<String> = []
+            captions = captions.filter { seen.insert($0).inserted }
             return Result(doc: doc, root: content, text: text, textLength: len, byline: byline, linkDensity: linkDensity(content),
-                          strippedProse: strippedProse, captions: renderCaptions(inlineCaptions, under: content))
+                          strippedProse: strippedProse, captions: captions)
         }
     }
 }

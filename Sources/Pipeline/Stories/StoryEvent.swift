@@ -1,3 +1,4 @@
+import Articles
 import Kafka
 import Normalization
 import Stories
@@ -45,7 +46,9 @@ struct CleanArticle: Sendable {
         let published = publishedAt.flatMap { DateParser.parse($0) }
         let fetched = value["fetched_at"]?.stringValue.flatMap { DateParser.parse($0) }
         time = (published ?? fetched)?.secondsSinceEpoch ?? fallbackTime
-        fingerprint = StoryFingerprint.compute(CanonicalText.normalize(validUTF8: Array(text.utf8)))
+        // The body the event's own SimHash and hash were built from: without its captions.
+        let captions = value["captions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        fingerprint = StoryFingerprint.compute(CanonicalText.normalize(validUTF8: ArticleEvent.hashedBody(text: text, captions: captions)))
     }
 
     var storyArticle: StoryArticle {
