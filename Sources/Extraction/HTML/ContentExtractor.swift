@@ -1,3 +1,5 @@
+import Articles
+
 /// Finds the main content of a page: the readability family of heuristics (paragraph scoring
 /// propagated to ancestors, class/id hints, link density, sibling merging, conditional cleaning
 /// of lists, tables and divs), applied to an `HTMLDocument`.
@@ -95,6 +97,12 @@ struct ContentExtractor {
         var out = r
         out.text = lead.text + "\n\n" + r.text
         out.textLength += lead.length + 2
+        if !out.captions.isEmpty {
+            // A caption that reads the same as the lead is not left out of the hash (the lead would go with it).
+            let bytes = Array(lead.text.utf8)
+            let leadParagraphs = Set(ArticleEvent.paragraphRanges(bytes).map { ArticleEvent.folded(bytes[$0]) })
+            out.captions.removeAll { leadParagraphs.contains(ArticleEvent.folded(Array($0.utf8)[...])) }
+        }
         return out
     }
 
