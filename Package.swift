@@ -60,8 +60,16 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], exclude: ["README.md"]),
+
+        // MARK: Benchmarks (the measuring behind `feedworker bench ...`)
+        .target(name: "Benchmarks", dependencies: [
+            "Pipeline", "Kafka", "Articles", "Extraction", "Feeds", "Dedupe", "Storage", "Fetch", "Telemetry", "Config", "Stories", "Normalization",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+
+        // MARK: The command line (parses arguments and prints)
         .executableTarget(name: "feedworker", dependencies: [
-            "Pipeline", "Stories", "Normalization", "Kafka", "Extraction", "Feeds", "Articles", "Fetch", "Telemetry", "Config", "Dedupe", "Storage",
+            "Pipeline", "Benchmarks", "Normalization", "Kafka", "Extraction", "Feeds", "Articles", "Fetch", "Telemetry", "Config",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,11 +1,7 @@
 import ArgumentParser
 
-/// `feedworker bench`: the group of benchmark subcommands.
-
-/// `feedworker bench ...`: benchmarks that print a figure beside its baseline.
-
-
-/// `feedworker bench ...`: benchmarks that print a figure beside its baseline.
+/// `feedworker bench ...`: benchmarks that print a figure beside its baseline. Each subcommand
+/// parses its options and prints; the measuring lives in the `Benchmarks` module.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Telemetry
+import Benchmarks
 
 /// `feedworker bench telemetry`: hot-path cost of the metrics backend beside raw baselines.
 struct BenchTelemetryCommand: AsyncParsableCommand {
@@ -33,7 +33,6 @@ struct BenchTelemetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        print("feedworker bench telemetry: \(increments) increments, \(records) timer records")
-        for line in await TelemetryBenchmark.run(increments: increments, records: records) { print(line) }
+        await TelemetryHotPathBenchmark(.init(increments: increments, records: records)).run(report: { print($0) })
     }
 }
