@@ -45,7 +45,7 @@ public struct ArticleEvent: Sendable, Hashable {
     /// Computes the canonical text, content hash, SimHash and word count of `article`.
     public init(article: Article, jobID: String, fetchedAt: Timestamp?, parserVersion: String = ParserVersion.current) {
         let titleBytes = Array(article.title.utf8)
-        let bodyBytes = Self.hashedBody(text: article.text, captions: article.captions)
+        let bodyBytes = CaptionParagraphs.hashedBody(text: article.text, captions: article.captions)
         let canonicalBody = CanonicalText.normalize(validUTF8: bodyBytes)
         var canonical = CanonicalText.normalize(validUTF8: titleBytes)
         canonical.append(0x0A); canonical.append(0x0A)
@@ -133,58 +133,4 @@ public struct ArticleEvent: Sendable, Hashable {
         w.endObject()
         return w.bytes
     }
-}
-
-extension ArticleEvent {
-    /// The body the canonical text is built from: `text` without its paragraphs that are listed in
-    /// `captions` (DESIGN.md: captions are not part of the canonical text). Paragraphs are split at
-    /// blank lines on the bytes and compared with their white space folded, so a caption that ends
-    /// in an encoded line break still matches. When the captions are all there is (a gallery's
-    /// captions are its content), the whole text. Used for the content hash, the SimHash and
-    /// `word_count`, and by the story stage for the clean event's fingerprint.
-    public static func hashedBody(text: String, captions: [String]) -> [UInt8] {
-        let bytes = Array(text.utf8)
-        guard !captions.isEmpty else { return bytes }
-        let listed = Set(captions.map { Self.folded(Array($0.utf8)[...]) })
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        for range in paragraphRanges(bytes) where !listed.contains(Self.folded(bytes[range])) {
-            if !out.isEmpty { out.append(0x0A); out.append(0x0A) }
-            out.append(contentsOf: bytes[range])
-        }
-        return out.contains(where: { !Self.isSpace($0) }) ? out : bytes
-    }
-
-    /// The paragraphs of `bytes`: the runs between blank lines ("\n\n", taken left to right).
-    public static func paragraphRanges(_ bytes: [UInt8]) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var start = 0, i = 0
-        while i + 1 < bytes.count {
-            if bytes[i] == 0x0A, bytes[i + 1] == 0x0A {
-                out.append(start..<i)
-                i += 2
-                start = i
-            } else {
-                i += 1
-            }
-        }
-        out.append(start..<bytes.count)
-        return out
-    }
-
-    /// `bytes` with runs of ASCII white space folded to one space and trimmed.
-    public static func folded(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var space = false
-        for b in bytes {
-            if isSpace(b) { space = true; continue }
-            if space, !out.isEmpty { out.append(0x20) }
-            space = false
-            out.append(b)
-        }
-        return out
-    }
-
-    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C }
 }

@@ -39,8 +39,7 @@ func measureThroughput(seconds: Double, _ pass: () -> Int) -> Throughput {
     } while clock.now - start < .milliseconds(Int64(seconds * 1000))
     let elapsed = clock.now - start
     let cpu = threadCPUSeconds() - cpuStart
-    let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return Throughput(mbPerSecond: Double(bytes) / 1e6 / secs, passes: passes, mbPerCPUSecond: Double(bytes) / 1e6 / max(cpu, 1e-9))
+    return Throughput(mbPerSecond: Double(bytes) / 1e6 / elapsed.inSeconds, passes: passes, mbPerCPUSecond: Double(bytes) / 1e6 / max(cpu, 1e-9))
 }
 
 /// Counts the occurrences of `byte` in `bytes` with `memchr` (the bare-scan baseline).

@@ -46,10 +46,12 @@ extension ContentExtractor.Pass {
             let share = Float(lengths.text[Int(k)]) / Float(total)
             // A picture's caption inside the article's flow (a tenth of the text or more on either
             // side) stays for readers; captions of the lead picture and around the article go.
-            let after = total - before - lengths.text[Int(k)]
-            let inline = 10 * before >= total && 10 * after >= total
-            if inline, t == .figcaption, isFurniture(k, t, share: share) { inlineCaptions.append(k) }
-            if isFurniture(k, t, share: share, inline: inline) {
+            var furniture = isFurniture(k, t, share: share)
+            if furniture, t == .figcaption {
+                let after = total - before - lengths.text[Int(k)]
+                if 10 * before >= total && 10 * after >= total { inlineCaptions.append(k); furniture = false }
+            }
+            if furniture {
                 // A weak hint on a block of prose, one of three or more of a class that together
                 // hold half the text or more (`<p class="paywall">` on every paragraph after the
                 // first, `<section class="report-section--ads">` around each part), names the
@@ -101,12 +103,11 @@ extension ContentExtractor.Pass {
         return out
     }
 
-    /// Is `n` page furniture, given the share of the content's text it holds? A `<figcaption>` in
-    /// the article's flow (`inline`) is not.
-    func isFurniture(_ n: Int32, _ t: HTMLTag, share: Float, inline: Bool = false) -> Bool {
+    /// Is `n` page furniture, given the share of the content's text it holds?
+    func isFurniture(_ n: Int32, _ t: HTMLTag, share: Float) -> Bool {
         switch t {
         case .aside, .nav: return share < ContentExtractor.asideWrapperShare
-        case .figcaption: return !inline && share < 0.5 && isCredit(n)
+        case .figcaption: return share < 0.5 && isCredit(n)
         default: break
         }
         guard t.isBlock else { return false }

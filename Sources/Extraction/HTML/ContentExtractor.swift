@@ -98,10 +98,11 @@ struct ContentExtractor {
         out.text = lead.text + "\n\n" + r.text
         out.textLength += lead.length + 2
         if !out.captions.isEmpty {
-            // A caption that reads the same as the lead is not left out of the hash (the lead would go with it).
+            // A caption that reads the same as the lead is not left out of the hash (the lead would
+            // go with it). The body's own paragraphs were checked when it was rendered.
             let bytes = Array(lead.text.utf8)
-            let leadParagraphs = Set(ArticleEvent.paragraphRanges(bytes).map { ArticleEvent.folded(bytes[$0]) })
-            out.captions.removeAll { leadParagraphs.contains(ArticleEvent.folded(Array($0.utf8)[...])) }
+            let leadKeys = Set(CaptionParagraphs.ranges(bytes).map { CaptionParagraphs.key(bytes[$0]) })
+            out.captions.removeAll { leadKeys.contains(CaptionParagraphs.key($0)) }
         }
         return out
     }
@@ -329,7 +330,7 @@ struct ContentExtractor {
             var captions = renderCaptions(inlineCaptions, under: content)
             // A caption that reads the same as a paragraph of the article would take that
             // paragraph out of the hash too: the page's captions then go, as they went before.
-            if !captions.isEmpty, Self.captionsRepeatText(text, captions) {
+            if !captions.isEmpty, CaptionParagraphs.standsAsParagraph(in: text, captions: captions) {
                 for n in inlineCaptions where isUnder(n, content) { doc.remove(n) }
                 (text, len) = renderText(content)
                 captions = []

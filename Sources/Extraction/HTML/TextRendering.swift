@@ -22,35 +22,15 @@ extension ContentExtractor.Pass {
     /// paragraph printed, so a caption printed twice is listed twice).
     func renderCaptions(_ nodes: [Int32], under root: Int32) -> [String] {
         var out: [String] = []
-        for n in nodes {
-            var p = doc.parent[Int(n)]
-            while p >= 0, p != root { p = doc.parent[Int(p)] }
-            guard p == root else { continue }  // removed by a later step
+        for n in nodes where isUnder(n, root) {  // not removed by a later step
             var tb = TextBuilder()
             render(n, &tb)
             let bytes = Array(tb.string().utf8)
-            for range in ArticleEvent.paragraphRanges(bytes) where !ArticleEvent.folded(bytes[range]).isEmpty {
+            for range in CaptionParagraphs.ranges(bytes) where !CaptionParagraphs.key(bytes[range]).isEmpty {
                 out.append(String(decoding: bytes[range], as: UTF8.self))
             }
         }
         return out
-    }
-
-    /// Does a paragraph of `text` that is not one of `captions` read the same as one of them (white
-    /// space folded)? Counted, so a caption printed twice is not a paragraph of the article.
-    static func captionsRepeatText(_ text: String, _ captions: [String]) -> Bool {
-        var listed: [[UInt8]: Int] = [:]
-        for c in captions { listed[ArticleEvent.folded(Array(c.utf8)[...]), default: 0] += 1 }
-        let bytes = Array(text.utf8)
-        var found: [[UInt8]: Int] = [:]
-        for range in ArticleEvent.paragraphRanges(bytes) {
-            let p = ArticleEvent.folded(bytes[range])
-            if let n = listed[p] {
-                found[p, default: 0] += 1
-                if found[p]! > n { return true }
-            }
-        }
-        return false
     }
 
     /// MathML: every token element is its own word.

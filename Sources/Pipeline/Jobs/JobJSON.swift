@@ -161,8 +161,9 @@ struct JobJSONReader {
     private mutating func string() throws(JobJSONError) -> ArraySlice<UInt8> {
         pos += 1
         let start = pos
+        // The decoded bytes, once an escape was met (every escape appends to it): until then the
+        // string is a slice of the input.
         var out: [UInt8] = []
-        var escaped = false
         var runStart = pos
         while pos < bytes.count {
             // Fast path: a run of printable ASCII other than `"` and `\` (a base64 body is one run),
@@ -194,13 +195,12 @@ struct JobJSONReader {
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
                 defer { pos += 1 }
-                guard escaped else { return input[start..<pos] }
+                guard !out.isEmpty else { return input[start..<pos] }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<pos]))
                 return out[...]
             }
             if b == UInt8(ascii: "\\") {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<pos]))
-                escaped = true
                 try escape(into: &out)
                 runStart = pos
                 continue

@@ -48,7 +48,7 @@ struct CleanArticle: Sendable {
         time = (published ?? fetched)?.secondsSinceEpoch ?? fallbackTime
         // The body the event's own SimHash and hash were built from: without its captions.
         let captions = value["captions"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        fingerprint = StoryFingerprint.compute(CanonicalText.normalize(validUTF8: ArticleEvent.hashedBody(text: text, captions: captions)))
+        fingerprint = StoryFingerprint.compute(CanonicalText.normalize(validUTF8: CaptionParagraphs.hashedBody(text: text, captions: captions)))
     }
 
     var storyArticle: StoryArticle {
