@@ -29,6 +29,9 @@ import Testing
         let json = #"{"content_hash":"\#(Self.hashA)","text":"\#(captioned.replacingOccurrences(of: "\n", with: "\\n"))","captions":["The ferry at the north pier."]}"#
         let withCaption = try CleanArticle(json: Array(json.utf8), fallbackTime: 0)
         #expect(withCaption.fingerprint == plain.fingerprint)
+        #expect(throws: StoryEventError.missingField("captions")) {
+            try CleanArticle(json: Array(#"{"content_hash":"\#(Self.hashA)","text":"x","captions":[1]}"#.utf8), fallbackTime: 0)
+        }
     }
 
     @Test func storyEventRoundTripsAndIsDeterministic() throws {

@@ -47,7 +47,14 @@ struct CleanArticle: Sendable {
         let fetched = value["fetched_at"]?.stringValue.flatMap { DateParser.parse($0) }
         time = (published ?? fetched)?.secondsSinceEpoch ?? fallbackTime
         // The body the event's own SimHash and hash were built from: without its captions.
-        let captions = value["captions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var captions: [String] = []
+        if let field = value["captions"], field != .null {
+            // A mistyped list would leave captions in the fingerprint without a word: unreadable.
+            guard let items = field.arrayValue?.compactMap(\.stringValue), items.count == field.arrayValue?.count else {
+                throw .missingField("captions")
+            }
+            captions = items
+        }
         fingerprint = StoryFingerprint.compute(CanonicalText.normalize(validUTF8: CaptionParagraphs.hashedBody(text: text, captions: captions)))
     }
 
