@@ -66,6 +66,7 @@ public struct ConfigKey: Sendable {
             config.worker.roles = roles
         }, current: { .array($0.worker.roles.map { .string($0.rawValue) }) }),
         integer("worker.max_in_flight_jobs", \.worker.maxInFlightJobs, range: 1...1_000_000),
+        integer("worker.known_candidates", \.worker.knownCandidates, range: 0...10_000_000),
         integer("worker.parse_concurrency", \.worker.parseConcurrency, range: 0...1024),
         integer("worker.max_body_bytes", \.worker.maxBodyBytes, range: 1024...(1 << 30)),
         duration("worker.shutdown_timeout", \.worker.shutdownTimeout),

@@ -48,6 +48,10 @@ public struct FeedworkerConfig: Sendable, Hashable {
         public var roles: [Role] = [.extract, .dedupe]
         /// Jobs read but not yet committed; at the bound, partitions are paused.
         public var maxInFlightJobs = 256
+        /// Content hashes of acknowledged candidates the extract stage remembers (per process):
+        /// a later candidate with one of them is a known duplicate, counted and not produced
+        /// again. 0 = off (every candidate goes to the dedupe stage).
+        public var knownCandidates = 65_536
         /// Parallel parse tasks; 0 = one per core.
         public var parseConcurrency = 0
         /// Largest document (inline body after decoding) accepted; larger → DLQ `body_too_large`.

@@ -74,12 +74,13 @@ public struct Worker: Service {
                 if runsStories { outputs.append(config.topics.stories) }
                 group.addTask { [outputs] in await producer.prepare(topics: outputs, timeout: .seconds(2)) }
                 if config.worker.roles.contains(.extract) {
+                    let known = KnownCandidates(capacity: config.worker.knownCandidates)
                     let stage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
-                                                 stats: stats, logger: logger, health: health)
+                                                 stats: stats, logger: logger, health: health, known: known)
                     group.addTask(priority: .medium) { try await stage.run(stop: stop) }
                     if source.retriesJobs && config.topics.retry != config.topics.fetchJobs {
                         let retryStage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
-                                                          stats: stats, logger: logger, topic: config.topics.retry)
+                                                          stats: stats, logger: logger, topic: config.topics.retry, known: known)
                         group.addTask(priority: .medium) { try await retryStage.run(stop: stop) }
                     }
                 }

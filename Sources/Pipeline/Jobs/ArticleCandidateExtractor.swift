@@ -18,6 +18,13 @@ public struct ArticleCandidateExtractor: CandidateExtractor {
     }
 
     public func candidates(for job: FetchJob, document: FetchedDocument) throws(JobError) -> [Candidate] {
+        try candidates(for: job, document: document, skipping: { _ in false }).candidates
+    }
+
+    /// Known hashes are left out before their event is encoded (the hash needs the canonical
+    /// text, the JSON does not).
+    public func candidates(for job: FetchJob, document: FetchedDocument,
+                           skipping isKnown: (ContentHash) -> Bool) throws(JobError) -> (candidates: [Candidate], known: Int) {
         var limits = ExtractionLimits()
         limits.maxDocumentBytes = maxDocumentBytes
         let context = ExtractionContext(url: document.url, fetchedAt: document.fetchedAt ?? job.fetchedAt, sourceHint: job.source,
@@ -40,6 +47,7 @@ public struct ArticleCandidateExtractor: CandidateExtractor {
             throw JobError(code, error.description, stage: "extract")
         }
         var out: [Candidate] = []
+        var known = 0
         out.reserveCapacity(extracted.articles.count)
         let jobHeader = KafkaHeader(key: "job_id", string: job.jobID)
         let versionHeader = KafkaHeader(key: "parser_version", string: ParserVersion.current)
@@ -49,8 +57,12 @@ public struct ArticleCandidateExtractor: CandidateExtractor {
             guard let hash = ContentHash(hex: event.contentHash) else {
                 throw JobError(.unparseable, "content hash is not 64 hex digits: \(event.contentHash)", stage: "extract")
             }
+            if isKnown(hash) {
+                known += 1
+                continue
+            }
             out.append(Candidate(hash: hash, value: event.encodeJSON(), headers: [typeHeader, jobHeader, versionHeader]))
         }
-        return out
+        return (out, known)
     }
 }

@@ -20,4 +20,19 @@ public struct Candidate: Sendable, Hashable {
 public protocol CandidateExtractor: Sendable {
     /// The job's candidates (possibly none), or a ``JobError`` (stage `extract`) for the DLQ.
     func candidates(for job: FetchJob, document: FetchedDocument) throws(JobError) -> [Candidate]
+
+    /// The job's candidates except those whose content hash `isKnown` (left out before they are
+    /// encoded where the extractor can), and how many were left out.
+    func candidates(for job: FetchJob, document: FetchedDocument,
+                    skipping isKnown: (ContentHash) -> Bool) throws(JobError) -> (candidates: [Candidate], known: Int)
+}
+
+extension CandidateExtractor {
+    /// Filters ``candidates(for:document:)``.
+    public func candidates(for job: FetchJob, document: FetchedDocument,
+                           skipping isKnown: (ContentHash) -> Bool) throws(JobError) -> (candidates: [Candidate], known: Int) {
+        let all = try candidates(for: job, document: document)
+        let kept = all.filter { !isKnown($0.hash) }
+        return (kept, all.count - kept.count)
+    }
 }

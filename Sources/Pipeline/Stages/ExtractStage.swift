@@ -29,7 +29,8 @@ public final class ExtractStage: Sendable {
 
     /// What became of one job.
     private enum Outcome {
-        case candidates([Candidate], FetchJob, FetchedDocument)
+        /// The candidates to produce, and how many more were known duplicates (``KnownCandidates``).
+        case candidates([Candidate], known: Int, FetchJob, FetchedDocument)
         case deadLetter(JobError)
         /// A transient fetch failure: re-produce the job (`attempt + 1`, `not_before`) to `topics.retry`.
         case retry(FetchJob, JobError)
@@ -52,6 +53,8 @@ public final class ExtractStage: Sendable {
     private let health: WorkerHealth?
     /// The producer's `message.max.bytes`: a job with a larger event goes to the DLQ.
     private let sizeLimit: MessageSizeLimit
+    /// Hashes already acknowledged on `topics.candidates` by this process (shared with the retry instance).
+    private let known: KnownCandidates
 
     /// Default `queued.max.messages.kbytes` of the job consumer (64 MB), unless `[kafka.properties]` sets it.
     static let prefetchKilobytes = "65536"
@@ -62,9 +65,12 @@ public final class ExtractStage: Sendable {
     /// Creates the stage and its group consumer (not yet subscribed).
     /// - Parameter topic: the topic to consume (`topics.fetch_jobs` when nil; the worker runs a
     ///   second instance on `topics.retry`, group `groups.retry`, its own in-flight budget and pauses).
+    /// - Parameter known: the process's acknowledged hashes (one shared by both instances); nil
+    ///   makes one of `worker.known_candidates`.
     public init(config: FeedworkerConfig, producer: KafkaProducer, source: any DocumentSource,
                 extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger, topic: String? = nil,
-                health: WorkerHealth? = nil) throws(KafkaError) {
+                health: WorkerHealth? = nil, known: KnownCandidates? = nil) throws(KafkaError) {
+        self.known = known ?? KnownCandidates(capacity: config.worker.knownCandidates)
         self.config = config
         self.topic = topic ?? config.topics.fetchJobs
         self.group = topic == nil ? config.groups.extract : config.groups.retry
@@ -176,7 +182,7 @@ public final class ExtractStage: Sendable {
             return
         case .retry(let job, let jobError):
             try await retry(message, job, jobError, stop: stop)
-        case .candidates(let candidates, let job, let document):
+        case .candidates(let candidates, let knownCount, let job, let document):
             let consumedHeader = consumed.header
             if let (index, size) = sizeLimit.firstOversized(candidates, extraHeaders: [consumedHeader]) {
                 let error = JobError(.eventTooLarge, "article event \(index + 1) of \(candidates.count) is \(size) bytes, over the producer's message.max.bytes of \(sizeLimit.maxMessageBytes); no event of the job was produced",
@@ -187,7 +193,8 @@ public final class ExtractStage: Sendable {
             let messages = candidates.map { (key: Optional($0.hash.hexBytes), value: Optional($0.value), headers: $0.headers + [consumedHeader],
                                              partition: Int32?.none) }
             do {
-                _ = try await producer.sendAll(topic: config.topics.candidates, messages)
+                if !messages.isEmpty { _ = try await producer.sendAll(topic: config.topics.candidates, messages) }
+                known.insert(candidates.lazy.map(\.hash))
             } catch where error.isMessageTooLarge {
                 // Refused for its size after the check above: by the broker, whose limit for the
                 // topic is below message.max.bytes. A permanent error of this job's events, not of
@@ -206,7 +213,11 @@ public final class ExtractStage: Sendable {
             await source.documentProcessed(document, for: job)
             stats.candidates.add(candidates.count, ordering: .relaxed)
             metrics.candidates.increment(by: candidates.count)
-            if candidates.isEmpty {
+            if knownCount > 0 {
+                stats.knownDuplicates.add(knownCount, ordering: .relaxed)
+                metrics.knownDuplicates.increment(by: knownCount)
+            }
+            if candidates.isEmpty && knownCount == 0 {
                 stats.jobsEmpty.add(1, ordering: .relaxed)
                 metrics.jobsEmpty.increment()
             } else {
@@ -240,7 +251,7 @@ public final class ExtractStage: Sendable {
             }
             if let notBefore = job.notBefore, !(await hold(until: notBefore, stop: stop)) { return .abandoned }
             let document = try await source.document(for: job)
-            if document.notModified { return .candidates([], job, document) }
+            if document.notModified { return .candidates([], known: 0, job, document) }
             if document.bytes.count > config.worker.maxBodyBytes {
                 throw JobError(.bodyTooLarge, "document is \(document.bytes.count) bytes, over the cap of \(config.worker.maxBodyBytes)", stage: "fetch")
             }
@@ -248,7 +259,8 @@ public final class ExtractStage: Sendable {
                 await parseLimit.acquire()
                 holdsPermit = true
             }
-            return .candidates(try extractor.candidates(for: job, document: document), job, document)
+            let (candidates, knownCount) = try extractor.candidates(for: job, document: document, skipping: known.contains)
+            return .candidates(candidates, known: knownCount, job, document)
         } catch {
             if error.retryAfter != nil, let job = decoded { return .retry(job, error) }
             return .deadLetter(error)

@@ -6,7 +6,9 @@ import Telemetry
 /// The worker's swift-metrics instruments (the Telemetry backend prints them).
 ///
 /// Names: `feedworker_jobs_total{outcome=articles|empty|dlq|retry}`, `feedworker_candidates_total`,
-/// `feedworker_clean_total`, `feedworker_duplicates_total`, `feedworker_dlq_total{reason=<code>}`,
+/// `feedworker_clean_total`, `feedworker_duplicates_total` (decided by the dedupe stage),
+/// `feedworker_known_duplicates_total` (decided by the extract stage: not produced again, ``KnownCandidates``),
+/// `feedworker_dlq_total{reason=<code>}`,
 /// `feedworker_restored_total`, `feedworker_changelog_gaps_total`, gauges
 /// `feedworker_in_flight_jobs`, `feedworker_owned_partitions{stage}`, `feedworker_consumer_lag{stage}`,
 /// timers `feedworker_stage_duration{stage=extract|dedupe}` and `feedworker_job_latency{until}`:
@@ -23,6 +25,7 @@ struct PipelineMetrics: Sendable {
     let candidates = Counter(label: "feedworker_candidates_total")
     let clean = Counter(label: "feedworker_clean_total")
     let duplicates = Counter(label: "feedworker_duplicates_total")
+    let knownDuplicates = Counter(label: "feedworker_known_duplicates_total")
     let restored = Counter(label: "feedworker_restored_total")
     let changelogGaps = Counter(label: "feedworker_changelog_gaps_total")
     let storeRebuilds = Counter(label: "feedworker_store_rebuilds_total")
@@ -92,7 +95,7 @@ extension MetricsSummary {
     public static let worker = MetricsSummary(
         labelPrefix: "feedworker_",
         leadingCounters: ["feedworker_jobs_total", "feedworker_candidates_total", "feedworker_clean_total",
-                          "feedworker_duplicates_total", "feedworker_dlq_total"],
+                          "feedworker_duplicates_total", "feedworker_known_duplicates_total", "feedworker_dlq_total"],
         rates: ["feedworker_jobs_total", "feedworker_clean_total"],
         gauges: ["feedworker_in_flight_jobs", "feedworker_consumer_lag"],
         histograms: ["feedworker_job_latency"])

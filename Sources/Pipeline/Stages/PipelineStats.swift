@@ -11,11 +11,16 @@ public final class PipelineStats: Sendable {
     public let jobsEmpty = Atomic<Int>(0)
     /// Candidates produced (acknowledged) by the extract stage.
     public let candidates = Atomic<Int>(0)
+    /// Candidates the extract stage did not produce: their hash was already acknowledged on
+    /// `topics.candidates` by this process (``KnownCandidates``), so they could only be duplicates.
+    /// Every job's articles end as `clean + duplicates + knownDuplicates`.
+    public let knownDuplicates = Atomic<Int>(0)
     /// Candidates read by the dedupe stage.
     public let candidatesSeen = Atomic<Int>(0)
     /// Clean events produced (acknowledged).
     public let clean = Atomic<Int>(0)
-    /// Candidates whose hash was already published.
+    /// Candidates the dedupe stage found already published (the extract stage's known duplicates
+    /// are in ``knownDuplicates``, not here).
     public let duplicates = Atomic<Int>(0)
     /// DLQ records produced (acknowledged), all stages.
     public let dlq = Atomic<Int>(0)
@@ -41,6 +46,7 @@ public final class PipelineStats: Sendable {
     public var summary: String {
         "jobs=\(jobs.load(ordering: .relaxed)) jobs_with_articles=\(jobsWithArticles.load(ordering: .relaxed)) "
             + "jobs_empty=\(jobsEmpty.load(ordering: .relaxed)) candidates=\(candidates.load(ordering: .relaxed)) "
+            + "known_duplicates=\(knownDuplicates.load(ordering: .relaxed)) "
             + "candidates_seen=\(candidatesSeen.load(ordering: .relaxed)) clean=\(clean.load(ordering: .relaxed)) "
             + "duplicates=\(duplicates.load(ordering: .relaxed)) dlq=\(dlq.load(ordering: .relaxed)) "
             + "restored=\(restored.load(ordering: .relaxed)) changelog_gaps=\(changelogGaps.load(ordering: .relaxed)) "

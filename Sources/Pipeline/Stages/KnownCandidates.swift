@@ -1,0 +1,67 @@
+import Dedupe
+import Synchronization
+
+/// Content hashes whose candidates the broker has acknowledged on `topics.candidates` for this
+/// process: the extract stage does not produce a candidate with one of them again.
+///
+/// A feed is polled again and again and most of its entries come back unchanged; each repeat would
+/// be encoded, produced, read back by the dedupe stage and looked up only to be counted as a
+/// duplicate. Skipping it is exact: an acknowledged candidate is in the topic, so the dedupe stage
+/// decides that hash (first sight → one clean event) whatever this process does next, and a skipped
+/// repeat could only have been a duplicate. A hash enters only after its acknowledgement, so a
+/// candidate still in flight, or lost with a crash, is produced again by the next job that has it.
+///
+/// Bounded two ways: at most `capacity` hashes (two generations of `capacity / 2`; when the newer
+/// one is full the older is dropped) and at most two `generationLifetime`s old, so a hash the dedupe
+/// store has since purged (`store.retention_days`) is offered to the dedupe stage again in time.
+/// A capacity of 0 turns the cache off.
+public final class KnownCandidates: Sendable {
+    private struct State {
+        var current: Set<ContentHash> = []
+        var previous: Set<ContentHash> = []
+        var currentStarted: ContinuousClock.Instant
+    }
+
+    /// The most hashes held (both generations together).
+    public let capacity: Int
+    /// How long a generation takes new hashes before it becomes the older one.
+    public let generationLifetime: Duration
+    private let state: Mutex<State>
+
+    /// - Parameters:
+    ///   - capacity: the most hashes held; 0 = off (nothing is ever known).
+    ///   - generationLifetime: a hash is forgotten at most twice this long after it was added.
+    public init(capacity: Int, generationLifetime: Duration = .seconds(3600)) {
+        self.capacity = max(0, capacity)
+        self.generationLifetime = generationLifetime
+        state = Mutex(State(currentStarted: .now))
+    }
+
+    /// Whether `hash`'s candidate was acknowledged (and is still remembered).
+    public func contains(_ hash: ContentHash) -> Bool {
+        guard capacity > 0 else { return false }
+        return state.withLock { $0.current.contains(hash) || $0.previous.contains(hash) }
+    }
+
+    /// The hashes of candidates the broker has just acknowledged.
+    public func insert(_ hashes: some Sequence<ContentHash>) {
+        guard capacity > 0 else { return }
+        let half = max(1, capacity / 2)
+        let now = ContinuousClock.now
+        state.withLock { s in
+            for hash in hashes {
+                if s.current.count >= half || now - s.currentStarted >= generationLifetime {
+                    s.previous = s.current
+                    s.current = []
+                    s.currentStarted = now
+                }
+                s.current.insert(hash)
+            }
+        }
+    }
+
+    /// Hashes held now (both generations; a hash in both counts twice).
+    public var count: Int {
+        state.withLock { $0.current.count + $0.previous.count }
+    }
+}
