@@ -42,16 +42,44 @@ public struct ArticleEvent: Sendable, Hashable {
     /// The raw 64-bit SimHash (not encoded separately; `simhash` is its hex).
     public var simhashValue: UInt64
 
+    /// The canonical text of an article and its content hash: the first half of building an
+    /// event, enough to know whether the event is needed at all (the extract stage's known
+    /// candidates are skipped before their SimHash, fields and JSON).
+    public struct CanonicalContent: Sendable {
+        /// The canonical body (captions left out, normalized).
+        public let body: [UInt8]
+        /// Title + blank line + body, normalized: what is hashed.
+        public let text: [UInt8]
+        /// SHA-256 hex of `text`.
+        public let contentHash: String
+
+        /// Computes the canonical text and content hash of `article`.
+        public init(article: Article) {
+            let titleBytes = Array(article.title.utf8)
+            let bodyBytes = CaptionParagraphs.hashedBody(text: article.text, captions: article.captions)
+            let canonicalBody = CanonicalText.normalize(validUTF8: bodyBytes)
+            var canonical = CanonicalText.normalize(validUTF8: titleBytes)
+            canonical.append(0x0A); canonical.append(0x0A)
+            canonical.append(contentsOf: canonicalBody)
+            body = canonicalBody
+            text = canonical
+            contentHash = SHA256.hex(canonical)
+        }
+    }
+
     /// Computes the canonical text, content hash, SimHash and word count of `article`.
     public init(article: Article, jobID: String, fetchedAt: Timestamp?, parserVersion: String = ParserVersion.current) {
-        let titleBytes = Array(article.title.utf8)
-        let bodyBytes = CaptionParagraphs.hashedBody(text: article.text, captions: article.captions)
-        let canonicalBody = CanonicalText.normalize(validUTF8: bodyBytes)
-        var canonical = CanonicalText.normalize(validUTF8: titleBytes)
-        canonical.append(0x0A); canonical.append(0x0A)
-        canonical.append(contentsOf: canonicalBody)
-        let hash = SHA256.hex(canonical)
-        let sim = SimHash.compute(canonicalBody.isEmpty ? canonical : canonicalBody)
+        self.init(article: article, content: CanonicalContent(article: article), jobID: jobID, fetchedAt: fetchedAt,
+                  parserVersion: parserVersion)
+    }
+
+    /// The event of `article` whose canonical text and hash are already computed (`content` must
+    /// be `CanonicalContent(article: article)`).
+    public init(article: Article, content: CanonicalContent, jobID: String, fetchedAt: Timestamp?,
+                parserVersion: String = ParserVersion.current) {
+        let canonicalBody = content.body
+        let hash = content.contentHash
+        let sim = SimHash.compute(canonicalBody.isEmpty ? content.text : canonicalBody)
         self.articleID = hash
         self.contentHash = hash
         self.simhashValue = sim

@@ -21,8 +21,7 @@ public struct ArticleCandidateExtractor: CandidateExtractor {
         try candidates(for: job, document: document, skipping: { _ in false }).candidates
     }
 
-    /// Known hashes are left out before their event is encoded (the hash needs the canonical
-    /// text, the JSON does not).
+    /// Known hashes are left out once hashed: before their SimHash, event fields and JSON.
     public func candidates(for job: FetchJob, document: FetchedDocument,
                            skipping isKnown: (ContentHash) -> Bool) throws(JobError) -> (candidates: [Candidate], known: Int) {
         var limits = ExtractionLimits()
@@ -53,14 +52,15 @@ public struct ArticleCandidateExtractor: CandidateExtractor {
         let versionHeader = KafkaHeader(key: "parser_version", string: ParserVersion.current)
         let typeHeader = KafkaHeader(key: "content-type", string: "application/json")
         for article in extracted.articles {
-            let event = ArticleEvent(article: article, jobID: job.jobID, fetchedAt: job.fetchedAt)
-            guard let hash = ContentHash(hex: event.contentHash) else {
-                throw JobError(.unparseable, "content hash is not 64 hex digits: \(event.contentHash)", stage: "extract")
+            let content = ArticleEvent.CanonicalContent(article: article)
+            guard let hash = ContentHash(hex: content.contentHash) else {
+                throw JobError(.unparseable, "content hash is not 64 hex digits: \(content.contentHash)", stage: "extract")
             }
             if isKnown(hash) {
                 known += 1
                 continue
             }
+            let event = ArticleEvent(article: article, content: content, jobID: job.jobID, fetchedAt: job.fetchedAt)
             out.append(Candidate(hash: hash, value: event.encodeJSON(), headers: [typeHeader, jobHeader, versionHeader]))
         }
         return (out, known)
