@@ -41,16 +41,27 @@ private func hash(_ n: UInt64) -> ContentHash {
     /// A hash is forgotten within two generation lifetimes (so a hash the dedupe store purged
     /// reaches the dedupe stage again).
     @Test func forgetsAfterTwoGenerations() async throws {
-        let known = KnownCandidates(capacity: 100, generationLifetime: .milliseconds(50))
+        // Lifetimes long enough that a sleep overshooting by 0.4 s on a busy machine changes nothing.
+        let known = KnownCandidates(capacity: 100, generationLifetime: .milliseconds(500))
         known.insert([hash(1)])
-        try await Task.sleep(for: .milliseconds(70))
+        try await Task.sleep(for: .milliseconds(600))
         known.insert([hash(2)]) // hash(1)'s generation becomes the older one
         #expect(known.contains(hash(1)))
-        try await Task.sleep(for: .milliseconds(70))
+        try await Task.sleep(for: .milliseconds(600))
         known.insert([hash(3)]) // and is dropped
         #expect(!known.contains(hash(1)))
         #expect(known.contains(hash(2)))
         #expect(known.contains(hash(3)))
+    }
+
+    /// Expiry does not wait for an insert: a quiet worker forgets too.
+    @Test func forgetsWithoutInserts() async throws {
+        let known = KnownCandidates(capacity: 100, generationLifetime: .milliseconds(500))
+        known.insert([hash(1)])
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(known.contains(hash(1)), "one lifetime on: in the older generation")
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(!known.contains(hash(1)), "two lifetimes on: forgotten")
     }
 
     /// Known hashes are left out (and counted); the rest are the same candidates, byte for byte.

@@ -12,14 +12,34 @@ import Synchronization
 /// candidate still in flight, or lost with a crash, is produced again by the next job that has it.
 ///
 /// Bounded two ways: at most `capacity` hashes (two generations of `capacity / 2`; when the newer
-/// one is full the older is dropped) and at most two `generationLifetime`s old, so a hash the dedupe
-/// store has since purged (`store.retention_days`) is offered to the dedupe stage again in time.
+/// one is full the older is dropped) and younger than two `generationLifetime`s whenever asked,
+/// so a hash the dedupe store has since purged (`store.retention_days`) is offered to the dedupe
+/// stage again in time.
 /// A capacity of 0 turns the cache off.
 public final class KnownCandidates: Sendable {
     private struct State {
         var current: Set<ContentHash> = []
         var previous: Set<ContentHash> = []
+        /// When `current` took its first hash (every hash in it is younger).
         var currentStarted: ContinuousClock.Instant
+        /// When `previous` took its first hash (every hash in it is younger).
+        var previousStarted: ContinuousClock.Instant
+
+        /// Drops what is too old at `now`: `previous` once its start is two lifetimes back, and
+        /// turns `current` into `previous` once its start is one lifetime back. So a hash is never
+        /// reported known two lifetimes after it was added, however long nothing was inserted.
+        mutating func expire(now: ContinuousClock.Instant, lifetime: Duration) {
+            if now - currentStarted >= lifetime { shift(now: now) }
+            if now - previousStarted >= lifetime * 2 { previous = [] }
+        }
+
+        /// `current` becomes `previous`; a new, empty `current` starts at `now`.
+        mutating func shift(now: ContinuousClock.Instant) {
+            previous = current
+            previousStarted = currentStarted
+            current = []
+            currentStarted = now
+        }
     }
 
     /// The most hashes held (both generations together).
@@ -34,13 +54,18 @@ public final class KnownCandidates: Sendable {
     public init(capacity: Int, generationLifetime: Duration = .seconds(3600)) {
         self.capacity = max(0, capacity)
         self.generationLifetime = generationLifetime
-        state = Mutex(State(currentStarted: .now))
+        let now = ContinuousClock.now
+        state = Mutex(State(currentStarted: now, previousStarted: now))
     }
 
     /// Whether `hash`'s candidate was acknowledged (and is still remembered).
     public func contains(_ hash: ContentHash) -> Bool {
         guard capacity > 0 else { return false }
-        return state.withLock { $0.current.contains(hash) || $0.previous.contains(hash) }
+        let now = ContinuousClock.now
+        return state.withLock { s in
+            s.expire(now: now, lifetime: generationLifetime)
+            return s.current.contains(hash) || s.previous.contains(hash)
+        }
     }
 
     /// The hashes of candidates the broker has just acknowledged.
@@ -49,12 +74,9 @@ public final class KnownCandidates: Sendable {
         let half = max(1, capacity / 2)
         let now = ContinuousClock.now
         state.withLock { s in
+            s.expire(now: now, lifetime: generationLifetime)
             for hash in hashes {
-                if s.current.count >= half || now - s.currentStarted >= generationLifetime {
-                    s.previous = s.current
-                    s.current = []
-                    s.currentStarted = now
-                }
+                if s.current.count >= half { s.shift(now: now) }
                 s.current.insert(hash)
             }
         }
