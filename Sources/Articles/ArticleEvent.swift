@@ -74,8 +74,9 @@ public struct ArticleEvent: Sendable, Hashable {
     }
 
     /// The event of `article` whose canonical text and hash are already computed (`content` must
-    /// be `CanonicalContent(article: article)`).
-    public init(article: Article, content: CanonicalContent, jobID: String, fetchedAt: Timestamp?,
+    /// be `CanonicalContent(article: article)`: package-only, so no outside caller can pair an
+    /// article with another article's hash).
+    package init(article: Article, content: CanonicalContent, jobID: String, fetchedAt: Timestamp?,
                 parserVersion: String = ParserVersion.current) {
         let canonicalBody = content.body
         let hash = content.contentHash

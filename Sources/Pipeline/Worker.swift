@@ -35,6 +35,22 @@ public struct Worker: Service {
         self.logger = logger
     }
 
+    /// `worker.known_candidates`, or 0 when the producer's acknowledgement does not mean the
+    /// candidate is stored: the cache skips repeats of acknowledged hashes, which is exact only if
+    /// an acknowledged candidate cannot be lost (`acks=all`, librdkafka's and this producer's
+    /// default). With `acks=0` or `1` a leader failover can lose an acknowledged candidate, and a
+    /// repeat must then be produced again.
+    static func knownCandidatesCapacity(config: FeedworkerConfig, producerProperties: KafkaConfiguration, logger: Logger) -> Int {
+        guard config.worker.knownCandidates > 0 else { return 0 }
+        let acks = producerProperties["acks"] ?? producerProperties["request.required.acks"] ?? KafkaProducer.defaults["acks"] ?? "all"
+        guard acks == "all" || acks == "-1" else {
+            logger.warning("known candidates off: the producer's acks is not all, so an acknowledged candidate may be lost and its repeats are produced again",
+                           metadata: ["acks": "\(acks)", "known_candidates": "\(config.worker.knownCandidates)"])
+            return 0
+        }
+        return config.worker.knownCandidates
+    }
+
     /// Runs until graceful shutdown (the service-lifecycle entry point).
     public func run() async throws {
         let stop = StopSignal()
@@ -74,7 +90,7 @@ public struct Worker: Service {
                 if runsStories { outputs.append(config.topics.stories) }
                 group.addTask { [outputs] in await producer.prepare(topics: outputs, timeout: .seconds(2)) }
                 if config.worker.roles.contains(.extract) {
-                    let known = KnownCandidates(capacity: config.worker.knownCandidates)
+                    let known = KnownCandidates(capacity: Self.knownCandidatesCapacity(config: config, producerProperties: producerProps, logger: logger))
                     let stage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
                                                  stats: stats, logger: logger, health: health, known: known)
                     group.addTask(priority: .medium) { try await stage.run(stop: stop) }

@@ -2,7 +2,8 @@ import Config
 import Dedupe
 import Foundation
 import Kafka
-import Pipeline
+@testable import Pipeline
+import Logging
 import Testing
 import TestSupport
 
@@ -39,29 +40,63 @@ private func hash(_ n: UInt64) -> ContentHash {
     }
 
     /// A hash is forgotten within two generation lifetimes (so a hash the dedupe store purged
-    /// reaches the dedupe stage again).
-    @Test func forgetsAfterTwoGenerations() async throws {
-        // Lifetimes long enough that a sleep overshooting by 0.4 s on a busy machine changes nothing.
-        let known = KnownCandidates(capacity: 100, generationLifetime: .milliseconds(500))
-        known.insert([hash(1)])
-        try await Task.sleep(for: .milliseconds(600))
-        known.insert([hash(2)]) // hash(1)'s generation becomes the older one
-        #expect(known.contains(hash(1)))
-        try await Task.sleep(for: .milliseconds(600))
-        known.insert([hash(3)]) // and is dropped
-        #expect(!known.contains(hash(1)))
-        #expect(known.contains(hash(2)))
-        #expect(known.contains(hash(3)))
+    /// reaches the dedupe stage again). Times are passed in: no sleeping.
+    @Test func forgetsAfterTwoGenerations() {
+        let t0 = ContinuousClock.now
+        let known = KnownCandidates(capacity: 100, generationLifetime: .seconds(10), now: t0)
+        known.insert([hash(1)], at: t0 + .seconds(1))
+        known.insert([hash(2)], at: t0 + .seconds(11)) // hash(1)'s generation becomes the older one
+        #expect(known.contains(hash(1), at: t0 + .seconds(11)))
+        known.insert([hash(3)], at: t0 + .seconds(21)) // and is dropped
+        #expect(!known.contains(hash(1), at: t0 + .seconds(21)))
+        #expect(known.contains(hash(2), at: t0 + .seconds(21)))
+        #expect(known.contains(hash(3), at: t0 + .seconds(21)))
     }
 
     /// Expiry does not wait for an insert: a quiet worker forgets too.
-    @Test func forgetsWithoutInserts() async throws {
-        let known = KnownCandidates(capacity: 100, generationLifetime: .milliseconds(500))
-        known.insert([hash(1)])
-        try await Task.sleep(for: .milliseconds(600))
-        #expect(known.contains(hash(1)), "one lifetime on: in the older generation")
-        try await Task.sleep(for: .milliseconds(600))
-        #expect(!known.contains(hash(1)), "two lifetimes on: forgotten")
+    @Test func forgetsWithoutInserts() {
+        let t0 = ContinuousClock.now
+        let known = KnownCandidates(capacity: 100, generationLifetime: .seconds(10), now: t0)
+        known.insert([hash(1)], at: t0 + .seconds(1))
+        #expect(known.contains(hash(1), at: t0 + .seconds(12)), "one lifetime on: in the older generation")
+        #expect(!known.contains(hash(1), at: t0 + .seconds(22)), "two lifetimes on: forgotten")
+    }
+
+    /// A generation that became the older one late (nothing asked meanwhile) is still dropped two
+    /// lifetimes after it began, without another shift.
+    @Test func aLateShiftedGenerationIsDroppedOnTime() {
+        let t0 = ContinuousClock.now
+        let known = KnownCandidates(capacity: 100, generationLifetime: .seconds(10), now: t0)
+        known.insert([hash(1)], at: t0 + .seconds(1))
+        // First look 15 s on: the generation of hash(1) (began at t0) becomes the older one now.
+        #expect(known.contains(hash(1), at: t0 + .seconds(15)))
+        known.insert([hash(2)], at: t0 + .seconds(16))
+        // 20 s after t0, before the newer generation's lifetime is up: hash(1) is gone, hash(2) not.
+        #expect(!known.contains(hash(1), at: t0 + .seconds(20)))
+        #expect(known.contains(hash(2), at: t0 + .seconds(20)))
+    }
+
+    /// The cache is exact only when an acknowledgement means the candidate is stored: with
+    /// `acks` 0 or 1 the worker turns it off.
+    @Test func offUnlessTheProducerAcknowledgesFromAllReplicas() {
+        var config = FeedworkerConfig()
+        let logger = Logger(label: "test")
+        #expect(Worker.knownCandidatesCapacity(config: config, producerProperties: KafkaConfiguration([:]), logger: logger) == 65_536)
+        for (key, value, expected) in [("acks", "all", 65_536), ("acks", "-1", 65_536), ("acks", "1", 0), ("acks", "0", 0),
+                                       ("request.required.acks", "1", 0)] {
+            let props = KafkaConfiguration([key: value])
+            #expect(Worker.knownCandidatesCapacity(config: config, producerProperties: props, logger: logger) == expected, "\(key)=\(value)")
+        }
+        config.worker.knownCandidates = 0
+        #expect(Worker.knownCandidatesCapacity(config: config, producerProperties: KafkaConfiguration([:]), logger: logger) == 0)
+    }
+
+    @Test func capacityOneHoldsOneHashPerGeneration() {
+        let known = KnownCandidates(capacity: 1)
+        #expect(known.capacity == 2)
+        known.insert([hash(1), hash(2), hash(3)])
+        #expect(known.count <= 2)
+        #expect(known.contains(hash(3)))
     }
 
     /// Known hashes are left out (and counted); the rest are the same candidates, byte for byte.

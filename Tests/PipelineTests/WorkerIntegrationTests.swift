@@ -131,7 +131,9 @@ private func json(_ m: KafkaMessage) throws -> JSONValue {
         // Every story mention becomes one candidate, or a known duplicate of one already acknowledged.
         #expect(s.candidates.load(ordering: .relaxed) + s.knownDuplicates.load(ordering: .relaxed) == storyMentions, "\(s.summary)")
         #expect(s.clean.load(ordering: .relaxed) + s.duplicates.load(ordering: .relaxed) + s.knownDuplicates.load(ordering: .relaxed) == storyMentions)
-        #expect(s.knownDuplicates.load(ordering: .relaxed) > 0, "the repeats included stories acknowledged earlier: \(s.summary)")
+        if jobCount >= 1_000 { // a small FEEDWORKER_TEST_JOBS may parse every repeat before its first copy is acknowledged
+            #expect(s.knownDuplicates.load(ordering: .relaxed) > 0, "the repeats included stories acknowledged earlier: \(s.summary)")
+        }
         let dlq = try await f.readAll(f.config.topics.dlq)
         #expect(dlq.count == malformed.count)
         let reasons = dlq.map { String(decoding: $0.header("error.code") ?? [], as: UTF8.self) }.sorted()

@@ -31,7 +31,7 @@ public struct SystemdStatusService: Service {
     /// The `STATUS=` text: a short summary of the totals.
     public static func status(_ stats: PipelineStats) -> String {
         "running: jobs=\(stats.jobs.load(ordering: .relaxed)) clean=\(stats.clean.load(ordering: .relaxed)) "
-            + "duplicates=\(stats.duplicates.load(ordering: .relaxed)) dlq=\(stats.dlq.load(ordering: .relaxed)) "
+            + "duplicates=\(stats.duplicates.load(ordering: .relaxed)) known_duplicates=\(stats.knownDuplicates.load(ordering: .relaxed)) dlq=\(stats.dlq.load(ordering: .relaxed)) "
             + "in_flight=\(stats.inFlight.load(ordering: .relaxed))"
     }
 

@@ -20,9 +20,9 @@ public final class KnownCandidates: Sendable {
     private struct State {
         var current: Set<ContentHash> = []
         var previous: Set<ContentHash> = []
-        /// When `current` took its first hash (every hash in it is younger).
+        /// When `current` began (every hash in it was added later).
         var currentStarted: ContinuousClock.Instant
-        /// When `previous` took its first hash (every hash in it is younger).
+        /// When `previous` began (every hash in it was added later).
         var previousStarted: ContinuousClock.Instant
 
         /// Drops what is too old at `now`: `previous` once its start is two lifetimes back, and
@@ -49,19 +49,25 @@ public final class KnownCandidates: Sendable {
     private let state: Mutex<State>
 
     /// - Parameters:
-    ///   - capacity: the most hashes held; 0 = off (nothing is ever known).
-    ///   - generationLifetime: a hash is forgotten at most twice this long after it was added.
-    public init(capacity: Int, generationLifetime: Duration = .seconds(3600)) {
-        self.capacity = max(0, capacity)
+    ///   - capacity: the most hashes held; 0 = off (nothing is ever known); 1 is taken as 2 (one
+    ///     hash per generation).
+    ///   - generationLifetime: a hash is forgotten at most twice this long after it was added
+    ///     (sooner when more than `capacity / 2` new hashes arrive meanwhile).
+    ///   - now: the start of the first generation (tests pass their own times).
+    public init(capacity: Int, generationLifetime: Duration = .seconds(3600), now: ContinuousClock.Instant = .now) {
+        self.capacity = capacity <= 0 ? 0 : max(2, capacity)
         self.generationLifetime = generationLifetime
-        let now = ContinuousClock.now
         state = Mutex(State(currentStarted: now, previousStarted: now))
     }
 
     /// Whether `hash`'s candidate was acknowledged (and is still remembered).
     public func contains(_ hash: ContentHash) -> Bool {
+        contains(hash, at: .now)
+    }
+
+    /// ``contains(_:)`` at the time `now`.
+    public func contains(_ hash: ContentHash, at now: ContinuousClock.Instant) -> Bool {
         guard capacity > 0 else { return false }
-        let now = ContinuousClock.now
         return state.withLock { s in
             s.expire(now: now, lifetime: generationLifetime)
             return s.current.contains(hash) || s.previous.contains(hash)
@@ -70,9 +76,13 @@ public final class KnownCandidates: Sendable {
 
     /// The hashes of candidates the broker has just acknowledged.
     public func insert(_ hashes: some Sequence<ContentHash>) {
+        insert(hashes, at: .now)
+    }
+
+    /// ``insert(_:)`` at the time `now`.
+    public func insert(_ hashes: some Sequence<ContentHash>, at now: ContinuousClock.Instant) {
         guard capacity > 0 else { return }
-        let half = max(1, capacity / 2)
-        let now = ContinuousClock.now
+        let half = capacity / 2
         state.withLock { s in
             s.expire(now: now, lifetime: generationLifetime)
             for hash in hashes {

@@ -13,7 +13,8 @@ public final class PipelineStats: Sendable {
     public let candidates = Atomic<Int>(0)
     /// Candidates the extract stage did not produce: their hash was already acknowledged on
     /// `topics.candidates` by this process (``KnownCandidates``), so they could only be duplicates.
-    /// Every job's articles end as `clean + duplicates + knownDuplicates`.
+    /// A job's articles are produced (``candidates``) or known; in one process running both stages
+    /// and taking no DLQ `event_too_large`, the articles end as `clean + duplicates + knownDuplicates`.
     public let knownDuplicates = Atomic<Int>(0)
     /// Candidates read by the dedupe stage.
     public let candidatesSeen = Atomic<Int>(0)
