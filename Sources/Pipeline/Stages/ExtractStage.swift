@@ -65,12 +65,12 @@ public final class ExtractStage: Sendable {
     /// Creates the stage and its group consumer (not yet subscribed).
     /// - Parameter topic: the topic to consume (`topics.fetch_jobs` when nil; the worker runs a
     ///   second instance on `topics.retry`, group `groups.retry`, its own in-flight budget and pauses).
-    /// - Parameter known: the process's acknowledged hashes (one shared by both instances); nil
-    ///   makes one of `worker.known_candidates`.
+    /// - Parameter known: the process's acknowledged hashes (one shared by both instances; the
+    ///   ``Worker`` makes it, off unless the producer's `acks` is `all`); nil = no cache.
     public init(config: FeedworkerConfig, producer: KafkaProducer, source: any DocumentSource,
                 extractor: any CandidateExtractor, stats: PipelineStats, logger: Logger, topic: String? = nil,
                 health: WorkerHealth? = nil, known: KnownCandidates? = nil) throws(KafkaError) {
-        self.known = known ?? KnownCandidates(capacity: config.worker.knownCandidates)
+        self.known = known ?? KnownCandidates(capacity: 0)
         self.config = config
         self.topic = topic ?? config.topics.fetchJobs
         self.group = topic == nil ? config.groups.extract : config.groups.retry
