@@ -50,7 +50,9 @@ public struct ArticleEvent: Sendable, Hashable {
         public let body: [UInt8]
         /// Title + blank line + body, normalized: what is hashed.
         public let text: [UInt8]
-        /// SHA-256 hex of `text`.
+        /// SHA-256 of `text`, 32 bytes.
+        public let digest: [UInt8]
+        /// `digest` in hex: the event's `content_hash`.
         public let contentHash: String
 
         /// Computes the canonical text and content hash of `article`.
@@ -63,7 +65,8 @@ public struct ArticleEvent: Sendable, Hashable {
             canonical.append(contentsOf: canonicalBody)
             body = canonicalBody
             text = canonical
-            contentHash = SHA256.hex(canonical)
+            digest = SHA256.digest(canonical)
+            contentHash = Hex.encode(digest)
         }
     }
 

@@ -80,6 +80,18 @@ public final class KafkaProducer: Sendable {
     private let closeOnce = OnceFlag()
     private let logger: Logger
 
+    /// The value librdkafka applies for property `name` (after this producer's defaults and
+    /// librdkafka's aliases: `acks` and `request.required.acks` are one property), or nil for a
+    /// property it does not know.
+    public func effectiveProperty(_ name: String) -> String? {
+        guard let conf = rd_kafka_conf(handle.pointer) else { return nil }
+        var size = 0
+        guard rd_kafka_conf_get(conf, name, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: size)
+        guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return cString(buffer)
+    }
+
     /// Creates a producer.
     /// - Parameters:
     ///   - configuration: librdkafka properties (at least `bootstrap.servers`); ``defaults`` fill the rest.

@@ -40,9 +40,10 @@ public struct Worker: Service {
     /// an acknowledged candidate cannot be lost (`acks=all`, librdkafka's and this producer's
     /// default). With `acks=0` or `1` a leader failover can lose an acknowledged candidate, and a
     /// repeat must then be produced again.
-    static func knownCandidatesCapacity(config: FeedworkerConfig, producerProperties: KafkaConfiguration, logger: Logger) -> Int {
+    /// - Parameter acks: the producer's `acks` as librdkafka applies it (``KafkaProducer/effectiveProperty(_:)``).
+    static func knownCandidatesCapacity(config: FeedworkerConfig, acks: String?, logger: Logger) -> Int {
         guard config.worker.knownCandidates > 0 else { return 0 }
-        let acks = producerProperties["acks"] ?? producerProperties["request.required.acks"] ?? KafkaProducer.defaults["acks"] ?? "all"
+        let acks = acks ?? "unknown"
         guard acks == "all" || acks == "-1" else {
             logger.warning("known candidates off: the producer's acks is not all, so an acknowledged candidate may be lost and its repeats are produced again",
                            metadata: ["acks": "\(acks)", "known_candidates": "\(config.worker.knownCandidates)"])
@@ -90,7 +91,7 @@ public struct Worker: Service {
                 if runsStories { outputs.append(config.topics.stories) }
                 group.addTask { [outputs] in await producer.prepare(topics: outputs, timeout: .seconds(2)) }
                 if config.worker.roles.contains(.extract) {
-                    let known = KnownCandidates(capacity: Self.knownCandidatesCapacity(config: config, producerProperties: producerProps, logger: logger))
+                    let known = KnownCandidates(capacity: Self.knownCandidatesCapacity(config: config, acks: producer.effectiveProperty("acks"), logger: logger))
                     let stage = try ExtractStage(config: config, producer: producer, source: source, extractor: extractor,
                                                  stats: stats, logger: logger, health: health, known: known)
                     group.addTask(priority: .medium) { try await stage.run(stop: stop) }

@@ -31,16 +31,6 @@ private struct GeneratedPageSource: DocumentSource {
         stories.map { FetchJob(jobID: "ok-\($0)", url: "https://news.example.org/ok/\($0)", kind: .page, body: StoryFactory.html($0)).encodeJSON() }
     }
 
-    private func hashes(of values: [[UInt8]]) throws -> Set<String> {
-        var out = Set<String>()
-        for value in values {
-            let job = try FetchJob.decode(value, maxBodyBytes: 1 << 24)
-            let document = FetchedDocument(bytes: job.body ?? [], contentType: nil, url: job.url, fetchedAt: nil)
-            for c in try ArticleCandidateExtractor().candidates(for: job, document: document) { out.insert(c.hash.hex) }
-        }
-        return out
-    }
-
     /// A page whose markup is beyond the work caps with no article before the cut (extraction's
     /// `too_complex`) → one DLQ record `too_complex`, stage `extract`; the jobs around it go on.
     @Test func tooComplexPageGoesToTheDLQAndTheWorkerGoesOn() async throws {
@@ -61,7 +51,7 @@ private struct GeneratedPageSource: DocumentSource {
         #expect(worker.isRunning)
         try await expectOneDeadLetter(f, code: "too_complex", stage: "extract", messageContains: "too complex", job: bad)
         let clean = try await f.readAll(f.config.topics.clean)
-        #expect(Set(clean.map(\.keyText)) == (try hashes(of: before + after)))
+        #expect(Set(clean.map(\.keyText)) == (try contentHashes(ofJobs: before + after)))
         try await worker.stop()
     }
 

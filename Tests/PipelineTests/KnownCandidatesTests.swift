@@ -78,17 +78,26 @@ private func hash(_ n: UInt64) -> ContentHash {
 
     /// The cache is exact only when an acknowledgement means the candidate is stored: with
     /// `acks` 0 or 1 the worker turns it off.
-    @Test func offUnlessTheProducerAcknowledgesFromAllReplicas() {
+    @Test func offUnlessTheProducerAcknowledgesFromAllReplicas() async throws {
         var config = FeedworkerConfig()
         let logger = Logger(label: "test")
-        #expect(Worker.knownCandidatesCapacity(config: config, producerProperties: KafkaConfiguration([:]), logger: logger) == 65_536)
-        for (key, value, expected) in [("acks", "all", 65_536), ("acks", "-1", 65_536), ("acks", "1", 0), ("acks", "0", 0),
-                                       ("request.required.acks", "1", 0)] {
-            let props = KafkaConfiguration([key: value])
-            #expect(Worker.knownCandidatesCapacity(config: config, producerProperties: props, logger: logger) == expected, "\(key)=\(value)")
+        // What librdkafka applies, read back from a producer (no broker needed): the default, each
+        // spelling, and both spellings at once (librdkafka applies them in name order, so
+        // request.required.acks wins).
+        let cases: [([String: String], Int)] = [
+            ([:], 65_536), (["acks": "all"], 65_536), (["acks": "-1"], 65_536), (["acks": "1"], 0), (["acks": "0"], 0),
+            (["request.required.acks": "1"], 0), (["acks": "all", "request.required.acks": "1"], 0),
+        ]
+        for (properties, expected) in cases {
+            var props = KafkaConfiguration(properties.merging(["bootstrap.servers": "127.0.0.1:9"]) { a, _ in a })
+            if expected == 0 { props["enable.idempotence"] = "false" } // idempotence requires acks=all
+            let producer = try KafkaProducer(configuration: props, logger: logger)
+            let acks = producer.effectiveProperty("acks")
+            #expect(Worker.knownCandidatesCapacity(config: config, acks: acks, logger: logger) == expected, "\(properties) → acks \(String(describing: acks))")
+            await producer.close()
         }
         config.worker.knownCandidates = 0
-        #expect(Worker.knownCandidatesCapacity(config: config, producerProperties: KafkaConfiguration([:]), logger: logger) == 0)
+        #expect(Worker.knownCandidatesCapacity(config: config, acks: "all", logger: logger) == 0)
     }
 
     @Test func capacityOneHoldsOneHashPerGeneration() {

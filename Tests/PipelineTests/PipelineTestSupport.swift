@@ -129,6 +129,18 @@ final class RunningWorker: Sendable {
     }
 }
 
+/// The content hashes (hex) the production extractor gives the inline bodies of `values` (job
+/// messages): what their candidates and clean events are keyed by.
+func contentHashes(ofJobs values: [[UInt8]]) throws -> Set<String> {
+    var out = Set<String>()
+    for value in values {
+        let job = try FetchJob.decode(value, maxBodyBytes: 1 << 24)
+        let document = FetchedDocument(bytes: job.body ?? [], contentType: nil, url: job.url, fetchedAt: nil)
+        for c in try ArticleCandidateExtractor().candidates(for: job, document: document) { out.insert(c.hash.hex) }
+    }
+    return out
+}
+
 /// Deterministic documents for many-job tests: stories rendered as RSS feed items, HTML article
 /// pages and plain-text page dumps, with story texts that differ in every sentence.
 enum StoryFactory {

@@ -53,8 +53,8 @@ public struct ArticleCandidateExtractor: CandidateExtractor {
         let typeHeader = KafkaHeader(key: "content-type", string: "application/json")
         for article in extracted.articles {
             let content = ArticleEvent.CanonicalContent(article: article)
-            guard let hash = ContentHash(hex: content.contentHash) else {
-                throw JobError(.unparseable, "content hash is not 64 hex digits: \(content.contentHash)", stage: "extract")
+            guard let hash = ContentHash(bytes: content.digest) else {
+                throw JobError(.unparseable, "content hash is not 32 bytes: \(content.contentHash)", stage: "extract")
             }
             if isKnown(hash) {
                 known += 1
