@@ -58,9 +58,9 @@ public final class ExtractStage: Sendable {
 
     /// Default `queued.max.messages.kbytes` of the job consumer (64 MB), unless `[kafka.properties]` sets it.
     static let prefetchKilobytes = "65536"
-    /// Default `fetch.max.bytes` of the job consumer (8 MB; librdkafka's is 50 MB), unless
+    /// Default `fetch.max.bytes` of the job consumer (2 MB; librdkafka's is 50 MB), unless
     /// `[kafka.properties]` sets it: bounds how far a fetch response overshoots the prefetch queue.
-    static let fetchMaxBytes = 8 * 1024 * 1024
+    static let fetchMaxBytes = 2 * 1024 * 1024
 
     /// Creates the stage and its group consumer (not yet subscribed).
     /// - Parameter topic: the topic to consume (`topics.fetch_jobs` when nil; the worker runs a
@@ -94,8 +94,10 @@ public final class ExtractStage: Sendable {
         // librdkafka issues a fetch while the prefetch queue is under its limit, so the queue can
         // overshoot by a whole fetch response (default `fetch.max.bytes` 50 MB here: the queue
         // limit caps it only below 50 MB), and a response's buffer lives until its last message
-        // is polled. 8 MB fetches keep that overshoot small; at least `message.max.bytes`, which
-        // librdkafka requires of an explicit `fetch.max.bytes`.
+        // is polled. 2 MB fetches keep that overshoot small, and measured lower peaks than 8 MB
+        // ones on long bursts (2,536 page jobs: peak RSS 181–216 MB against 182–239 MB;
+        // docs/benchmarks.md, tenth session) at the same CPU per job. At least
+        // `message.max.bytes`, which librdkafka requires of an explicit `fetch.max.bytes`.
         if props["fetch.max.bytes"] == nil {
             let messageMax = MessageSizeLimit(properties: props.properties).maxMessageBytes
             props["fetch.max.bytes"] = String(max(Self.fetchMaxBytes, messageMax))
