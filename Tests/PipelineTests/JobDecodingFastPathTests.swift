@@ -1,4 +1,5 @@
 import Kafka
+import TestSupport
 import Testing
 @testable import Pipeline
 
@@ -56,6 +57,34 @@ import Testing
         }
     }
 
+    /// The eight-character loop, the four-character loop and the careful loop hand over at every
+    /// offset: random payloads, encoded, then damaged (white space, padding, bytes outside the
+    /// alphabet inserted; characters dropped; cut short), decoded from slices at every alignment.
+    @Test func base64AgreesWithTheReferenceOnDamagedInputAtEveryAlignment() {
+        var rng = SplitMix64(seed: 13)
+        let noise: [UInt8] = Array(" \n\r\t=*-_\"\\".utf8) + [0x00, 0x80, 0xFF]
+        var damaged = 0
+        for trial in 0..<20_000 {
+            let length = Int(rng.next() % 70)
+            let payload = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var text = Base64.encode(payload)
+            if trial % 3 != 0 {
+                for _ in 0...(rng.next() % 3) {
+                    let at = Int(rng.next() % UInt64(text.count + 1))
+                    if rng.next() % 2 == 0 { text.insert(noise[Int(rng.next() % UInt64(noise.count))], at: at) }
+                    else if !text.isEmpty { text.remove(at: min(at, text.count - 1)) }
+                }
+            }
+            if trial % 7 == 0 { text = Array(text.prefix(Int(rng.next() % UInt64(text.count + 1)))) }
+            let offset = Int(rng.next() % 8)
+            let padded = [UInt8](repeating: UInt8(ascii: "A"), count: offset) + text
+            let expected = Self.referenceDecode(text)
+            if expected != payload { damaged += 1 }
+            #expect(Base64.decode(padded[offset...]) == expected, "\(String(decoding: text, as: UTF8.self).debugDescription) at offset \(offset)")
+        }
+        #expect(damaged > 5_000, "the damage must reach the decoder's refusal paths")
+    }
+
     @Test func jsonStringsWithEscapesAndUTF8AtEveryAlignment() throws {
         // The special byte lands at each position of an 8-byte word.
         for prefix in 0..<17 {
@@ -106,3 +135,4 @@ import Testing
                 == Array(String(repeating: "ABC", count: 1000).utf8))
     }
 }
+
