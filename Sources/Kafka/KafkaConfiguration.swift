@@ -42,6 +42,15 @@ public struct KafkaConfiguration: Sendable, Hashable, ExpressibleByDictionaryLit
         rd_kafka_conf_destroy(conf)
     }
 
+    /// The value librdkafka applies for `name` given these properties: aliases and defaults
+    /// resolved, numbers parsed the way librdkafka parses them (`"0x300000"` → `"3145728"`).
+    /// Nil when librdkafka rejects one of the properties or does not know `name`.
+    public func effectiveValue(_ name: String) -> String? {
+        guard let conf = try? makeConf() else { return nil }
+        defer { rd_kafka_conf_destroy(conf) }
+        return confValue(conf, name)
+    }
+
     /// A new `rd_kafka_conf_t` holding these properties; the caller owns it.
     func makeConf() throws(KafkaError) -> OpaquePointer {
         guard let conf = rd_kafka_conf_new() else {
@@ -58,4 +67,13 @@ public struct KafkaConfiguration: Sendable, Hashable, ExpressibleByDictionaryLit
         }
         return conf
     }
+}
+
+/// `name`'s value in `conf` as librdkafka formats it, or nil when librdkafka does not know it.
+func confValue(_ conf: OpaquePointer, _ name: String) -> String? {
+    var size = 0
+    guard rd_kafka_conf_get(conf, name, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
+    var buffer = [CChar](repeating: 0, count: size)
+    guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+    return cString(buffer)
 }

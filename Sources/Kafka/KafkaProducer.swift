@@ -85,11 +85,7 @@ public final class KafkaProducer: Sendable {
     /// property it does not know.
     public func effectiveProperty(_ name: String) -> String? {
         guard let conf = rd_kafka_conf(handle.pointer) else { return nil }
-        var size = 0
-        guard rd_kafka_conf_get(conf, name, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
-        var buffer = [CChar](repeating: 0, count: size)
-        guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
-        return cString(buffer)
+        return confValue(conf, name)
     }
 
     /// Creates a producer.

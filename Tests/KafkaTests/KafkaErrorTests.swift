@@ -56,6 +56,15 @@ import Testing
         try config.validate()
     }
 
+    @Test func effectiveValueIsWhatLibrdkafkaApplies() {
+        let config: KafkaConfiguration = ["message.max.bytes": "0x300000", "max.partition.fetch.bytes": "2097152"]
+        #expect(config.effectiveValue("message.max.bytes") == "3145728")
+        #expect(config.effectiveValue("fetch.message.max.bytes") == "2097152", "an alias resolves to its property")
+        #expect(config.effectiveValue("linger.ms") == "5", "librdkafka's default when unset")
+        #expect(config.effectiveValue("no.such.property") == nil)
+        #expect(KafkaConfiguration(["linger.ms": "soon"]).effectiveValue("linger.ms") == nil, "rejected properties give nil")
+    }
+
     @Test func producerAndConsumerRefuseBadConfiguration() {
         #expect(throws: KafkaError.self) { _ = try KafkaProducer(configuration: ["acks": "sometimes"]) }
         #expect(throws: KafkaError.self) { _ = try KafkaConsumer(configuration: ["session.timeout.ms": "x"]) }

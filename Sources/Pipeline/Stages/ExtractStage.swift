@@ -94,10 +94,11 @@ public final class ExtractStage: Sendable {
         // librdkafka issues a fetch while the prefetch queue is under its limit, so the queue can
         // overshoot by a whole fetch response (default `fetch.max.bytes` 50 MB here: the queue
         // limit caps it only below 50 MB), and a response's buffer lives until its last message
-        // is polled. 2 MB fetches keep that overshoot small, and measured lower peaks than 8 MB
-        // ones on long bursts (2,536 page jobs: peak RSS 181–216 MB against 182–239 MB;
-        // docs/benchmarks.md, tenth session) at the same CPU per job. At least
-        // `message.max.bytes`, which librdkafka requires of an explicit `fetch.max.bytes`.
+        // is polled (one response per broker). 2 MB fetches keep that overshoot small; on long
+        // bursts their peaks were lower than with 8 MB (2,536 page jobs: median 190 against 224
+        // MB, ranges 181–216 and 190–239; docs/benchmarks.md, tenth session) at the same CPU per
+        // job. At least `message.max.bytes` (as librdkafka reads it), which librdkafka requires of
+        // an explicit `fetch.max.bytes`.
         if props["fetch.max.bytes"] == nil {
             let messageMax = MessageSizeLimit(properties: props.properties).maxMessageBytes
             props["fetch.max.bytes"] = String(max(Self.fetchMaxBytes, messageMax))

@@ -18,9 +18,12 @@ struct MessageSizeLimit: Sendable {
 
     let maxMessageBytes: Int
 
-    /// The limit of a producer configured with `properties`.
+    /// The limit of a producer configured with `properties`, as librdkafka reads it (so
+    /// `"0x300000"` or a trailing space mean what they mean to librdkafka).
     init(properties: [String: String]) {
-        maxMessageBytes = properties["message.max.bytes"].flatMap { Int($0) } ?? Self.librdkafkaDefault
+        guard properties["message.max.bytes"] != nil else { maxMessageBytes = Self.librdkafkaDefault; return }
+        maxMessageBytes = KafkaConfiguration(properties).effectiveValue("message.max.bytes").flatMap { Int($0) }
+            ?? properties["message.max.bytes"].flatMap { Int($0) } ?? Self.librdkafkaDefault
     }
 
     /// The bytes `candidate` counts for against the limit, as librdkafka counts them (key, value,
