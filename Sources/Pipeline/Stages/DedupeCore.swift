@@ -68,7 +68,7 @@ actor DedupeCore {
         self.stats = stats
         self.logger = logger
         self.deliveries = deliveries
-        dlqSizeLimit = MessageSizeLimit(properties: config.kafkaProperties(clientSuffix: "producer"))
+        dlqSizeLimit = MessageSizeLimit(producer: producer)
     }
 
     // MARK: Candidates

@@ -80,7 +80,7 @@ public final class ExtractStage: Sendable {
         self.extractor = extractor
         self.stats = stats
         self.logger = logger
-        sizeLimit = MessageSizeLimit(properties: config.kafkaProperties(clientSuffix: "producer"))
+        sizeLimit = MessageSizeLimit(producer: producer)
         var props = KafkaConfiguration(config.kafkaProperties(clientSuffix: topic == nil ? "extract" : "extract-retry"))
         props["group.id"] = group
         if !config.kafka.groupInstanceID.isEmpty { props["group.instance.id"] = config.kafka.groupInstanceID }

@@ -18,12 +18,21 @@ struct MessageSizeLimit: Sendable {
 
     let maxMessageBytes: Int
 
-    /// The limit of a producer configured with `properties`, as librdkafka reads it (so
-    /// `"0x300000"` or a trailing space mean what they mean to librdkafka).
+    /// The limit of a client configured with `properties` (one not created yet, such as the job
+    /// consumer whose `fetch.max.bytes` must not be below it): `message.max.bytes` as librdkafka
+    /// reads it (`"0x300000"` is 3 MB), its default when unset.
     init(properties: [String: String]) {
-        guard properties["message.max.bytes"] != nil else { maxMessageBytes = Self.librdkafkaDefault; return }
-        maxMessageBytes = KafkaConfiguration(properties).effectiveValue("message.max.bytes").flatMap { Int($0) }
-            ?? properties["message.max.bytes"].flatMap { Int($0) } ?? Self.librdkafkaDefault
+        self.init(applied: KafkaConfiguration(properties).effectiveValue("message.max.bytes"))
+    }
+
+    /// The limit `producer` applies.
+    init(producer: KafkaProducer) {
+        self.init(applied: producer.effectiveProperty("message.max.bytes"))
+    }
+
+    /// From librdkafka's value (nil when it could not be read: its default).
+    private init(applied: String?) {
+        maxMessageBytes = applied.flatMap { Int($0) } ?? Self.librdkafkaDefault
     }
 
     /// The bytes `candidate` counts for against the limit, as librdkafka counts them (key, value,
