@@ -132,6 +132,34 @@ import Testing
         }
     }
 
+    /// The AVX2 scan of a string's plain run stops where the scalar scan does: each byte that needs
+    /// a look (quote, escape, control character, UTF-8 lead and continuation bytes, invalid bytes) at
+    /// every position of strings around the 32-byte block size, at varying alignments. Values and
+    /// errors (kind, offset, message) must be the same with and without it.
+    @Test(.enabled(if: VectorSupport.avx2, "no AVX2 on this CPU: the vector scan cannot run here"))
+    func jsonStringScanAgreesWithTheScalarScanOnEverySpecialByteAtEveryPosition() {
+        let specials: [[UInt8]] = [[0x22], [0x5C, 0x6E], [0x5C, 0x22], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x5C, 0x78],
+                                   [0x00], [0x1F], [0x09], [0x7F], [0x80], [0xBF], [0xC3, 0xA9], [0xC3], [0xFF],
+                                   [0xE2, 0x82, 0xAC], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98, 0x80]]
+        var rng = SplitMix64(seed: 20)
+        var compared = 0
+        for length in [1, 31, 32, 33, 63, 64, 65, 100] {
+            for position in 0..<length {
+                for special in specials {
+                    var text = (0..<length).map { _ in UInt8(0x23 + rng.next() % 0x38) }  // plain: '#'...'Z'
+                    text.replaceSubrange(position..<(position + 1), with: special)
+                    let lead = [UInt8](repeating: 0x20, count: Int(rng.next() % 32))
+                    let json = lead + Array(#"{"job_id":""#.utf8) + text + Array(#"","url":"u"}"#.utf8)
+                    let vector = Result { () throws(JobJSONError) in try JobJSONReader.parse(json) }
+                    let scalar = Result { () throws(JobJSONError) in try JobJSONReader.parse(json, vectorized: false) }
+                    #expect(String(describing: vector) == String(describing: scalar), "length \(length), position \(position), \(special)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 389 * 17)
+    }
+
     @Test func aLongBase64BodyDecodes() throws {
         let body = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let job = FetchJob(jobID: "j", url: "https://a.example/x", kind: .page, body: body)

@@ -1,4 +1,10 @@
-import CBase64
+import CSIMD
+
+/// What the CPU offers to the job decoder's vector loops (``CSIMD``), read once.
+enum VectorSupport {
+    /// AVX2, with the operating system saving its registers.
+    static let avx2 = fw_cpu_has_avx2() != 0
+}
 
 /// Standard base64 (RFC 4648 §4) decoding; white space ignored, padding optional.
 enum Base64 {
@@ -25,7 +31,7 @@ enum Base64 {
     /// than two `=`, or a lone trailing character.
     ///
     /// The bulk of a job body is decoded 32 alphabet characters at a time with AVX2 when the CPU
-    /// has it (``CBase64``), then eight at a time (one 8-byte load, four lookups in the pair table,
+    /// has it (``CSIMD``), then eight at a time (one 8-byte load, four lookups in the pair table,
     /// two 4-byte stores), then four at a time through the sextet table; from the first group
     /// holding padding or white space on, a careful per-character loop finishes the input (groups
     /// before it leave no pending bits). Each loop stops before a group it cannot take whole and
@@ -33,7 +39,7 @@ enum Base64 {
     static func decode(_ input: [UInt8]) -> [UInt8]? { decode(input[...]) }
 
     /// True when ``decode(_:vectorized:)`` can use the AVX2 loop on this machine.
-    static let vectorAvailable = fw_cpu_has_avx2() != 0
+    static var vectorAvailable: Bool { VectorSupport.avx2 }
 
     /// `decode` over a slice (a job's body read in place from the message). `vectorized: false`
     /// skips the AVX2 loop (the tests compare both paths).

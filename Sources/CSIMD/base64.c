@@ -4,25 +4,10 @@
 // The loop only touches whole 32-byte blocks inside [src, src + n) and [dst, dst + cap); see the
 // loop condition. Covered by JobDecodingFastPathTests (every byte value at every position of a
 // block, against the scalar decoder) and by the job-json fuzz target under AddressSanitizer.
-#include "CBase64.h"
+#include "CSIMD.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
-
-int fw_cpu_has_avx2(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    // OSXSAVE (27) and AVX (28): the OS saves the YMM state; XCR0 bits 1 and 2 say it does.
-    if (!(c & (1u << 27)) || !(c & (1u << 28))) return 0;
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    (void)hi;
-    if ((lo & 6u) != 6u) return 0;
-    if (__get_cpuid_max(0, 0) < 7) return 0;
-    __cpuid_count(7, 0, a, b, c, d);
-    return (b & (1u << 5)) != 0;
-}
 
 __attribute__((target("avx2")))
 size_t fw_base64_decode_avx2(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *consumed) {
@@ -71,8 +56,6 @@ size_t fw_base64_decode_avx2(const uint8_t *src, size_t n, uint8_t *dst, size_t 
 }
 
 #else
-
-int fw_cpu_has_avx2(void) { return 0; }
 
 size_t fw_base64_decode_avx2(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *consumed) {
     (void)src; (void)n; (void)dst; (void)cap;
