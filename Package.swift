@@ -92,6 +92,6 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Stories", "Normalization", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "CSIMD", "Stories", "Normalization", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,10 +1,12 @@
+import CSIMD
 import Kafka
 import TestSupport
 import Testing
 @testable import Pipeline
 
-/// The job decoder's fast paths (issue 13): base64 32 (AVX2), eight and four characters at a time and the JSON string
-/// scan eight bytes at a time must accept and refuse exactly what the byte-by-byte rules do.
+/// The job decoder's fast paths (issue 13): base64 32 (AVX2), eight and four characters at a time,
+/// and the JSON string scan 32 (AVX2) and eight bytes at a time, must accept and refuse exactly what
+/// the byte-by-byte rules do.
 @Suite struct JobDecodingFastPathTests {
     /// The byte-at-a-time decoder the table-driven one replaced, kept here as the reference.
     static func referenceDecode(_ input: [UInt8]) -> [UInt8]? {
@@ -89,11 +91,9 @@ import Testing
 
     /// The AVX2 loop's validation: every byte value at every position of two 32-character blocks
     /// (and of the characters after them), at every alignment of the input, against the reference.
-    /// Without AVX2 the same inputs run through the scalar loops (the vector path is then untested
-    /// here; the test says so in its name).
-    @Test(.enabled(if: Base64.vectorAvailable, "no AVX2 on this CPU: the vector loop cannot run here"))
-    func base64VectorLoopAgreesOnEveryByteAtEveryPosition() {
-        #expect(Base64.vectorAvailable)
+    /// Without AVX2 the same inputs check the scalar loops; ``theVectorLoopsRunWhereTheCPUHasAVX2``
+    /// says whether the vector loop ran.
+    @Test func base64VectorLoopAgreesOnEveryByteAtEveryPosition() {
         var rng = SplitMix64(seed: 32)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var mismatches = 0
@@ -133,9 +133,10 @@ import Testing
     }
 
     /// The AVX2 scan of a string's plain run stops where the scalar scan does: each byte that needs
-    /// a look (quote, escape, control character, UTF-8 lead and continuation bytes, invalid bytes) at
-    /// every position of strings around the 32-byte block size, at varying alignments. Values and
-    /// errors (kind, offset, message) must be the same with and without it.
+    /// a look (quote, escape, control character, UTF-8 lead and continuation bytes, invalid bytes),
+    /// and the boundary bytes 0x7F and TAB, at every position of strings around the 32-byte block
+    /// size, at varying alignments. Values and errors (kind, offset, message) must be the same with
+    /// and without it.
     @Test(.enabled(if: VectorSupport.avx2, "no AVX2 on this CPU: the vector scan cannot run here"))
     func jsonStringScanAgreesWithTheScalarScanOnEverySpecialByteAtEveryPosition() {
         let specials: [[UInt8]] = [[0x22], [0x5C, 0x6E], [0x5C, 0x22], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x5C, 0x78],
@@ -158,6 +159,40 @@ import Testing
             }
         }
         #expect(compared == 389 * 17)
+    }
+
+    #if arch(x86_64) && os(Linux)
+    /// The comparisons above pass whether or not a vector loop ran; this says whether it can: the
+    /// CPU check agrees with the kernel's view of the CPU.
+    @Test func avx2DetectionAgreesWithProcCpuinfo() throws {
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+        let listed = flags.split(separator: " ").contains("avx2")
+        #expect(VectorSupport.avx2 == listed, "fw_cpu_has_avx2 says \(VectorSupport.avx2), /proc/cpuinfo says \(listed)")
+    }
+    #endif
+
+    /// Each vector loop, called directly, takes the whole plain blocks and stops at the first block
+    /// holding a byte it must leave to the Swift loops.
+    @Test(.enabled(if: VectorSupport.avx2, "no AVX2 on this CPU: the vector loops cannot run here"))
+    func theVectorLoopsTakeWholePlainBlocksAndStopAtTheFirstOther() {
+        // Base64: two blocks of "AAAA…", then a block starting with padding.
+        let text = [UInt8](repeating: UInt8(ascii: "A"), count: 64) + [UInt8(ascii: "=")] + [UInt8](repeating: UInt8(ascii: "A"), count: 40)
+        var out = [UInt8](repeating: 0xEE, count: 200)
+        var consumed = 0
+        let written = text.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                fw_base64_decode_avx2(src.baseAddress!, src.count, dst.baseAddress!, dst.count, &consumed)
+            }
+        }
+        #expect(consumed == 64)
+        #expect(written == 48)
+        #expect(out.prefix(48).allSatisfy { $0 == 0 }, "\"AAAA\" is three zero bytes")
+        // The JSON scan: 70 plain bytes, a quote, 30 more.
+        let json = [UInt8](repeating: UInt8(ascii: "a"), count: 70) + [UInt8(ascii: "\"")] + [UInt8](repeating: UInt8(ascii: "a"), count: 30)
+        #expect(json.withUnsafeBufferPointer { fw_json_plain_run_avx2($0.baseAddress!, $0.count) } == 70)
+        let plain = [UInt8](repeating: UInt8(ascii: "a"), count: 101)
+        #expect(plain.withUnsafeBufferPointer { fw_json_plain_run_avx2($0.baseAddress!, $0.count) } == 96, "whole blocks only")
     }
 
     @Test func aLongBase64BodyDecodes() throws {

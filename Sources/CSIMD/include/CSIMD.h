@@ -18,7 +18,7 @@ int fw_cpu_has_avx2(void);
 /// are overwritten by the next block or lie past the returned count).
 ///
 /// Writes the number of characters consumed (a multiple of 32) to `*consumed` and returns the
-/// number of bytes written (`*consumed / 4 * 3`). The caller finishes the rest. Never reads
+/// number of output bytes (`*consumed / 4 * 3`; the stores may have written up to 8 bytes more). The caller finishes the rest. Never reads
 /// `src[n…]`, never writes `dst[cap…]`. Call only when `fw_cpu_has_avx2()` returned 1; on other
 /// architectures it consumes nothing.
 size_t fw_base64_decode_avx2(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *consumed);
