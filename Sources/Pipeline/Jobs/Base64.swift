@@ -38,9 +38,6 @@ enum Base64 {
     /// hands over to the next, so all of them give the careful loop's result.
     static func decode(_ input: [UInt8]) -> [UInt8]? { decode(input[...]) }
 
-    /// True when ``decode(_:vectorized:)`` can use the AVX2 loop on this machine.
-    static var vectorAvailable: Bool { VectorSupport.avx2 }
-
     /// `decode` over a slice (a job's body read in place from the message). `vectorized: false`
     /// skips the AVX2 loop (the tests compare both paths).
     static func decode(_ input: ArraySlice<UInt8>, vectorized: Bool = true) -> [UInt8]? {
@@ -55,7 +52,7 @@ enum Base64 {
                     var o = 0
                     let n = src.count
                     if let srcBase = src.baseAddress, let dstBase = buffer.baseAddress {
-                        if vectorized && vectorAvailable {
+                        if vectorized && VectorSupport.avx2 {
                             var consumed = 0
                             o = fw_base64_decode_avx2(srcBase, n, dstBase, buffer.count, &consumed)
                             i = consumed
