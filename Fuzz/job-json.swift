@@ -1,12 +1,12 @@
 // Fuzz target: the fetch-job decoder (FetchJob.decode over JobJSONReader), compiled together with
-// Sources/Pipeline/Jobs/{FetchJob,JobJSON,JobError}.swift (the rest of Pipeline needs Kafka).
+// Sources/Pipeline/Jobs/{FetchJob,Base64,JobJSON,JobError}.swift and the C files of Sources/CSIMD
+// (the rest of Pipeline needs Kafka).
 // Invariants: a decoded job has a non-empty id and URL, and its body is within the cap; the base64
 // decoder is also run on the raw input and on alphabet text made from it (AddressSanitizer checks
 // its unchecked loads and stores, including the AVX2 loops'; the vector and scalar loops must agree,
 // for base64 and for the JSON string scan).
 import Normalization
 
-let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 let base64Noise: [UInt8] = Array("= \n\r\t*-_\"\\".utf8) + [0x00, 0x80, 0xFF, 0x7F, 0x2E, 0x3A]
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -20,7 +20,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // others padding, white space or invalid bytes), so that the fuzzer drives the lengths of the
     // valid runs and where the damage sits. It is an array of exactly its own size: AddressSanitizer
     // sees any load past its end. The AVX2 and pair-table loops must agree with the scalar ones.
-    let text = bytes.map { $0 < 0xF0 ? base64Alphabet[Int($0 & 63)] : base64Noise[Int($0 & 15)] }
+    let text = bytes.map { $0 < 0xF0 ? Base64.alphabet[Int($0 & 63)] : base64Noise[Int($0 & 15)] }
     if Base64.decode(text[...]) != Base64.decode(text[...], vectorized: false) {
         fatalError("the vector loop and the scalar loops disagree on \(String(decoding: text, as: UTF8.self).debugDescription)")
     }

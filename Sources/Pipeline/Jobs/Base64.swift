@@ -8,10 +8,13 @@ enum VectorSupport {
 
 /// Standard base64 (RFC 4648 §4) decoding; white space ignored, padding optional.
 enum Base64 {
+    /// The RFC 4648 alphabet, sextet 0 to 63.
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
     /// Sextet of each byte; 0x40 = padding or white space (handled by the careful loop), 0xFF = invalid.
     private static let sextets: [UInt8] = {
         var t = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        for (i, c) in alphabet.enumerated() { t[Int(c)] = UInt8(i) }
         for c in [UInt8(ascii: "="), 0x20, 0x0A, 0x0D, 0x09] { t[Int(c)] = 0x40 }
         return t
     }()
@@ -125,23 +128,28 @@ enum Base64 {
         return failed ? nil : out
     }
 
+    /// Encodes `input` with padding (a retried job's body, tests).
     static func encode(_ input: [UInt8]) -> [UInt8] {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let table = alphabet
         var out: [UInt8] = []
         out.reserveCapacity((input.count + 2) / 3 * 4)
+        // The four characters of the 24 bits in `n`, the last `padding` of them `=`.
+        func group(_ n: UInt32, padding: Int) {
+            out.append(table[Int(n >> 18 & 63)])
+            out.append(table[Int(n >> 12 & 63)])
+            out.append(padding >= 2 ? UInt8(ascii: "=") : table[Int(n >> 6 & 63)])
+            out.append(padding >= 1 ? UInt8(ascii: "=") : table[Int(n & 63)])
+        }
         var i = 0
         while i + 2 < input.count {
-            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-            out += [table[Int(n >> 18 & 63)], table[Int(n >> 12 & 63)], table[Int(n >> 6 & 63)], table[Int(n & 63)]]
+            group(UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2]), padding: 0)
             i += 3
         }
         let rest = input.count - i
         if rest == 1 {
-            let n = UInt32(input[i]) << 16
-            out += [table[Int(n >> 18 & 63)], table[Int(n >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
+            group(UInt32(input[i]) << 16, padding: 2)
         } else if rest == 2 {
-            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
-            out += [table[Int(n >> 18 & 63)], table[Int(n >> 12 & 63)], table[Int(n >> 6 & 63)], UInt8(ascii: "=")]
+            group(UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8, padding: 1)
         }
         return out
     }
